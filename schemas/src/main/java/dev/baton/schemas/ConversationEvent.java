@@ -1,0 +1,38 @@
+package dev.baton.schemas;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Something that happened in a customer conversation, on any channel. Published by the intake
+ * service to {@code conversation-events}, keyed by {@code conversationId}.
+ *
+ * @param eventId unique id given by the sender; a retried delivery carries the same id
+ * @param text what was said, for messages and speech segments; null otherwise
+ * @param agentId the agent who wrote an {@link EventType#AGENT_MESSAGE}; null otherwise
+ * @param attributes channel-specific extras (provider message id, call id); never null
+ */
+public record ConversationEvent(
+    int schemaVersion,
+    String eventId,
+    EventType type,
+    String tenantId,
+    String conversationId,
+    Channel channel,
+    Instant occurredAt,
+    Customer customer,
+    String text,
+    String agentId,
+    Map<String, String> attributes) {
+
+  public ConversationEvent {
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(conversationId, "conversationId");
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(occurredAt, "occurredAt");
+    attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.baton.schemas;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the handoff service remembers about one conversation. Kept in its state store and
+ * published to the compacted {@code conversation-state} topic (a tombstone once the retention of
+ * a closed conversation ends).
+ *
+ * @param episode counts the stretches of bot ownership; a hand back from an agent starts a new one
+ * @param agentId the agent who owns the conversation while {@code owner} is AGENT
+ * @param recentEventIds ids of the latest events handled, to drop redeliveries
+ * @param collectedData slots the bot extracted from the customer's messages
+ * @param lowConfidenceStrikes low-confidence customer messages in a row in this episode
+ * @param unansweredStreak customer messages in a row the bot had no answer for
+ * @param callActive a voice call is in progress
+ * @param silenceDeadline when the caller's silence escalates, while the bot waits on a call
+ * @param botIntroduced the bot already told the customer it is a virtual assistant
+ * @param openHandoffId the handoff of the current episode, if any
+ * @param closedAt when the conversation was resolved; state is deleted after the retention
+ */
+public record ConversationState(
+    int schemaVersion,
+    String tenantId,
+    String conversationId,
+    Channel channel,
+    Customer customer,
+    Owner owner,
+    int episode,
+    String agentId,
+    List<Turn> transcript,
+    Intent lastIntent,
+    Sentiment lastSentiment,
+    List<String> recentEventIds,
+    List<Slot> collectedData,
+    int lowConfidenceStrikes,
+    int unansweredStreak,
+    boolean callActive,
+    Instant silenceDeadline,
+    boolean botIntroduced,
+    String openHandoffId,
+    Instant startedAt,
+    Instant updatedAt,
+    Instant closedAt) {
+
+  public ConversationState {
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(conversationId, "conversationId");
+    Objects.requireNonNull(owner, "owner");
+    transcript = transcript == null ? List.of() : List.copyOf(transcript);
+    recentEventIds = recentEventIds == null ? List.of() : List.copyOf(recentEventIds);
+    collectedData = collectedData == null ? List.of() : List.copyOf(collectedData);
+  }
+
+  public static ConversationState start(ConversationEvent first) {
+    return new Builder()
+        .tenantId(first.tenantId())
+        .conversationId(first.conversationId())
+        .channel(first.channel())
+        .customer(first.customer())
+        .owner(Owner.BOT)
+        .episode(1)
+        .startedAt(first.occurredAt())
+        .updatedAt(first.occurredAt())
+        .build();
+  }
+
+  public boolean hasSeen(String eventId) {
+    return recentEventIds.contains(eventId);
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Copy-and-change helper; the state itself stays immutable. */
+  public static final class Builder {
+    private String tenantId;
+    private String conversationId;
+    private Channel channel;
+    private Customer customer;
+    private Owner owner = Owner.BOT;
+    private int episode = 1;
+    private String agentId;
+    private List<Turn> transcript = List.of();
+    private Intent lastIntent;
+    private Sentiment lastSentiment;
+    private List<String> recentEventIds = List.of();
+    private List<Slot> collectedData = List.of();
+    private int lowConfidenceStrikes;
+    private int unansweredStreak;
+    private boolean callActive;
+    private Instant silenceDeadline;
+    private boolean botIntroduced;
+    private String openHandoffId;
+    private Instant startedAt;
+    private Instant updatedAt;
+    private Instant closedAt;
+
+    public Builder() {}
+
+    private Builder(ConversationState s) {
+      tenantId = s.tenantId;
+      conversationId = s.conversationId;
+      channel = s.channel;
+      customer = s.customer;
+      owner = s.owner;
+      episode = s.episode;
+      agentId = s.agentId;
+      transcript = s.transcript;
+      lastIntent = s.lastIntent;
+      lastSentiment = s.lastSentiment;
+      recentEventIds = s.recentEventIds;
+      collectedData = s.collectedData;
+      lowConfidenceStrikes = s.lowConfidenceStrikes;
+      unansweredStreak = s.unansweredStreak;
+      callActive = s.callActive;
+      silenceDeadline = s.silenceDeadline;
+      botIntroduced = s.botIntroduced;
+      openHandoffId = s.openHandoffId;
+      startedAt = s.startedAt;
+      updatedAt = s.updatedAt;
+      closedAt = s.closedAt;
+    }
+
+    public Builder tenantId(String v) { tenantId = v; return this; }
+    public Builder conversationId(String v) { conversationId = v; return this; }
+    public Builder channel(Channel v) { channel = v; return this; }
+    public Builder customer(Customer v) { customer = v; return this; }
+    public Builder owner(Owner v) { owner = v; return this; }
+    public Builder episode(int v) { episode = v; return this; }
+    public Builder agentId(String v) { agentId = v; return this; }
+    public Builder transcript(List<Turn> v) { transcript = v; return this; }
+    public Builder lastIntent(Intent v) { lastIntent = v; return this; }
+    public Builder lastSentiment(Sentiment v) { lastSentiment = v; return this; }
+    public Builder recentEventIds(List<String> v) { recentEventIds = v; return this; }
+    public Builder collectedData(List<Slot> v) { collectedData = v; return this; }
+    public Builder lowConfidenceStrikes(int v) { lowConfidenceStrikes = v; return this; }
+    public Builder unansweredStreak(int v) { unansweredStreak = v; return this; }
+    public Builder callActive(boolean v) { callActive = v; return this; }
+    public Builder silenceDeadline(Instant v) { silenceDeadline = v; return this; }
+    public Builder botIntroduced(boolean v) { botIntroduced = v; return this; }
+    public Builder openHandoffId(String v) { openHandoffId = v; return this; }
+    public Builder startedAt(Instant v) { startedAt = v; return this; }
+    public Builder updatedAt(Instant v) { updatedAt = v; return this; }
+    public Builder closedAt(Instant v) { closedAt = v; return this; }
+
+    public ConversationState build() {
+      return new ConversationState(
+          SchemaVersions.CURRENT, tenantId, conversationId, channel, customer, owner, episode,
+          agentId, transcript, lastIntent, lastSentiment, recentEventIds, collectedData,
+          lowConfidenceStrikes, unansweredStreak, callActive, silenceDeadline, botIntroduced,
+          openHandoffId, startedAt, updatedAt, closedAt);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.baton.schemas;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A conversation event with what the models understood of it. The sentiment service fills
+ * {@code sentiment}; the routing service fills {@code intent}, {@code slots} and {@code
+ * proposedReply}. Events without customer text pass through with those fields null so that the
+ * handoff service sees every event of a conversation in order on one topic.
+ */
+public record EnrichedEvent(
+    int schemaVersion,
+    ConversationEvent event,
+    Sentiment sentiment,
+    Intent intent,
+    List<Slot> slots,
+    ProposedReply proposedReply) {
+
+  public EnrichedEvent {
+    Objects.requireNonNull(event, "event");
+    slots = slots == null ? List.of() : List.copyOf(slots);
+  }
+
+  public static EnrichedEvent of(ConversationEvent event) {
+    return new EnrichedEvent(SchemaVersions.CURRENT, event, null, null, List.of(), null);
+  }
+
+  public EnrichedEvent withSentiment(Sentiment newSentiment) {
+    return new EnrichedEvent(schemaVersion, event, newSentiment, intent, slots, proposedReply);
+  }
+
+  public EnrichedEvent withRouting(Intent newIntent, List<Slot> newSlots, ProposedReply reply) {
+    return new EnrichedEvent(schemaVersion, event, sentiment, newIntent, newSlots, reply);
+  }
+
+  public String eventId() {
+    return event.eventId();
+  }
+
+  public String conversationId() {
+    return event.conversationId();
+  }
+}

@@ -1,0 +1,17 @@
+package dev.baton.schemas;
+
+/** What happened in a conversation. */
+public enum EventType {
+  CUSTOMER_MESSAGE,
+  AGENT_MESSAGE,
+  CALL_STARTED,
+  CALL_ENDED,
+  CALL_MISSED,
+  /** A transcribed stretch of caller speech on a voice call. */
+  SPEECH_SEGMENT;
+
+  /** Events whose text was said by the customer and should be understood by the models. */
+  public boolean carriesCustomerText() {
+    return this == CUSTOMER_MESSAGE || this == SPEECH_SEGMENT;
+  }
+}

@@ -1,0 +1,13 @@
+package dev.baton.schemas;
+
+/** Why a conversation was handed to a person. */
+public enum HandoffReason {
+  EXPLICIT_REQUEST,
+  KEYWORD,
+  NEGATIVE_SENTIMENT,
+  LOW_CONFIDENCE,
+  REPEATED_FAILURE,
+  SENSITIVE_TOPIC,
+  SILENCE,
+  MISSED_CALL
+}

@@ -1,0 +1,10 @@
+package dev.baton.schemas;
+
+/** Who said a turn of the transcript. */
+public enum Speaker {
+  CUSTOMER,
+  BOT,
+  AGENT,
+  /** Call started, call ended and other facts that nobody said. */
+  SYSTEM
+}

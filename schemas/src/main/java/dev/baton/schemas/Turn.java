@@ -1,0 +1,27 @@
+package dev.baton.schemas;
+
+import java.time.Instant;
+
+/**
+ * One line of a conversation transcript.
+ *
+ * @param eventId the event that produced the turn (for bot and agent turns, the message id)
+ * @param intent intent of a customer turn, or null
+ * @param sentiment sentiment label of a customer turn, or null
+ * @param agentId the agent for an agent turn, or null
+ */
+public record Turn(
+    String eventId,
+    Speaker speaker,
+    String text,
+    Instant at,
+    String intent,
+    Double intentConfidence,
+    String sentiment,
+    Double sentimentScore,
+    String agentId) {
+
+  public static Turn of(String eventId, Speaker speaker, String text, Instant at) {
+    return new Turn(eventId, speaker, text, at, null, null, null, null, null);
+  }
+}

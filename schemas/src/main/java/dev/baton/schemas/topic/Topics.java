@@ -1,0 +1,92 @@
+package dev.baton.schemas.topic;
+
+import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.ConversationState;
+import dev.baton.schemas.DeadLetter;
+import dev.baton.schemas.EnrichedEvent;
+import dev.baton.schemas.HandoffRecord;
+import dev.baton.schemas.OutboundMessage;
+import dev.baton.schemas.serde.JsonSerde;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The registry of Baton's topics. Services name topics only through this class; {@link Names}
+ * holds the same names as compile-time constants for annotations (messaging channel names).
+ *
+ * <pre>
+ * intake --conversation-events--> sentiment --sentiment-scored-events--> routing
+ *        --enriched-events--> handoff --handoffs--> agent-gateway
+ *                                     --outbound-messages--> intake (delivery)
+ *                                     --conversation-state (compacted)
+ * agent-gateway --agent-actions--> handoff
+ * </pre>
+ */
+public final class Topics {
+
+  /** Topic names as constants, for annotation values. */
+  public static final class Names {
+    public static final String CONVERSATION_EVENTS = "conversation-events";
+    public static final String SENTIMENT_SCORED_EVENTS = "sentiment-scored-events";
+    public static final String ENRICHED_EVENTS = "enriched-events";
+    public static final String AGENT_ACTIONS = "agent-actions";
+    public static final String CONVERSATION_STATE = "conversation-state";
+    public static final String HANDOFFS = "handoffs";
+    public static final String OUTBOUND_MESSAGES = "outbound-messages";
+
+    private Names() {}
+  }
+
+  private static final Serde<String> KEY = Serdes.String();
+
+  public static final Topic<String, ConversationEvent> CONVERSATION_EVENTS =
+      topic(Names.CONVERSATION_EVENTS, ConversationEvent.class, false);
+  public static final Topic<String, EnrichedEvent> SENTIMENT_SCORED_EVENTS =
+      topic(Names.SENTIMENT_SCORED_EVENTS, EnrichedEvent.class, false);
+  public static final Topic<String, EnrichedEvent> ENRICHED_EVENTS =
+      topic(Names.ENRICHED_EVENTS, EnrichedEvent.class, false);
+  public static final Topic<String, AgentAction> AGENT_ACTIONS =
+      topic(Names.AGENT_ACTIONS, AgentAction.class, false);
+  public static final Topic<String, ConversationState> CONVERSATION_STATE =
+      topic(Names.CONVERSATION_STATE, ConversationState.class, true);
+  public static final Topic<String, HandoffRecord> HANDOFFS =
+      topic(Names.HANDOFFS, HandoffRecord.class, false);
+  public static final Topic<String, OutboundMessage> OUTBOUND_MESSAGES =
+      topic(Names.OUTBOUND_MESSAGES, OutboundMessage.class, false);
+
+  private static final List<Topic<String, ?>> PIPELINE =
+      List.of(
+          CONVERSATION_EVENTS,
+          SENTIMENT_SCORED_EVENTS,
+          ENRICHED_EVENTS,
+          AGENT_ACTIONS,
+          CONVERSATION_STATE,
+          HANDOFFS,
+          OUTBOUND_MESSAGES);
+
+  private Topics() {}
+
+  /** The dead-letter topic that goes with {@code source}. */
+  public static Topic<String, DeadLetter> deadLetterOf(Topic<?, ?> source) {
+    return topic(source.deadLetterName(), DeadLetter.class, false);
+  }
+
+  /** Every pipeline topic. */
+  public static List<Topic<String, ?>> pipeline() {
+    return PIPELINE;
+  }
+
+  /** Every topic Baton needs created: the pipeline topics and their dead-letter topics. */
+  public static List<Topic<String, ?>> all() {
+    return PIPELINE.stream()
+        .flatMap(t -> Stream.<Topic<String, ?>>of(t, deadLetterOf(t)))
+        .toList();
+  }
+
+  private static <V> Topic<String, V> topic(String name, Class<V> type, boolean compacted) {
+    return new Topic<>(name, KEY, new JsonSerde<>(type), compacted);
+  }
+}

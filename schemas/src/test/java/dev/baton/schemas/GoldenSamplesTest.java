@@ -1,0 +1,117 @@
+package dev.baton.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.schemas.serde.Json;
+import dev.baton.schemas.serde.JsonSerde;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The golden samples are the published wire format of schema version 1. A change that renames,
+ * removes or retypes a field makes the round trip differ and fails here: such a change needs a
+ * new schema version, not an edit of the samples.
+ */
+class GoldenSamplesTest {
+
+  static Stream<Arguments> samples() {
+    return Stream.of(
+        Arguments.of("conversation-event.customer-message.json", ConversationEvent.class),
+        Arguments.of("conversation-event.agent-message.json", ConversationEvent.class),
+        Arguments.of("conversation-event.call-started.json", ConversationEvent.class),
+        Arguments.of("conversation-event.call-ended.json", ConversationEvent.class),
+        Arguments.of("conversation-event.call-missed.json", ConversationEvent.class),
+        Arguments.of("conversation-event.speech-segment.json", ConversationEvent.class),
+        Arguments.of("enriched-event.json", EnrichedEvent.class),
+        Arguments.of("conversation-state.json", ConversationState.class),
+        Arguments.of("handoff-record.json", HandoffRecord.class),
+        Arguments.of("outbound-message.json", OutboundMessage.class),
+        Arguments.of("agent-action.json", AgentAction.class),
+        Arguments.of("dead-letter.json", DeadLetter.class));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  void goldenSampleRoundTripsUnchanged(String file, Class<?> type) throws IOException {
+    String golden = read(file);
+    JsonSerde<?> serde = new JsonSerde<>(type);
+
+    Object parsed = serde.deserialize("t", golden.getBytes(StandardCharsets.UTF_8));
+    JsonNode written = Json.MAPPER.readTree(serde.serialize("t", cast(parsed)));
+
+    assertEquals(Json.MAPPER.readTree(golden), written, "wire format of " + file + " changed");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  void readersIgnoreFieldsAddedLater(String file, Class<?> type) throws IOException {
+    ObjectNode withExtra = (ObjectNode) Json.MAPPER.readTree(read(file));
+    withExtra.put("fieldFromTheFuture", "x");
+
+    Object parsed = Json.MAPPER.treeToValue(withExtra, type);
+
+    assertNotNull(parsed);
+  }
+
+  @Test
+  void everyConversationEventTypeHasAGoldenSample() {
+    for (EventType type : EventType.values()) {
+      String file = "conversation-event." + type.name().toLowerCase().replace('_', '-') + ".json";
+      try {
+        ConversationEvent event = Json.read(read(file), ConversationEvent.class);
+        assertEquals(type, event.type(), file);
+        assertEquals(SchemaVersions.V1, event.schemaVersion(), file);
+      } catch (IOException e) {
+        throw new AssertionError("missing golden sample " + file, e);
+      }
+    }
+  }
+
+  @Test
+  void missingRequiredFieldIsASerializationErrorNamingTheField() {
+    String noConversation =
+        "{\"schemaVersion\":1,\"eventId\":\"e1\",\"type\":\"CUSTOMER_MESSAGE\",\"tenantId\":\"t\","
+            + "\"channel\":\"SMS\",\"occurredAt\":\"2026-11-23T09:15:00Z\"}";
+    JsonSerde<ConversationEvent> serde = new JsonSerde<>(ConversationEvent.class);
+
+    SerializationException e =
+        assertThrows(
+            SerializationException.class,
+            () -> serde.deserialize("conversation-events", noConversation.getBytes()));
+
+    assertTrue(e.getMessage().contains("conversationId"), e.getMessage());
+  }
+
+  @Test
+  void tombstoneStaysNull() {
+    JsonSerde<ConversationState> serde = new JsonSerde<>(ConversationState.class);
+    assertEquals(null, serde.deserialize("conversation-state", null));
+    assertEquals(null, serde.serialize("conversation-state", null));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object o) {
+    return (T) o;
+  }
+
+  private static String read(String file) throws IOException {
+    try (InputStream in = GoldenSamplesTest.class.getResourceAsStream("/golden/v1/" + file)) {
+      if (in == null) {
+        throw new IOException("no such sample " + file);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

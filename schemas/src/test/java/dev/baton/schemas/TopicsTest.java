@@ -1,0 +1,41 @@
+package dev.baton.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.schemas.topic.Topic;
+import dev.baton.schemas.topic.Topics;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+  @Test
+  void topicNamesAreUniqueAndKebabCase() {
+    Set<String> names = new HashSet<>();
+    for (Topic<String, ?> topic : Topics.all()) {
+      assertTrue(names.add(topic.name()), "duplicate topic " + topic.name());
+      assertTrue(topic.name().matches("[a-z]+(-[a-z]+)*"), topic.name());
+    }
+    assertEquals(Topics.pipeline().size() * 2, names.size());
+  }
+
+  @Test
+  void onlyTheStateTopicIsCompacted() {
+    List<String> compacted =
+        Topics.all().stream().filter(Topic::compacted).map(Topic::name).toList();
+    assertEquals(List.of("conversation-state"), compacted);
+  }
+
+  @Test
+  void constantNamesMatchTheRegistry() {
+    assertEquals(Topics.Names.CONVERSATION_EVENTS, Topics.CONVERSATION_EVENTS.name());
+    assertEquals(Topics.Names.SENTIMENT_SCORED_EVENTS, Topics.SENTIMENT_SCORED_EVENTS.name());
+    assertEquals(Topics.Names.ENRICHED_EVENTS, Topics.ENRICHED_EVENTS.name());
+    assertEquals(Topics.Names.HANDOFFS, Topics.HANDOFFS.name());
+    assertEquals(Topics.Names.OUTBOUND_MESSAGES, Topics.OUTBOUND_MESSAGES.name());
+    assertEquals("handoffs-dlq", Topics.deadLetterOf(Topics.HANDOFFS).name());
+  }
+}

@@ -1,0 +1,23 @@
+package dev.baton.tenant;
+
+/**
+ * What the bot says in the situations that are not FAQ answers. {@code {opening}} in {@code
+ * afterHoursNotice} is replaced by the next opening time; {@code {name}} by the tenant name.
+ */
+public record Templates(
+    String assistantIntro,
+    String handoffNotice,
+    String afterHoursNotice,
+    String clarifyingQuestion,
+    String fallback,
+    String missedCallAck) {
+
+  public static final Templates DEFAULTS =
+      new Templates(
+          "Hi, I'm the virtual assistant of {name}.",
+          "I'm passing you to a colleague now; they can see our conversation so far.",
+          "Our team is away right now; a colleague will get back to you {opening}.",
+          "Sorry, I'm not sure I understood. Could you say that another way?",
+          "Sorry, I can't help with that myself.",
+          "Sorry we missed your call to {name}. We'll call you back as soon as we can.");
+}

@@ -1,0 +1,52 @@
+package dev.baton.tenant;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tenant's configuration, as read from the tenants file. See {@code deploy/tenants.yaml} for a
+ * documented example and {@link TenantDirectory} for how it is loaded and validated.
+ *
+ * @param id the tenant id used in every event
+ * @param webhookSecret the shared secret that signs this tenant's webhooks, resolved from the
+ *     environment variable named in the file ({@code webhookSecretEnv}); never logged
+ * @param callbackUrl where outbound messages for the generic channel are POSTed
+ * @param skills intent to agent skill (queue); {@code default} for the rest
+ * @param agents the people who may sign in to the agent gateway for this tenant
+ */
+public record TenantConfig(
+    String id,
+    String name,
+    ZoneId timezone,
+    BusinessHours businessHours,
+    String webhookSecret,
+    String callbackUrl,
+    List<FaqEntry> faq,
+    Map<String, String> skills,
+    EscalationRules escalation,
+    Templates templates,
+    List<Agent> agents) {
+
+  public static final String DEFAULT_SKILL = "default";
+
+  public TenantConfig {
+    faq = List.copyOf(faq);
+    skills = Map.copyOf(skills);
+    agents = List.copyOf(agents);
+  }
+
+  /** The agent skill for an intent, falling back to the tenant's default skill. */
+  public String skillFor(String intent) {
+    if (intent != null && skills.containsKey(intent)) {
+      return skills.get(intent);
+    }
+    return skills.getOrDefault(DEFAULT_SKILL, "general");
+  }
+
+  @Override
+  public String toString() {
+    // The secret must never reach a log line.
+    return "TenantConfig[id=" + id + ", name=" + name + "]";
+  }
+}

@@ -1,0 +1,430 @@
+package dev.baton.tenant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The tenants known to a service, read from one YAML file shared by all services (format: {@code
+ * deploy/tenants.yaml}). Loading validates everything and reports every problem with its path
+ * ({@code tenants[1].escalation.confidenceThreshold: must be in [0, 1], was 1.5}); a service
+ * refuses to start on an invalid file rather than run with rules nobody intended.
+ *
+ * <p>Secrets never live in the file: it names the environment variables that hold them.
+ */
+public final class TenantDirectory {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  private final String version;
+  private final Map<String, TenantConfig> tenants;
+
+  private TenantDirectory(String version, Map<String, TenantConfig> tenants) {
+    this.version = version;
+    this.tenants = Map.copyOf(tenants);
+  }
+
+  public static TenantDirectory load(Path file) {
+    return load(file, System::getenv);
+  }
+
+  public static TenantDirectory load(Path file, Function<String, String> env) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(in, file.toString(), env);
+    } catch (IOException e) {
+      throw new TenantConfigException(file.toString(), List.of("cannot read: " + e.getMessage()));
+    }
+  }
+
+  public static TenantDirectory parse(InputStream in, String source, Function<String, String> env) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(in);
+    } catch (IOException e) {
+      throw new TenantConfigException(source, List.of("not valid YAML: " + firstLine(e)));
+    }
+    return new Reader(source, env).read(root);
+  }
+
+  public static TenantDirectory of(String version, Collection<TenantConfig> tenants) {
+    Map<String, TenantConfig> byId = new LinkedHashMap<>();
+    tenants.forEach(t -> byId.put(t.id(), t));
+    return new TenantDirectory(version, byId);
+  }
+
+  /** Version of the rule set, recorded in every decision audit. */
+  public String version() {
+    return version;
+  }
+
+  public Optional<TenantConfig> find(String tenantId) {
+    return Optional.ofNullable(tenantId == null ? null : tenants.get(tenantId));
+  }
+
+  public Collection<TenantConfig> all() {
+    return tenants.values();
+  }
+
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** Walks the YAML tree, collecting problems instead of stopping at the first. */
+  private static final class Reader {
+    private final String source;
+    private final Function<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(String source, Function<String, String> env) {
+      this.source = source;
+      this.env = env;
+    }
+
+    TenantDirectory read(JsonNode root) {
+      if (root == null || !root.isObject()) {
+        throw new TenantConfigException(source, List.of("(root): must be a mapping with 'tenants'"));
+      }
+      unknownFields(root, "", Set.of("version", "tenants"));
+      String version = root.path("version").asText("1");
+      JsonNode list = root.get("tenants");
+      Map<String, TenantConfig> tenants = new LinkedHashMap<>();
+      if (list == null || !list.isArray() || list.isEmpty()) {
+        problems.add("tenants: must be a non-empty list");
+      } else {
+        for (int i = 0; i < list.size(); i++) {
+          TenantConfig t = tenant(list.get(i), "tenants[" + i + "]");
+          if (t != null && tenants.putIfAbsent(t.id(), t) != null) {
+            problems.add("tenants[" + i + "].id: duplicate tenant id '" + t.id() + "'");
+          }
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new TenantConfigException(source, problems);
+      }
+      return new TenantDirectory(version, tenants);
+    }
+
+    private TenantConfig tenant(JsonNode n, String path) {
+      if (!n.isObject()) {
+        problems.add(path + ": must be a mapping");
+        return null;
+      }
+      unknownFields(n, path, Set.of("id", "name", "timezone", "businessHours", "webhookSecretEnv",
+          "callbackUrl", "faq", "skills", "escalation", "templates", "agents"));
+      String id = text(n, path, "id", null);
+      if (id != null && !TENANT_ID.matcher(id).matches()) {
+        problems.add(path + ".id: must be lower-case letters, digits and '-', was '" + id + "'");
+      }
+      String name = text(n, path, "name", id);
+      ZoneId zone = zone(n, path);
+      BusinessHours hours = businessHours(n.get("businessHours"), path + ".businessHours");
+      String secretEnv = text(n, path, "webhookSecretEnv", null);
+      String secret = secretEnv == null ? null : env.apply(secretEnv);
+      String callbackUrl = n.hasNonNull("callbackUrl") ? n.get("callbackUrl").asText() : null;
+      if (callbackUrl != null && !callbackUrl.matches("https?://\\S+")) {
+        problems.add(path + ".callbackUrl: must be an http(s) URL, was '" + callbackUrl + "'");
+      }
+      List<FaqEntry> faq = faq(n.get("faq"), path + ".faq");
+      Map<String, String> skills = stringMap(n.get("skills"), path + ".skills");
+      EscalationRules rules = escalation(n.get("escalation"), path + ".escalation");
+      Templates templates = templates(n.get("templates"), path + ".templates");
+      List<Agent> agents = agents(n.get("agents"), path + ".agents");
+      if (id == null) {
+        return null;
+      }
+      return new TenantConfig(id, name, zone, hours, secret, callbackUrl, faq, skills, rules,
+          templates, agents);
+    }
+
+    private ZoneId zone(JsonNode n, String path) {
+      String tz = text(n, path, "timezone", "UTC");
+      try {
+        return ZoneId.of(tz);
+      } catch (DateTimeException e) {
+        problems.add(path + ".timezone: unknown time zone '" + tz + "'");
+        return ZoneId.of("UTC");
+      }
+    }
+
+    private BusinessHours businessHours(JsonNode n, String path) {
+      if (n == null || n.isNull()) {
+        return BusinessHours.ALWAYS;
+      }
+      unknownFields(n, path, Set.of("days", "open", "close"));
+      Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+      for (String d : strings(n.get("days"), path + ".days")) {
+        DayOfWeek day = dayOf(d);
+        if (day == null) {
+          problems.add(path + ".days: unknown day '" + d + "' (use MON..SUN)");
+        } else {
+          days.add(day);
+        }
+      }
+      LocalTime open = time(n, path, "open", LocalTime.MIN);
+      LocalTime close = time(n, path, "close", LocalTime.MAX);
+      if (!open.isBefore(close)) {
+        problems.add(path + ": open (" + open + ") must be before close (" + close + ")");
+      }
+      if (days.isEmpty()) {
+        problems.add(path + ".days: must name at least one day");
+        days = EnumSet.allOf(DayOfWeek.class);
+      }
+      return new BusinessHours(days, open, close);
+    }
+
+    private static DayOfWeek dayOf(String d) {
+      for (DayOfWeek day : DayOfWeek.values()) {
+        if (day.name().startsWith(d.toUpperCase()) && d.length() >= 3) {
+          return day;
+        }
+      }
+      return null;
+    }
+
+    private LocalTime time(JsonNode n, String path, String field, LocalTime fallback) {
+      if (!n.hasNonNull(field)) {
+        return fallback;
+      }
+      String value = n.get(field).asText();
+      if (value.equals("24:00")) {
+        return LocalTime.MAX;
+      }
+      try {
+        return LocalTime.parse(value);
+      } catch (DateTimeParseException e) {
+        problems.add(path + "." + field + ": must be HH:MM, was '" + value + "'");
+        return fallback;
+      }
+    }
+
+    private List<FaqEntry> faq(JsonNode n, String path) {
+      List<FaqEntry> entries = new ArrayList<>();
+      if (n == null || n.isNull()) {
+        return entries;
+      }
+      if (!n.isArray()) {
+        problems.add(path + ": must be a list");
+        return entries;
+      }
+      Set<String> ids = new LinkedHashSet<>();
+      for (int i = 0; i < n.size(); i++) {
+        JsonNode e = n.get(i);
+        String p = path + "[" + i + "]";
+        unknownFields(e, p, Set.of("id", "intent", "examples", "answer"));
+        String id = text(e, p, "id", null);
+        String intent = text(e, p, "intent", id);
+        String answer = text(e, p, "answer", null);
+        List<String> examples = strings(e.get("examples"), p + ".examples");
+        if (examples.isEmpty()) {
+          problems.add(p + ".examples: must list at least one way customers ask it");
+        }
+        if (id != null && !ids.add(id)) {
+          problems.add(p + ".id: duplicate FAQ id '" + id + "'");
+        }
+        if (id != null && answer != null) {
+          entries.add(new FaqEntry(id, intent, examples, answer));
+        }
+      }
+      return entries;
+    }
+
+    private EscalationRules escalation(JsonNode n, String path) {
+      EscalationRules d = EscalationRules.DEFAULTS;
+      if (n == null || n.isNull()) {
+        return d;
+      }
+      unknownFields(n, path, Set.of("explicitRequestPhrases", "keywords", "explicitRequestIntents",
+          "sensitiveIntents", "sentimentThreshold", "angerThreshold", "trendWindow", "trendDrop",
+          "confidenceThreshold", "lowConfidenceStrikes", "maxUnanswered", "silenceTimeout",
+          "stateRetention"));
+      return new EscalationRules(
+          n.has("explicitRequestPhrases")
+              ? strings(n.get("explicitRequestPhrases"), path + ".explicitRequestPhrases")
+              : d.explicitRequestPhrases(),
+          n.has("keywords") ? strings(n.get("keywords"), path + ".keywords") : d.keywords(),
+          n.has("explicitRequestIntents")
+              ? Set.copyOf(strings(n.get("explicitRequestIntents"), path + ".explicitRequestIntents"))
+              : d.explicitRequestIntents(),
+          n.has("sensitiveIntents")
+              ? Set.copyOf(strings(n.get("sensitiveIntents"), path + ".sensitiveIntents"))
+              : d.sensitiveIntents(),
+          number(n, path, "sentimentThreshold", d.sentimentThreshold(), -1, 1),
+          number(n, path, "angerThreshold", d.angerThreshold(), 0, 1),
+          (int) number(n, path, "trendWindow", d.trendWindow(), 2, 20),
+          number(n, path, "trendDrop", d.trendDrop(), 0, 2),
+          number(n, path, "confidenceThreshold", d.confidenceThreshold(), 0, 1),
+          (int) number(n, path, "lowConfidenceStrikes", d.lowConfidenceStrikes(), 1, 10),
+          (int) number(n, path, "maxUnanswered", d.maxUnanswered(), 1, 20),
+          duration(n, path, "silenceTimeout", d.silenceTimeout()),
+          duration(n, path, "stateRetention", d.stateRetention()));
+    }
+
+    private Templates templates(JsonNode n, String path) {
+      Templates d = Templates.DEFAULTS;
+      if (n == null || n.isNull()) {
+        return d;
+      }
+      unknownFields(n, path, Set.of("assistantIntro", "handoffNotice", "afterHoursNotice",
+          "clarifyingQuestion", "fallback", "missedCallAck"));
+      return new Templates(
+          text(n, path, "assistantIntro", d.assistantIntro()),
+          text(n, path, "handoffNotice", d.handoffNotice()),
+          text(n, path, "afterHoursNotice", d.afterHoursNotice()),
+          text(n, path, "clarifyingQuestion", d.clarifyingQuestion()),
+          text(n, path, "fallback", d.fallback()),
+          text(n, path, "missedCallAck", d.missedCallAck()));
+    }
+
+    private List<Agent> agents(JsonNode n, String path) {
+      List<Agent> agents = new ArrayList<>();
+      if (n == null || n.isNull()) {
+        return agents;
+      }
+      if (!n.isArray()) {
+        problems.add(path + ": must be a list");
+        return agents;
+      }
+      for (int i = 0; i < n.size(); i++) {
+        JsonNode a = n.get(i);
+        String p = path + "[" + i + "]";
+        unknownFields(a, p, Set.of("id", "name", "tokenEnv"));
+        String id = text(a, p, "id", null);
+        String tokenEnv = text(a, p, "tokenEnv", null);
+        if (id != null && tokenEnv != null) {
+          agents.add(new Agent(id, text(a, p, "name", id), env.apply(tokenEnv)));
+        }
+      }
+      return agents;
+    }
+
+    private Duration duration(JsonNode n, String path, String field, Duration fallback) {
+      if (!n.hasNonNull(field)) {
+        return fallback;
+      }
+      String value = n.get(field).asText().trim();
+      try {
+        Duration d = Duration.parse(value.startsWith("P") ? value : "PT" + value.toUpperCase());
+        if (d.isNegative() || d.isZero()) {
+          problems.add(path + "." + field + ": must be positive, was '" + value + "'");
+          return fallback;
+        }
+        return d;
+      } catch (DateTimeParseException e) {
+        problems.add(path + "." + field + ": must be a duration like 5s, 2m or P7D, was '" + value + "'");
+        return fallback;
+      }
+    }
+
+    private double number(JsonNode n, String path, String field, double fallback, double min, double max) {
+      if (!n.has(field)) {
+        return fallback;
+      }
+      JsonNode v = n.get(field);
+      if (!v.isNumber()) {
+        problems.add(path + "." + field + ": must be a number, was '" + v.asText() + "'");
+        return fallback;
+      }
+      double value = v.asDouble();
+      if (value < min || value > max) {
+        problems.add(path + "." + field + ": must be in [" + fmt(min) + ", " + fmt(max) + "], was " + v.asText());
+        return fallback;
+      }
+      return value;
+    }
+
+    private static String fmt(double d) {
+      return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    private String text(JsonNode n, String path, String field, String fallback) {
+      JsonNode v = n.get(field);
+      if (v == null || v.isNull()) {
+        if (fallback == null) {
+          problems.add(path + "." + field + ": is required");
+        }
+        return fallback;
+      }
+      if (!v.isValueNode() || v.asText().isBlank()) {
+        problems.add(path + "." + field + ": must be a non-empty string");
+        return fallback;
+      }
+      return v.asText();
+    }
+
+    private List<String> strings(JsonNode n, String path) {
+      List<String> out = new ArrayList<>();
+      if (n == null || n.isNull()) {
+        return out;
+      }
+      if (!n.isArray()) {
+        problems.add(path + ": must be a list of strings");
+        return out;
+      }
+      for (int i = 0; i < n.size(); i++) {
+        JsonNode v = n.get(i);
+        if (!v.isValueNode() || v.asText().isBlank()) {
+          problems.add(path + "[" + i + "]: must be a non-empty string");
+        } else {
+          out.add(v.asText());
+        }
+      }
+      return out;
+    }
+
+    private Map<String, String> stringMap(JsonNode n, String path) {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (n == null || n.isNull()) {
+        return out;
+      }
+      if (!n.isObject()) {
+        problems.add(path + ": must be a mapping");
+        return out;
+      }
+      n.fields().forEachRemaining(e -> {
+        if (!e.getValue().isValueNode() || e.getValue().asText().isBlank()) {
+          problems.add(path + "." + e.getKey() + ": must be a non-empty string");
+        } else {
+          out.put(e.getKey(), e.getValue().asText());
+        }
+      });
+      return out;
+    }
+
+    private void unknownFields(JsonNode n, String path, Set<String> known) {
+      if (n == null || !n.isObject()) {
+        return;
+      }
+      for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+        String field = it.next();
+        if (!known.contains(field)) {
+          problems.add((path.isEmpty() ? "" : path + ".") + field + ": unknown field (known: "
+              + String.join(", ", known.stream().sorted().toList()) + ")");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.baton.tenant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TenantDirectoryTest {
+
+  private static TenantDirectory parse(String yaml, Map<String, String> env) {
+    return TenantDirectory.parse(
+        new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml", env::get);
+  }
+
+  @Test
+  void theShippedDemoFileIsValid() {
+    TenantDirectory dir =
+        TenantDirectory.load(
+            Path.of("../deploy/tenants.yaml"), Map.of("BATON_SECRET_DEMO_DENTAL", "s3cret")::get);
+
+    assertEquals(3, dir.all().size());
+    TenantConfig dental = dir.find("demo-dental").orElseThrow();
+    assertEquals("s3cret", dental.webhookSecret());
+    assertEquals("reception", dental.skillFor("cancel_appointment"));
+    assertEquals("reception", dental.skillFor("something_else"));
+    assertTrue(dental.faq().stream().anyMatch(f -> f.id().equals("opening-hours")));
+    assertNull(dir.find("demo-parcels").orElseThrow().webhookSecret(), "env var unset");
+    assertTrue(dir.find("demo-parcels").orElseThrow().escalation().keywords().contains("damaged"));
+  }
+
+  @Test
+  void omittedRulesTakeTheDefaults() {
+    TenantDirectory dir = parse("tenants:\n  - id: t1\n    webhookSecretEnv: S\n", Map.of("S", "x"));
+
+    TenantConfig t = dir.find("t1").orElseThrow();
+    assertEquals(EscalationRules.DEFAULTS, t.escalation());
+    assertEquals(Templates.DEFAULTS, t.templates());
+    assertEquals(Duration.ofSeconds(5), t.escalation().silenceTimeout());
+    assertTrue(t.businessHours().isOpen(Instant.parse("2026-11-22T03:00:00Z"), ZoneId.of("UTC")));
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsPath() {
+    String yaml =
+        """
+        tenants:
+          - id: Bad_Id
+            webhookSecretEnv: S
+            timezone: Mars/Olympus
+            callbackUrl: ftp://x
+            escalation:
+              confidenceThreshold: 1.5
+              silenceTimeout: soon
+              sentimentTreshold: -0.2
+            businessHours: {days: [MON, FUNDAY], open: "18:00", close: "08:00"}
+          - name: no id
+        """;
+
+    TenantConfigException e =
+        assertThrows(TenantConfigException.class, () -> parse(yaml, Map.of()));
+
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("tenants[0].id: must be lower-case"), all);
+    assertTrue(all.contains("tenants[0].timezone: unknown time zone 'Mars/Olympus'"), all);
+    assertTrue(all.contains("tenants[0].callbackUrl: must be an http(s) URL"), all);
+    assertTrue(all.contains("tenants[0].escalation.confidenceThreshold: must be in [0, 1], was 1.5"), all);
+    assertTrue(all.contains("tenants[0].escalation.silenceTimeout: must be a duration"), all);
+    assertTrue(all.contains("tenants[0].escalation.sentimentTreshold: unknown field"), all);
+    assertTrue(all.contains("tenants[0].businessHours.days: unknown day 'FUNDAY'"), all);
+    assertTrue(all.contains("tenants[0].businessHours: open (18:00) must be before close"), all);
+    assertTrue(all.contains("tenants[1].id: is required"), all);
+    assertTrue(e.getMessage().startsWith("invalid tenants file test.yaml"));
+  }
+
+  @Test
+  void duplicateTenantIdsAreRejected() {
+    String yaml = "tenants:\n  - {id: a, webhookSecretEnv: S}\n  - {id: a, webhookSecretEnv: S}\n";
+
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse(yaml, Map.of()));
+
+    assertEquals("tenants[1].id: duplicate tenant id 'a'", e.problems().get(0));
+  }
+
+  @Test
+  void brokenYamlSaysSo() {
+    TenantConfigException e =
+        assertThrows(TenantConfigException.class, () -> parse("tenants: [ {id: a", Map.of()));
+    assertTrue(e.problems().get(0).startsWith("not valid YAML"), e.problems().get(0));
+  }
+
+  @Test
+  void businessHoursAreReadInTheTenantZone() {
+    TenantDirectory dir =
+        parse(
+            """
+            tenants:
+              - id: ny
+                webhookSecretEnv: S
+                timezone: America/New_York
+                businessHours: {days: [MON, TUE, WED, THU, FRI], open: "09:00", close: "17:00"}
+            """,
+            Map.of());
+    TenantConfig ny = dir.find("ny").orElseThrow();
+    // Monday 2026-11-23 14:00 UTC is 09:00 in New York: open. 13:59 UTC is not.
+    assertTrue(ny.businessHours().isOpen(Instant.parse("2026-11-23T14:00:00Z"), ny.timezone()));
+    assertFalse(ny.businessHours().isOpen(Instant.parse("2026-11-23T13:59:00Z"), ny.timezone()));
+    // Saturday: next opening is Monday 09:00 local.
+    assertEquals(
+        "2026-11-30T09:00-05:00[America/New_York]",
+        ny.businessHours().nextOpening(Instant.parse("2026-11-28T15:00:00Z"), ny.timezone()).toString());
+  }
+
+  @Test
+  void secretsNeverAppearInToString() {
+    TenantDirectory dir = parse("tenants:\n  - id: t1\n    webhookSecretEnv: S\n", Map.of("S", "hunter2"));
+    assertFalse(dir.find("t1").orElseThrow().toString().contains("hunter2"));
+  }
+}
