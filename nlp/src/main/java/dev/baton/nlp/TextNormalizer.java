@@ -1,15 +1,28 @@
 package dev.baton.nlp;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Lower-cases, strips accents and punctuation, and splits into word tokens. */
+/**
+ * Text normalisation shared by the models. {@link #tokens} is the plain form (lower case, no
+ * accents, no punctuation); {@link #intentTokens} and {@link #sentimentTokens} are the forms the
+ * trained models see, and must not change without retraining them (the models' README names the
+ * command).
+ */
 public final class TextNormalizer {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern NON_WORD = Pattern.compile("[^a-z0-9']+");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^}]*}}");
+  private static final Pattern EMAIL = Pattern.compile("[\\w.%+-]+@[\\w.-]+\\.[a-zA-Z]{2,}");
+  private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?://|www\\.)\\S+");
+  private static final Pattern INTENT_SPLIT = Pattern.compile("[^a-z0-9'#]+");
+  private static final Pattern SENTIMENT_SPLIT = Pattern.compile("[^a-z0-9'#!?]+|(?=[!?])|(?<=[!?])");
+  private static final Pattern HAS_DIGIT = Pattern.compile(".*\\d.*");
+  private static final Pattern REPEATS = Pattern.compile("([a-z])\\1{2,}");
 
   private TextNormalizer() {}
 
@@ -17,12 +30,105 @@ public final class TextNormalizer {
     if (text == null) {
       return "";
     }
-    String folded = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
-    return NON_WORD.matcher(folded.toLowerCase(Locale.ROOT).replace('’', '\'')).replaceAll(" ").trim();
+    return NON_WORD.matcher(fold(text)).replaceAll(" ").trim();
   }
 
   public static List<String> tokens(String text) {
     String n = normalize(text);
     return n.isEmpty() ? List.of() : Arrays.asList(n.split(" "));
+  }
+
+  /** Lower case, accents removed, typographic apostrophes made plain. */
+  static String fold(String text) {
+    String folded = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+    return folded.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replace('\u2018', '\'');
+  }
+
+  /**
+   * Tokens for the intent models: lower case, contractions expanded ("can't" becomes "can not"),
+   * template placeholders such as {@code {{Order Number}}}, numbers, e-mail addresses and links
+   * replaced by class tokens ({@code #slot}, {@code #num}, {@code #email}, {@code #url}), so the
+   * Bitext templates and real messages with real order numbers look alike.
+   */
+  public static String[] intentTokens(String text) {
+    if (text == null) {
+      return new String[0];
+    }
+    String t = PLACEHOLDER.matcher(text).replaceAll(" #slot ");
+    t = EMAIL.matcher(t).replaceAll(" #email ");
+    t = URL.matcher(t).replaceAll(" #url ");
+    t = expandContractions(fold(t));
+    List<String> out = new ArrayList<>();
+    for (String tok : INTENT_SPLIT.split(t)) {
+      String w = stripQuotes(tok);
+      if (w.isEmpty()) {
+        continue;
+      }
+      if (w.charAt(0) != '#' && HAS_DIGIT.matcher(w).matches()) {
+        w = "#num";
+      }
+      out.add(w);
+    }
+    return out.toArray(String[]::new);
+  }
+
+  /**
+   * Tokens for the sentiment models: as {@link #intentTokens}, but "!" and "?" are kept as
+   * tokens, letters repeated three times or more are squeezed ("sooo" becomes "soo"), and a word
+   * written in capitals (3+ letters) is followed by a {@code #caps} token.
+   */
+  public static String[] sentimentTokens(String text) {
+    if (text == null) {
+      return new String[0];
+    }
+    String t = PLACEHOLDER.matcher(text).replaceAll(" #slot ");
+    t = EMAIL.matcher(t).replaceAll(" #email ");
+    t = URL.matcher(t).replaceAll(" #url ");
+    List<String> out = new ArrayList<>();
+    for (String raw : t.split("\\s+")) {
+      boolean caps = raw.length() >= 3 && raw.chars().allMatch(c -> !Character.isLowerCase(c))
+          && raw.chars().filter(Character::isLetter).count() >= 3;
+      String f = expandContractions(fold(raw));
+      f = REPEATS.matcher(f).replaceAll("$1$1");
+      for (String tok : SENTIMENT_SPLIT.split(f)) {
+        String w = stripQuotes(tok);
+        if (w.isEmpty()) {
+          continue;
+        }
+        if (w.charAt(0) != '#' && HAS_DIGIT.matcher(w).matches()) {
+          w = "#num";
+        }
+        out.add(w);
+      }
+      if (caps) {
+        out.add("#caps");
+      }
+    }
+    return out.toArray(String[]::new);
+  }
+
+  static String expandContractions(String t) {
+    return t.replace("can't", "can not")
+        .replace("cannot", "can not")
+        .replace("won't", "will not")
+        .replace("shan't", "shall not")
+        .replace("n't", " not")
+        .replace("'m", " am")
+        .replace("'re", " are")
+        .replace("'ll", " will")
+        .replace("'ve", " have")
+        .replace("'d", " would");
+  }
+
+  private static String stripQuotes(String w) {
+    int a = 0;
+    int b = w.length();
+    while (a < b && w.charAt(a) == '\'') {
+      a++;
+    }
+    while (b > a && w.charAt(b - 1) == '\'') {
+      b--;
+    }
+    return w.substring(a, b);
   }
 }

@@ -1,0 +1,74 @@
+# Shared by run.sh, stop.sh and send-message.sh; sourced, not run.
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables below are used by the scripts that source this
+
+BATON_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Relative paths given by the user are taken from where they ran the script.
+abs_path() {
+  case "$1" in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s\n' "$PWD/$1" ;;
+  esac
+}
+
+if [[ -n "${BATON_RUN_DIR:-}" ]]; then
+  RUN_DIR="$(abs_path "$BATON_RUN_DIR")"
+else
+  RUN_DIR="$BATON_ROOT/deploy/.run"
+fi
+PID_DIR="$RUN_DIR/pids"
+LOG_DIR="$RUN_DIR/logs"
+SECRETS_FILE="$RUN_DIR/secrets.env"
+
+# The five services, in pipeline order.
+SERVICES=(intake-service sentiment-service routing-service handoff-service agent-gateway)
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() {
+  printf 'ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+# The env var holding a tenant's webhook secret: demo-dental -> BATON_SECRET_DEMO_DENTAL.
+secret_var_for_tenant() {
+  local upper="${1^^}"
+  printf 'BATON_SECRET_%s\n' "${upper//-/_}"
+}
+
+# Prints the value of NAME in secrets.env (NAME=VALUE lines), nothing if absent.
+# Parsed rather than sourced so the file can never run code.
+secret_from_file() {
+  local name="$1" key value
+  [[ -r "$SECRETS_FILE" ]] || return 0
+  while IFS='=' read -r key value; do
+    if [[ "$key" == "$name" ]]; then
+      printf '%s\n' "$value"
+      return 0
+    fi
+  done <"$SECRETS_FILE"
+}
+
+# True when the pid in FILE is alive and its command line still contains MARKER
+# (guards against a recycled pid after a reboot). Zombies count as dead.
+pid_file_alive() {
+  local file="$1" marker="$2" pid state
+  [[ -s "$file" ]] || return 1
+  pid="$(tr -dc '0-9' <"$file")"
+  [[ -n "$pid" ]] || return 1
+  [[ -r "/proc/$pid/stat" ]] || return 1
+  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
+  [[ "$state" != "Z" && -n "$state" ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker"
+}
+
+# What a pid file's process must have on its command line, by pid file name.
+pid_marker() {
+  case "$1" in
+    kafka) printf 'kafka.Kafka\n' ;;
+    redis) printf 'redis-server\n' ;;
+    callback) printf 'CallbackReceiver\n' ;;
+    *) printf '%s/target/quarkus-app/quarkus-run.jar\n' "$1" ;;
+  esac
+}

@@ -1,0 +1,43 @@
+package dev.baton.intake.service;
+
+import dev.baton.intake.config.IntakeConfig;
+import dev.baton.intake.service.EventDeduplicator.Claim;
+import dev.baton.intake.service.KafkaPublisher.PublishException;
+import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.topic.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/** Publishes a validated event exactly once per event id. */
+@ApplicationScoped
+public class IntakeService {
+  private static final Logger LOG = Logger.getLogger(IntakeService.class);
+
+  private final EventDeduplicator dedup;
+  private final KafkaPublisher publisher;
+  private final IntakeConfig config;
+
+  public IntakeService(EventDeduplicator dedup, KafkaPublisher publisher, IntakeConfig config) {
+    this.dedup = dedup;
+    this.publisher = publisher;
+    this.config = config;
+  }
+
+  /** Returns how the claim went; throws when the broker did not confirm (nothing was kept). */
+  public Claim accept(ConversationEvent event) throws PublishException {
+    Claim claim = dedup.claim(event.tenantId(), event.eventId());
+    if (claim != Claim.NEW) {
+      LOG.debugf("event %s of %s: %s", event.eventId(), event.tenantId(), claim);
+      return claim;
+    }
+    try {
+      publisher.publish(
+          Topics.CONVERSATION_EVENTS, event.conversationId(), event, config.publishTimeout());
+    } catch (PublishException | RuntimeException e) {
+      dedup.release(event.tenantId(), event.eventId());
+      throw e;
+    }
+    dedup.confirm(event.tenantId(), event.eventId());
+    return Claim.NEW;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.baton.intake.service;
+
+import dev.baton.schemas.topic.Topic;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Publishes to registry topics with the topic's own serdes and waits for the broker. */
+@ApplicationScoped
+public class KafkaPublisher {
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  public KafkaPublisher(KafkaProducer<byte[], byte[]> producer) {
+    this.producer = producer;
+  }
+
+  public <K, V> void publish(Topic<K, V> topic, K key, V value, Duration timeout)
+      throws PublishException {
+    byte[] k = topic.keySerde().serializer().serialize(topic.name(), key);
+    byte[] v = topic.valueSerde().serializer().serialize(topic.name(), value);
+    try {
+      producer.send(new ProducerRecord<>(topic.name(), k, v)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PublishException(topic.name(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new PublishException(topic.name(), e);
+    }
+  }
+
+  /** The broker did not confirm the record in time. */
+  public static class PublishException extends Exception {
+    public PublishException(String topic, Throwable cause) {
+      super("could not publish to " + topic + ": " + cause, cause);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.baton.nlp.intent;
+
+import dev.baton.nlp.TextNormalizer;
+import dev.baton.nlp.features.Features;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import opennlp.tools.doccat.DoccatModel;
+import opennlp.tools.doccat.DocumentCategorizerME;
+
+/**
+ * A trained intent model: an OpenNLP document categorizer plus the calibration of its top
+ * probability, both in one {@code .bin} file (the calibration and the model's name live in the
+ * model's manifest). Thread-safe.
+ *
+ * <p>An {@value #OOS} category, when the model has one, stands for "none of these intents"
+ * (trained on out-of-scope examples). The confidence of a prediction is the calibrated
+ * probability that the best <em>in-scope</em> intent is right, so out-of-scope text gets a low
+ * confidence whether or not the {@value #OOS} category wins.
+ */
+public final class IntentModel {
+  public static final String OOS = "oos";
+  static final String CALIBRATION_PROPERTY = "baton.calibration";
+  static final String NAME_PROPERTY = "baton.name";
+
+  private final DoccatModel model;
+  private final DocumentCategorizerME categorizer;
+  private final Calibration calibration;
+  private final String name;
+  private final int oosIndex;
+  private final String[] labels;
+
+  public IntentModel(DoccatModel model) {
+    this.model = model;
+    this.categorizer = new DocumentCategorizerME(model);
+    this.calibration = Calibration.parse(model.getManifestProperty(CALIBRATION_PROPERTY));
+    String n = model.getManifestProperty(NAME_PROPERTY);
+    this.name = n == null ? "intent" : n;
+    this.labels = new String[categorizer.getNumberOfCategories()];
+    int oos = -1;
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = categorizer.getCategory(i);
+      if (labels[i].equals(OOS)) {
+        oos = i;
+      }
+    }
+    this.oosIndex = oos;
+  }
+
+  /** The best intent, its raw probability, and the calibrated confidence. */
+  public record Prediction(String label, String bestIntent, double raw, double oos, double confidence) {}
+
+  public static IntentModel load(InputStream in) {
+    Features.allowLoading();
+    try (InputStream b = new BufferedInputStream(in)) {
+      return new IntentModel(new DoccatModel(b));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load intent model", e);
+    }
+  }
+
+  public static IntentModel load(Path file) {
+    try {
+      return load(Files.newInputStream(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** Loads a model from the classpath, e.g. {@code models/intent-default.bin}. */
+  public static IntentModel loadResource(String resource) {
+    InputStream in = IntentModel.class.getClassLoader().getResourceAsStream(resource);
+    if (in == null) {
+      throw new IllegalStateException("model resource not found: " + resource);
+    }
+    return load(in);
+  }
+
+  public void save(Path file) {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      model.serialize(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** Probabilities over {@link #labels()}, in that order. */
+  public double[] probabilities(String text) {
+    return categorizer.categorize(TextNormalizer.intentTokens(text));
+  }
+
+  public Prediction predict(String text) {
+    return predict(probabilities(text));
+  }
+
+  public Prediction predict(double[] p) {
+    int best = -1;
+    for (int i = 0; i < p.length; i++) {
+      if (i != oosIndex && (best < 0 || p[i] > p[best])) {
+        best = i;
+      }
+    }
+    double oos = oosIndex >= 0 ? p[oosIndex] : 0;
+    double raw = best >= 0 ? p[best] : 0;
+    String bestIntent = best >= 0 ? labels[best] : OOS;
+    String label = oos > raw ? OOS : bestIntent;
+    return new Prediction(label, bestIntent, raw, oos, calibration.apply(raw));
+  }
+
+  public String[] labels() {
+    return labels.clone();
+  }
+
+  public boolean hasOosCategory() {
+    return oosIndex >= 0;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Calibration calibration() {
+    return calibration;
+  }
+
+  public DoccatModel doccatModel() {
+    return model;
+  }
+
+  /** The same model with another calibration and name (a new manifest, same weights). */
+  public IntentModel with(Calibration newCalibration, String newName) {
+    Map<String, String> manifest = new HashMap<>();
+    manifest.put(CALIBRATION_PROPERTY, newCalibration.serialize());
+    manifest.put(NAME_PROPERTY, newName);
+    return new IntentModel(
+        new DoccatModel(model.getLanguage(), model.getMaxentModel(), manifest, model.getFactory()));
+  }
+}

@@ -1,0 +1,344 @@
+package dev.baton.nlp.tool;
+
+import dev.baton.nlp.data.LabeledText;
+import dev.baton.nlp.eval.Metrics;
+import dev.baton.nlp.eval.OosEvaluation;
+import dev.baton.nlp.eval.OosEvaluation.Objective;
+import dev.baton.nlp.eval.OosEvaluation.Result;
+import dev.baton.nlp.eval.OosEvaluation.Scored;
+import dev.baton.nlp.intent.IntentModel;
+import dev.baton.nlp.intent.IntentModel.Prediction;
+import dev.baton.nlp.intent.TextNormalizerTokens;
+import dev.baton.nlp.intent.TrainConfig;
+import dev.baton.nlp.intent.Trainer;
+import dev.baton.nlp.intent.Trainer.HeldOut;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Trains and evaluates Baton's language models from CSV files. Run {@code nlp/bin/nlp-tool help}
+ * for the commands; nlp/README.md shows the ones that produce the published figures.
+ */
+public final class NlpTool {
+  private static final PrintStream OUT = System.out;
+  private static final long START = System.nanoTime();
+  static final Consumer<String> PROGRESS =
+      msg -> System.err.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - START) / 1e9, msg);
+
+  private NlpTool() {}
+
+  public static void main(String[] args) throws Exception {
+    Locale.setDefault(Locale.ROOT);
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      usage();
+      return;
+    }
+    Map<String, String> opt = options(args);
+    switch (args[0]) {
+      case "train" -> train(opt);
+      case "evaluate" -> evaluate(opt);
+      case "cv" -> crossValidate(opt);
+      case "pick-threshold" -> pickThreshold(opt);
+      case "oos" -> oos(opt);
+      case "compare" -> compare(opt);
+      case "build-models" -> ModelBuilder.buildAll(opt, PROGRESS);
+      case "evaluate-sentiment" -> SentimentCommands.evaluate(opt, PROGRESS);
+      case "retrain" -> ModelBuilder.retrain(opt, PROGRESS);
+      default -> {
+        System.err.println("unknown command " + args[0]);
+        usage();
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void usage() {
+    OUT.println(
+        """
+        nlp-tool COMMAND [--option value ...]
+
+        Intent models (CSV with columns text,label; label 'oos' = out of scope):
+          train     --train a.csv[,b.csv] --out model.bin [--calibration-folds 5] [--name NAME]
+                    [--algorithm MAXENT_QN|MAXENT|NAIVEBAYES|PERCEPTRON] [--features words,chars,stems]
+                    [--iterations N] [--cutoff N] [--l2 C] [--l1 C] [--threads N]
+          evaluate  --model model.bin --test test.csv [--threshold T]
+                    accuracy, macro-F1, per-class precision/recall, top confusions;
+                    with oos rows: in-scope accuracy and out-of-scope recall at T
+          cv        --train train.csv [--folds 5] [training options]   k-fold cross-validation
+          compare   --train train.csv [--folds 5] --configs "ALGO:features[:l2], ..."   table
+          pick-threshold --model model.bin --val val.csv [--objective accuracy|balanced]
+          oos       --train train.csv --val val.csv [--test test.csv] [--objective ...]
+                    train, pick the threshold on val, report on val (and test);
+                    also split val in two halves to show how the threshold transfers
+
+        Sentiment and emotion:
+          evaluate-sentiment --test goemotions/test.csv|cs.csv [--models DIR]
+
+        Shipped models:
+          build-models [--data nlp/data] [--out nlp/src/main/resources/models] [--only intent|sentiment]
+          retrain   --feedback feedback.csv[,more.csv] [--data nlp/data] --out model.bin
+        """);
+  }
+
+  static Map<String, String> options(String[] args) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].startsWith("--")) {
+        String key = args[i].substring(2);
+        String value = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : "true";
+        m.put(key, value);
+      }
+    }
+    return m;
+  }
+
+  static String required(Map<String, String> opt, String key) {
+    String v = opt.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("missing --" + key);
+    }
+    return v;
+  }
+
+  static List<LabeledText> readAll(String files) {
+    List<LabeledText> all = new ArrayList<>();
+    for (String f : files.split(",")) {
+      List<LabeledText> part = LabeledText.readCsv(Path.of(f.trim()), "label");
+      PROGRESS.accept("read " + part.size() + " examples from " + f);
+      all.addAll(part);
+    }
+    return all;
+  }
+
+  static TrainConfig config(Map<String, String> opt, TrainConfig base) {
+    TrainConfig c = base;
+    if (opt.containsKey("algorithm")) {
+      c = c.withAlgorithm(opt.get("algorithm"));
+    }
+    if (opt.containsKey("features")) {
+      c = c.withFeatures(opt.get("features"));
+    }
+    if (opt.containsKey("iterations")) {
+      c = c.withIterations(Integer.parseInt(opt.get("iterations")));
+    }
+    if (opt.containsKey("cutoff")) {
+      c = c.withCutoff(Integer.parseInt(opt.get("cutoff")));
+    }
+    if (opt.containsKey("l2")) {
+      c = c.withL2(Double.parseDouble(opt.get("l2")));
+    }
+    if (opt.containsKey("l1")) {
+      c = c.withL1(Double.parseDouble(opt.get("l1")));
+    }
+    if (opt.containsKey("threads")) {
+      c = c.withThreads(Integer.parseInt(opt.get("threads")));
+    }
+    return c;
+  }
+
+  private static void train(Map<String, String> opt) {
+    List<LabeledText> data = readAll(required(opt, "train"));
+    TrainConfig c = config(opt, TrainConfig.intentDefault());
+    int folds = Integer.parseInt(opt.getOrDefault("calibration-folds", "5"));
+    IntentModel m = Trainer.trainIntentModel(data, c, folds, opt.getOrDefault("name", "intent"), PROGRESS);
+    Path out = Path.of(required(opt, "out"));
+    m.save(out);
+    PROGRESS.accept("wrote " + out);
+  }
+
+  static List<Scored> score(IntentModel m, List<LabeledText> test) {
+    List<Scored> out = new ArrayList<>(test.size());
+    long t0 = System.nanoTime();
+    for (int i = 0; i < test.size(); i++) {
+      out.add(new Scored(test.get(i).label(), m.predict(test.get(i).text())));
+      if ((i + 1) % 5000 == 0) {
+        PROGRESS.accept("classified " + (i + 1) + "/" + test.size());
+      }
+    }
+    PROGRESS.accept(String.format("classified %d messages, %.1f µs each", test.size(),
+        (System.nanoTime() - t0) / 1e3 / Math.max(1, test.size())));
+    return out;
+  }
+
+  private static void evaluate(Map<String, String> opt) {
+    IntentModel m = IntentModel.load(Path.of(required(opt, "model")));
+    List<LabeledText> test = readAll(required(opt, "test"));
+    double threshold = Double.parseDouble(opt.getOrDefault("threshold", "0"));
+    List<Scored> scored = score(m, test);
+    report(scored, threshold, opt.containsKey("per-class") || true);
+  }
+
+  static void report(List<Scored> scored, double threshold, boolean perClass) {
+    Metrics metrics = new Metrics();
+    boolean hasOos = false;
+    for (Scored s : scored) {
+      hasOos |= s.truth().equals(IntentModel.OOS);
+      String predicted = threshold > 0 || hasOos ? OosEvaluation.decide(s.prediction(), threshold) : s.prediction().label();
+      metrics.add(s.truth(), predicted);
+    }
+    printMetrics(metrics, perClass);
+    if (hasOos) {
+      Result r = OosEvaluation.at(scored, threshold);
+      OUT.println();
+      new Table("threshold", "in-scope accuracy", "out-of-scope recall", "overall accuracy", "in-scope", "oos")
+          .row(Table.num(threshold), Table.pct(r.inScopeAccuracy()), Table.pct(r.oosRecall()),
+              Table.pct(r.accuracy()), r.inScope(), r.outOfScope())
+          .print(OUT);
+    }
+    calibrationTable(scored);
+  }
+
+  static void printMetrics(Metrics metrics, boolean perClass) {
+    OUT.println();
+    new Table("examples", "accuracy", "macro-F1")
+        .row(metrics.total(), Table.pct(metrics.accuracy()), Table.pct(metrics.macroF1()))
+        .print(OUT);
+    if (perClass) {
+      OUT.println();
+      Table t = new Table("class", "precision", "recall", "F1", "support");
+      metrics.perClass().forEach(c -> t.row(c.label(), Table.pct(c.precision()), Table.pct(c.recall()),
+          Table.pct(c.f1()), c.support()));
+      t.print(OUT);
+    }
+    OUT.println();
+    Table conf = new Table("true", "predicted as", "count");
+    metrics.topConfusions(10).forEach(c -> conf.row(c.truth(), c.predicted(), c.count()));
+    OUT.println("Most frequent confusions:");
+    conf.print(OUT);
+  }
+
+  /** Reliability table: in each confidence band, how often the best in-scope intent was right. */
+  static void calibrationTable(List<Scored> scored) {
+    double[] edges = {0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 1.0001};
+    int[] n = new int[edges.length - 1];
+    int[] right = new int[edges.length - 1];
+    double[] conf = new double[edges.length - 1];
+    for (Scored s : scored) {
+      double c = s.prediction().confidence();
+      for (int b = 0; b < n.length; b++) {
+        if (c >= edges[b] && c < edges[b + 1]) {
+          n[b]++;
+          conf[b] += c;
+          if (s.prediction().bestIntent().equals(s.truth())) {
+            right[b]++;
+          }
+        }
+      }
+    }
+    OUT.println();
+    OUT.println("Calibration (best in-scope intent right, by confidence band):");
+    Table t = new Table("confidence", "messages", "mean confidence", "right");
+    for (int b = 0; b < n.length; b++) {
+      if (n[b] > 0) {
+        t.row(String.format("%.2f-%.2f", edges[b], Math.min(1, edges[b + 1])), n[b],
+            Table.num(conf[b] / n[b]), Table.pct((double) right[b] / n[b]));
+      }
+    }
+    t.print(OUT);
+  }
+
+  private static void crossValidate(Map<String, String> opt) {
+    List<LabeledText> data = readAll(required(opt, "train"));
+    TrainConfig c = config(opt, TrainConfig.intentDefault());
+    int folds = Integer.parseInt(opt.getOrDefault("folds", "5"));
+    PROGRESS.accept(folds + "-fold cross-validation of " + c);
+    List<HeldOut> held = Trainer.crossValidate(data, c, TextNormalizerTokens.INTENT, folds, PROGRESS);
+    Metrics metrics = new Metrics();
+    held.forEach(h -> metrics.add(h.truth(), h.labels()[Trainer.argmax(h.probabilities())]));
+    printMetrics(metrics, opt.containsKey("per-class"));
+  }
+
+  private static void compare(Map<String, String> opt) {
+    List<LabeledText> data = readAll(required(opt, "train"));
+    int folds = Integer.parseInt(opt.getOrDefault("folds", "5"));
+    Table t = new Table("algorithm", "features", "l2", "accuracy", "macro-F1", "train s/fold");
+    List<String[]> results = new ArrayList<>();
+    for (String spec : required(opt, "configs").split(";")) {
+      String[] p = spec.trim().split(":");
+      TrainConfig c = config(opt, TrainConfig.intentDefault()).withAlgorithm(p[0]).withFeatures(p[1]);
+      if (p.length > 2) {
+        c = c.withL2(Double.parseDouble(p[2]));
+      }
+      PROGRESS.accept("config " + c);
+      long t0 = System.nanoTime();
+      List<HeldOut> held = Trainer.crossValidate(data, c, TextNormalizerTokens.INTENT, folds, PROGRESS);
+      double secs = (System.nanoTime() - t0) / 1e9 / folds;
+      Metrics metrics = new Metrics();
+      held.forEach(h -> metrics.add(h.truth(), h.labels()[Trainer.argmax(h.probabilities())]));
+      String[] row = {c.algorithm(), c.features(), c.algorithm().equals("MAXENT_QN") ? String.valueOf(c.l2()) : "-",
+          Table.pct(metrics.accuracy()), Table.pct(metrics.macroF1()), String.format("%.0f", secs)};
+      results.add(row);
+      PROGRESS.accept(String.join(" | ", row));
+    }
+    results.forEach(r -> t.row((Object[]) r));
+    OUT.println();
+    t.print(OUT);
+  }
+
+  private static void pickThreshold(Map<String, String> opt) {
+    IntentModel m = IntentModel.load(Path.of(required(opt, "model")));
+    List<Scored> val = score(m, readAll(required(opt, "val")));
+    Objective objective = Objective.valueOf(opt.getOrDefault("objective", "accuracy").toUpperCase());
+    Result best = OosEvaluation.pick(val, objective);
+    thresholdTable(val, best);
+    OUT.println();
+    OUT.printf("chosen threshold (%s on val): %.4f%n", objective.name().toLowerCase(), best.threshold());
+  }
+
+  static void thresholdTable(List<Scored> val, Result chosen) {
+    Table t = new Table("threshold", "in-scope accuracy", "out-of-scope recall", "overall accuracy");
+    for (double th : new double[] {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) {
+      Result r = OosEvaluation.at(val, th);
+      t.row(Table.num(th), Table.pct(r.inScopeAccuracy()), Table.pct(r.oosRecall()), Table.pct(r.accuracy()));
+    }
+    t.row("**" + Table.num(chosen.threshold()) + "** (chosen)", Table.pct(chosen.inScopeAccuracy()),
+        Table.pct(chosen.oosRecall()), Table.pct(chosen.accuracy()));
+    OUT.println();
+    t.print(OUT);
+  }
+
+  private static void oos(Map<String, String> opt) {
+    List<LabeledText> train = readAll(required(opt, "train"));
+    List<LabeledText> valData = readAll(required(opt, "val"));
+    TrainConfig c = config(opt, TrainConfig.intentDefault());
+    int folds = Integer.parseInt(opt.getOrDefault("calibration-folds", "5"));
+    Objective objective = Objective.valueOf(opt.getOrDefault("objective", "accuracy").toUpperCase());
+    IntentModel m = Trainer.trainIntentModel(train, c, folds, "oos-eval", PROGRESS);
+    if (opt.containsKey("out")) {
+      m.save(Path.of(opt.get("out")));
+    }
+    List<Scored> val = score(m, valData);
+    Result best = OosEvaluation.pick(val, objective);
+    OUT.println();
+    OUT.println("Threshold chosen on " + opt.get("val") + " (objective: " + objective.name().toLowerCase() + "):");
+    thresholdTable(val, best);
+    // Transfer check: choose on one half of val, measure on the other.
+    int[] half = Trainer.folds(valData, 2, 7);
+    Table t = new Table("threshold chosen on", "threshold", "in-scope accuracy (other half)", "OOS recall (other half)");
+    for (int h = 0; h < 2; h++) {
+      List<Scored> a = new ArrayList<>();
+      List<Scored> b = new ArrayList<>();
+      for (int i = 0; i < val.size(); i++) {
+        (half[i] == h ? a : b).add(val.get(i));
+      }
+      Result r = OosEvaluation.pick(a, objective);
+      Result other = OosEvaluation.at(b, r.threshold());
+      t.row("val half " + (h + 1), Table.num(r.threshold()), Table.pct(other.inScopeAccuracy()), Table.pct(other.oosRecall()));
+    }
+    OUT.println();
+    OUT.println("Does the threshold transfer? Chosen on one half of val, measured on the other:");
+    t.print(OUT);
+    if (opt.containsKey("test")) {
+      List<Scored> test = score(m, readAll(opt.get("test")));
+      OUT.println();
+      OUT.println("On " + opt.get("test") + " at the threshold chosen on val:");
+      report(test, best.threshold(), false);
+    }
+  }
+}
