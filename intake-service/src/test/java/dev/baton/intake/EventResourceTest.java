@@ -12,6 +12,7 @@ import dev.baton.schemas.topic.Topics;
 import dev.baton.tenant.WebhookSignature;
 import dev.baton.testsupport.BatonTestResource;
 import dev.baton.testsupport.TestTenants;
+import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -58,7 +59,7 @@ class EventResourceTest {
         .body("duplicate", equalTo(false));
 
     List<ConversationEvent> published =
-        TopicReader.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId), Duration.ofSeconds(3));
+        TestTopics.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId), Duration.ofSeconds(3));
     assertEquals(1, published.size());
     ConversationEvent event = published.get(0);
     assertEquals(EventType.CUSTOMER_MESSAGE, event.type());
@@ -76,7 +77,7 @@ class EventResourceTest {
     signed(body, TestTenants.SECRET).post("/v1/events").then().statusCode(202).body("duplicate", equalTo(true));
 
     assertEquals(1,
-        TopicReader.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId), Duration.ofSeconds(3)).size());
+        TestTopics.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId), Duration.ofSeconds(3)).size());
   }
 
   @Test

@@ -17,20 +17,15 @@ import dev.baton.tenant.WebhookSignature;
 import dev.baton.testsupport.BatonTestResource;
 import dev.baton.testsupport.CallbackReceiver;
 import dev.baton.testsupport.CallbackReceiver.Received;
-import dev.baton.testsupport.EmbeddedKafka;
 import dev.baton.testsupport.TestTenants;
+import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -43,18 +38,8 @@ class OutboundDeliveryTest {
         Speaker.BOT, null, text, "faq:opening-hours", "ev-1", Instant.now());
   }
 
-  private static void publish(Topic<String, ?> topic, String key, byte[] value) throws Exception {
-    try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.get().bootstrapServers()),
-            new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), value)).get();
-    }
-  }
-
-  private static void publish(OutboundMessage m) throws Exception {
-    publish(Topics.OUTBOUND_MESSAGES, m.conversationId(),
-        Topics.OUTBOUND_MESSAGES.valueSerde().serializer().serialize("x", m));
+  private static void publish(OutboundMessage m) {
+    TestTopics.publish(Topics.OUTBOUND_MESSAGES, m.conversationId(), m);
   }
 
   private static List<Received> receivedFor(OutboundMessage m) {
@@ -64,7 +49,7 @@ class OutboundDeliveryTest {
   }
 
   @Test
-  void messageReachesTheTenantCallbackSignedWithItsSecret() throws Exception {
+  void messageReachesTheTenantCallbackSignedWithItsSecret() {
     OutboundMessage m = reply("We're open 8am to 6pm.");
 
     publish(m);
@@ -80,7 +65,7 @@ class OutboundDeliveryTest {
   }
 
   @Test
-  void temporaryFailuresAreRetriedAndARedeliveryIsNotSentTwice() throws Exception {
+  void temporaryFailuresAreRetriedAndARedeliveryIsNotSentTwice() {
     CallbackReceiver callbacks = BatonTestResource.callbacks();
     OutboundMessage m = reply("retry me");
     callbacks.failNext(2, 503);
@@ -97,17 +82,17 @@ class OutboundDeliveryTest {
   }
 
   @Test
-  void undeliverableAndUnreadableMessagesGoToTheDeadLetterTopicWithAReason() throws Exception {
+  void undeliverableAndUnreadableMessagesGoToTheDeadLetterTopicWithAReason() {
     OutboundMessage rejected = reply("the receiver refuses this");
     BatonTestResource.callbacks().failNext(1, 400);
     publish(rejected);
     String poisonKey = "poison-" + UUID.randomUUID();
-    publish(Topics.OUTBOUND_MESSAGES, poisonKey, "{not json".getBytes(StandardCharsets.UTF_8));
+    TestTopics.publishRaw(Topics.OUTBOUND_MESSAGES, poisonKey, "{not json".getBytes(StandardCharsets.UTF_8));
 
     Topic<String, DeadLetter> dlq = Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       List<DeadLetter> letters =
-          TopicReader.read(dlq, d -> d.key().equals(rejected.conversationId()) || d.key().equals(poisonKey),
+          TestTopics.read(dlq, d -> d.key().equals(rejected.conversationId()) || d.key().equals(poisonKey),
               Duration.ofSeconds(2));
       assertEquals(2, letters.size(), letters.toString());
       assertTrue(letters.stream().anyMatch(d -> d.reason().contains("HTTP 400")), letters.toString());

@@ -1,0 +1,87 @@
+package dev.baton.sentiment;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.schemas.Channel;
+import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.DeadLetter;
+import dev.baton.schemas.EnrichedEvent;
+import dev.baton.schemas.EventType;
+import dev.baton.schemas.SchemaVersions;
+import dev.baton.schemas.topic.Topics;
+import dev.baton.testsupport.BatonTestResource;
+import dev.baton.testsupport.TestTopics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(BatonTestResource.class)
+class SentimentStageTest {
+
+  private static ConversationEvent event(EventType type, Channel channel, String text) {
+    return new ConversationEvent(SchemaVersions.CURRENT, "ev-" + UUID.randomUUID(), type, "acme",
+        "conv-" + UUID.randomUUID(), channel, Instant.now(), null, text, null, Map.of());
+  }
+
+  private static EnrichedEvent scoredOf(ConversationEvent e) {
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        !TestTopics.read(Topics.SENTIMENT_SCORED_EVENTS, x -> x.eventId().equals(e.eventId()), Duration.ofMillis(600)).isEmpty());
+    List<EnrichedEvent> out =
+        TestTopics.read(Topics.SENTIMENT_SCORED_EVENTS, x -> x.eventId().equals(e.eventId()), Duration.ofSeconds(1));
+    assertEquals(1, out.size());
+    return out.get(0);
+  }
+
+  @Test
+  void angryCustomerMessageIsScoredNegativeWithAnger() {
+    ConversationEvent angry =
+        event(EventType.CUSTOMER_MESSAGE, Channel.WHATSAPP, "This is ridiculous, my parcel is late AGAIN!! Useless service.");
+
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, angry.conversationId(), angry);
+
+    EnrichedEvent scored = scoredOf(angry);
+    assertEquals(angry, scored.event());
+    assertNotNull(scored.sentiment());
+    assertEquals("negative", scored.sentiment().label());
+    assertTrue(scored.sentiment().score() < 0);
+    assertTrue(scored.sentiment().emotion("anger") > 0.5, scored.sentiment().toString());
+    assertNull(scored.intent(), "intent is the routing service's job");
+  }
+
+  @Test
+  void eventsWithoutCustomerTextPassThroughInOrder() {
+    ConversationEvent started = event(EventType.CALL_STARTED, Channel.VOICE, null);
+
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, started.conversationId(), started);
+
+    EnrichedEvent passed = scoredOf(started);
+    assertEquals(started, passed.event());
+    assertNull(passed.sentiment());
+  }
+
+  @Test
+  void unreadableRecordGoesToTheDeadLetterTopicAndTheStageKeepsWorking() {
+    String key = "poison-" + UUID.randomUUID();
+    TestTopics.publishRaw(Topics.CONVERSATION_EVENTS, key, "{\"type\":\"NOPE\"}".getBytes(StandardCharsets.UTF_8));
+    ConversationEvent after = event(EventType.CUSTOMER_MESSAGE, Channel.SMS, "thanks, that's great");
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, after.conversationId(), after);
+
+    assertEquals("positive", scoredOf(after).sentiment().label());
+    List<DeadLetter> letters =
+        TestTopics.read(Topics.deadLetterOf(Topics.CONVERSATION_EVENTS), d -> key.equals(d.key()), Duration.ofSeconds(2));
+    assertEquals(1, letters.size());
+    assertTrue(letters.get(0).reason().contains("not a valid ConversationEvent"), letters.get(0).reason());
+    assertEquals("sentiment-service", letters.get(0).failedBy());
+  }
+}

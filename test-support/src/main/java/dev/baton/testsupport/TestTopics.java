@@ -1,0 +1,65 @@
+package dev.baton.testsupport;
+
+import dev.baton.schemas.topic.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes to and reads from registry topics on the test broker, with the registry's serdes. */
+public final class TestTopics {
+  private TestTopics() {}
+
+  public static <V> void publish(Topic<String, V> topic, String key, V value) {
+    publishRaw(topic, key, topic.valueSerde().serializer().serialize(topic.name(), value));
+  }
+
+  /** Publishes bytes as they are, e.g. a poison record. */
+  public static void publishRaw(Topic<String, ?> topic, String key, byte[] value) {
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.get().bootstrapServers()),
+            new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), value)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot publish to " + topic.name(), e);
+    }
+  }
+
+  /** Every record matching {@code filter} seen from the start of the topic within {@code wait}. */
+  public static <V> List<V> read(Topic<String, V> topic, Predicate<V> filter, Duration wait) {
+    List<V> out = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.get().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            topic.keySerde().deserializer(),
+            topic.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(topic.name()));
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (r.value() != null && filter.test(r.value())) {
+            out.add(r.value());
+          }
+        });
+      }
+    }
+    return out;
+  }
+}
