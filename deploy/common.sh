@@ -24,7 +24,13 @@ SECRETS_FILE="$RUN_DIR/secrets.env"
 # The five services, in pipeline order.
 SERVICES=(intake-service sentiment-service routing-service handoff-service agent-gateway)
 
-say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+say() {
+  if [[ -t 1 ]]; then
+    printf '\033[1m==>\033[0m %s\n' "$*"
+  else
+    printf '==> %s\n' "$*"
+  fi
+}
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() {
   printf 'ERROR: %s\n' "$*" >&2
@@ -53,14 +59,16 @@ secret_from_file() {
 # True when the pid in FILE is alive and its command line still contains MARKER
 # (guards against a recycled pid after a reboot). Zombies count as dead.
 pid_file_alive() {
-  local file="$1" marker="$2" pid state
+  local file="$1" marker="$2" pid stat state cmdline
   [[ -s "$file" ]] || return 1
   pid="$(tr -dc '0-9' <"$file")"
   [[ -n "$pid" ]] || return 1
-  [[ -r "/proc/$pid/stat" ]] || return 1
-  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
+  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
+  state="${stat##*) }" # the field after "(comm)", which may itself hold spaces
+  state="${state%% *}"
   [[ "$state" != "Z" && -n "$state" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker"
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *"$marker"* ]]
 }
 
 # What a pid file's process must have on its command line, by pid file name.

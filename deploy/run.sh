@@ -20,6 +20,10 @@ TENANTS_FILE="$(abs_path "${BATON_TENANTS_FILE:-$BATON_ROOT/deploy/tenants.yaml}
 BATON_DEMO="${BATON_DEMO:-1}"
 BATON_DEMO_CONVERSATION="${BATON_DEMO_CONVERSATION:-demo-1}"
 BATON_DETACH="${BATON_DETACH:-0}"
+case "${BATON_SKIP_BUILD:-}" in
+  "" | 0 | false | no) SKIP_BUILD=0 ;;
+  *) SKIP_BUILD=1 ;;
+esac
 KAFKA_LIB="$RUN_DIR/kafka-lib"
 KAFKA_DIR="$RUN_DIR/kafka"
 # The secrets every demo tenant needs; names found in the tenants file are added to these.
@@ -124,17 +128,18 @@ wait_for_port() {
 check_tools() {
   command -v java >/dev/null ||
     die "Java 17 or newer is needed (e.g. apt-get install -y openjdk-17-jdk-headless)"
-  local version
-  version="$(java -XshowSettings:properties -version 2>&1 |
-    awk -F'= ' '/java.specification.version/ {print $2; exit}')"
+  local settings version
+  # Captured whole first: a reader that stops early would break the pipe under pipefail.
+  settings="$(java -XshowSettings:properties -version 2>&1 || true)"
+  version="$(awk -F'= ' '/java.specification.version/ {print $2}' <<<"$settings")"
   version="${version#1.}" # 1.8 -> 8
   version="${version%%.*}"
   [[ "$version" =~ ^[0-9]+$ && "$version" -ge 17 ]] ||
     die "Java 17 or newer is needed; 'java' on PATH is version ${version:-unknown} ($(command -v java))"
   # The demo receiver runs from source, which needs a JDK rather than a bare JRE.
-  java --list-modules 2>/dev/null | grep -q '^jdk.compiler@' ||
+  [[ "$(java --list-modules 2>/dev/null || true)" == *jdk.compiler@* ]] ||
     die "a full JDK is needed (the 'java' on PATH has no compiler): apt-get install -y openjdk-17-jdk-headless"
-  if [[ -z "${BATON_SKIP_BUILD:-}" || ! -d "$KAFKA_LIB" ]]; then
+  if [[ "$SKIP_BUILD" == 0 || ! -d "$KAFKA_LIB" ]]; then
     command -v mvn >/dev/null ||
       die "Maven is needed to build Baton and fetch Kafka (e.g. apt-get install -y maven)"
   fi
@@ -170,8 +175,8 @@ check_ports_free() {
 # ---------------------------------------------------------------- build
 
 build() {
-  if [[ -n "${BATON_SKIP_BUILD:-}" ]]; then
-    say "skipping the build (BATON_SKIP_BUILD is set)"
+  if [[ "$SKIP_BUILD" == 1 ]]; then
+    say "skipping the build (BATON_SKIP_BUILD=$BATON_SKIP_BUILD)"
   else
     say "building Baton: mvn -q -B -DskipTests install (the first build downloads dependencies and takes minutes)"
     (cd "$BATON_ROOT" && mvn -q -B -DskipTests install) ||
@@ -249,6 +254,8 @@ install_redis() {
   "${sudo[@]}" apt-get update -q || die "apt-get update failed"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server ||
     die "apt-get install redis-server failed"
+  hash -r
+  command -v redis-server >/dev/null || die "redis-server is still not on PATH after installing it"
 }
 
 ensure_redis() {
@@ -413,8 +420,11 @@ wait_ready() {
       fail_with_logs "$svc exited during start-up" "$LOG_DIR/$svc.log"
     fi
     if ((SECONDS >= deadline)); then
-      fail_with_logs "$svc was not ready within ${timeout}s (http://127.0.0.1:$port/q/health/ready answered ${code:-nothing})" \
-        "$LOG_DIR/$svc.log"
+      [[ "$code" =~ ^[1-9] ]] || code="nothing"
+      # The health body names the check that is down.
+      curl -s --max-time 3 "http://127.0.0.1:$port/q/health/ready" >"$LOG_DIR/$svc.health.json" 2>/dev/null || true
+      fail_with_logs "$svc was not ready within ${timeout}s (http://127.0.0.1:$port/q/health/ready answered $code)" \
+        "$LOG_DIR/$svc.log" "$LOG_DIR/$svc.health.json"
     fi
     sleep 1
   done
@@ -470,17 +480,27 @@ watch_until_stopped() {
   say "messages Baton sends to customers (from $LOG_DIR/callback.log):"
   tail -n +1 -F "$LOG_DIR/callback.log" 2>/dev/null &
   TAIL_PID=$!
-  local name reported=" " alive
+  local name reported=" " alive deadline
   while :; do
     sleep 2 &
     wait $! || true
+    if [[ -e "$PID_DIR/stopping" ]]; then
+      say "deploy/stop.sh is stopping Baton"
+      deadline=$((SECONDS + 120))
+      while [[ -e "$PID_DIR/stopping" ]] && ((SECONDS < deadline)); do
+        sleep 0.5
+      done
+      STOPPED=1
+      kill "$TAIL_PID" 2>/dev/null || true
+      exit 0
+    fi
     alive=0
     for name in kafka callback "${SERVICES[@]}"; do
       if pid_file_alive "$PID_DIR/$name.pid" "$(pid_marker "$name")"; then
         alive=1
       elif [[ "$reported" != *" $name "* ]]; then
         reported+="$name "
-        warn "$name has stopped; see $LOG_DIR"
+        warn "$name has stopped; see $LOG_DIR/"
       fi
     done
     if [[ "$alive" == 0 ]]; then
@@ -510,4 +530,7 @@ main() {
   watch_until_stopped
 }
 
-main "$@"
+# Sourcing the script (for tests) defines the functions without starting anything.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

@@ -53,6 +53,10 @@ if [[ ! -d "$PID_DIR" ]]; then
   exit 0
 fi
 
+# Tells a run.sh that is watching that this stop is deliberate.
+touch "$PID_DIR/stopping"
+trap 'rm -f "$PID_DIR/stopping"' EXIT
+
 # Services first, while Kafka is still there for them to commit and leave their groups.
 stop_group "${SERVICES[@]}" callback
 stop_group kafka
