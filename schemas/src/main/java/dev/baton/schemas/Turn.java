@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param intent intent of a customer turn, or null
  * @param sentiment sentiment label of a customer turn, or null
  * @param agentId the agent for an agent turn, or null
+ * @param reason why a bot turn was said (e.g. {@code faq:opening-hours}), or null
  */
 public record Turn(
     String eventId,
@@ -19,9 +20,10 @@ public record Turn(
     Double intentConfidence,
     String sentiment,
     Double sentimentScore,
-    String agentId) {
+    String agentId,
+    String reason) {
 
   public static Turn of(String eventId, Speaker speaker, String text, Instant at) {
-    return new Turn(eventId, speaker, text, at, null, null, null, null, null);
+    return new Turn(eventId, speaker, text, at, null, null, null, null, null, null);
   }
 }

@@ -2,7 +2,8 @@ package dev.baton.tenant;
 
 /**
  * What the bot says in the situations that are not FAQ answers. {@code {opening}} in {@code
- * afterHoursNotice} is replaced by the next opening time; {@code {name}} by the tenant name.
+ * afterHoursNotice} is replaced by the next opening time, {@code {name}} by the tenant name and
+ * {@code {agent}} in {@code agentJoined} by the agent's name.
  */
 public record Templates(
     String assistantIntro,
@@ -10,7 +11,8 @@ public record Templates(
     String afterHoursNotice,
     String clarifyingQuestion,
     String fallback,
-    String missedCallAck) {
+    String missedCallAck,
+    String agentJoined) {
 
   public static final Templates DEFAULTS =
       new Templates(
@@ -19,5 +21,6 @@ public record Templates(
           "Our team is away right now; a colleague will get back to you {opening}.",
           "Sorry, I'm not sure I understood. Could you say that another way?",
           "Sorry, I can't help with that myself.",
-          "Sorry we missed your call to {name}. We'll call you back as soon as we can.");
+          "Sorry we missed your call to {name}. We'll call you back as soon as we can.",
+          "You're now talking with {agent}, who can see our conversation so far.");
 }

@@ -289,14 +289,15 @@ public final class TenantDirectory {
         return d;
       }
       unknownFields(n, path, Set.of("assistantIntro", "handoffNotice", "afterHoursNotice",
-          "clarifyingQuestion", "fallback", "missedCallAck"));
+          "clarifyingQuestion", "fallback", "missedCallAck", "agentJoined"));
       return new Templates(
           text(n, path, "assistantIntro", d.assistantIntro()),
           text(n, path, "handoffNotice", d.handoffNotice()),
           text(n, path, "afterHoursNotice", d.afterHoursNotice()),
           text(n, path, "clarifyingQuestion", d.clarifyingQuestion()),
           text(n, path, "fallback", d.fallback()),
-          text(n, path, "missedCallAck", d.missedCallAck()));
+          text(n, path, "missedCallAck", d.missedCallAck()),
+          text(n, path, "agentJoined", d.agentJoined()));
     }
 
     private List<Agent> agents(JsonNode n, String path) {

@@ -1,0 +1,508 @@
+package dev.baton.handoff.engine;
+
+import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.Channel;
+import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.ConversationState;
+import dev.baton.schemas.DecisionAudit;
+import dev.baton.schemas.EnrichedEvent;
+import dev.baton.schemas.EventType;
+import dev.baton.schemas.HandoffReason;
+import dev.baton.schemas.HandoffRecord;
+import dev.baton.schemas.Intent;
+import dev.baton.schemas.OutboundMessage;
+import dev.baton.schemas.Owner;
+import dev.baton.schemas.SchemaVersions;
+import dev.baton.schemas.Sentiment;
+import dev.baton.schemas.Slot;
+import dev.baton.schemas.Speaker;
+import dev.baton.schemas.Turn;
+import dev.baton.tenant.Agent;
+import dev.baton.tenant.EscalationRules;
+import dev.baton.tenant.TenantConfig;
+import dev.baton.tenant.TenantDirectory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides, for every event of a conversation, whether the bot answers or a person takes over.
+ * Pure: given the current state, the event, the tenant's rules and the time, it returns the new
+ * state and what to send. Kafka plumbing lives in the topology; the rules live here, where they
+ * can be tested one by one.
+ *
+ * <p>Single ownership: BOT → QUEUED (handoff written) → AGENT (claimed) → BOT (hand back, a new
+ * episode) or RESOLVED. The bot sends nothing while the owner is not BOT, and each episode has at
+ * most one handoff.
+ */
+public final class ConversationEngine {
+  static final int MAX_TRANSCRIPT = 500;
+  static final int MAX_RECENT_IDS = 256;
+  private static final DateTimeFormatter OPENING = DateTimeFormatter.ofPattern("EEEE 'at' HH:mm", Locale.ENGLISH);
+
+  private final TenantDirectory tenants;
+  private final Map<String, Matchers> matchers = new ConcurrentHashMap<>();
+
+  private record Matchers(PhraseMatcher explicit, PhraseMatcher keywords) {}
+
+  public ConversationEngine(TenantDirectory tenants) {
+    this.tenants = tenants;
+  }
+
+  // ---------------------------------------------------------------- conversation events
+
+  public Outcome onEvent(ConversationState current, EnrichedEvent enriched, Instant now) {
+    ConversationEvent event = enriched.event();
+    TenantConfig tenant = tenants.find(event.tenantId()).orElse(null);
+    if (tenant == null) {
+      return Outcome.rejected(current, "unknown tenant " + event.tenantId());
+    }
+    if (current != null && !current.tenantId().equals(event.tenantId())) {
+      return Outcome.rejected(current, "conversation " + event.conversationId() + " belongs to another tenant");
+    }
+    if (current != null && current.hasSeen(event.eventId())) {
+      return Outcome.of(current, List.of(), null);
+    }
+    ConversationState start = current == null ? ConversationState.start(event) : current;
+    Step step = new Step(tenant, start, now);
+    step.remember(event.eventId());
+    step.state.customer(start.customer() == null ? event.customer() : start.customer().mergedWith(event.customer()));
+    if (start.owner() == Owner.RESOLVED && event.type() != EventType.CALL_ENDED) {
+      step.reopen();
+    }
+    switch (event.type()) {
+      case CUSTOMER_MESSAGE, SPEECH_SEGMENT -> customerSaid(step, enriched);
+      case AGENT_MESSAGE -> step.addTurn(new Turn(event.eventId(), Speaker.AGENT, event.text(), event.occurredAt(),
+          null, null, null, null, event.agentId(), null));
+      case CALL_STARTED -> {
+        step.state.callActive(true);
+        step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call started", event.occurredAt()));
+        step.waitForCaller();
+      }
+      case CALL_ENDED -> {
+        step.state.callActive(false).silenceDeadline(null);
+        step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call ended", event.occurredAt()));
+      }
+      case CALL_MISSED -> missedCall(step, event);
+    }
+    return step.outcome();
+  }
+
+  private void customerSaid(Step step, EnrichedEvent e) {
+    ConversationEvent event = e.event();
+    Intent intent = e.intent();
+    Sentiment sentiment = e.sentiment();
+    step.addTurn(new Turn(event.eventId(), Speaker.CUSTOMER, event.text(), event.occurredAt(),
+        intent == null ? null : intent.label(), intent == null ? null : intent.confidence(),
+        sentiment == null ? null : sentiment.label(), sentiment == null ? null : sentiment.score(), null, null));
+    step.state.lastIntent(intent != null ? intent : step.start.lastIntent())
+        .lastSentiment(sentiment != null ? sentiment : step.start.lastSentiment())
+        .silenceDeadline(null);
+    step.collect(e.slots());
+    if (step.owner() != Owner.BOT) {
+      return; // A person owns the conversation (or it waits for one): the bot stays silent.
+    }
+    Optional<Trigger> trigger = evaluate(step, e);
+    if (trigger.isPresent()) {
+      escalate(step, trigger.get(), event.eventId(), event.channel());
+      return;
+    }
+    botAnswer(step, e);
+  }
+
+  /** The triggers in order of precedence; the first that fires wins. */
+  private Optional<Trigger> evaluate(Step step, EnrichedEvent e) {
+    EscalationRules rules = step.tenant.escalation();
+    Matchers m = matchersOf(step.tenant);
+    String text = e.event().text();
+    Intent intent = e.intent();
+    double confidence = intent == null ? 0 : intent.confidence();
+    boolean confident = intent != null && confidence >= rules.confidenceThreshold();
+
+    Optional<String> asked = m.explicit.find(text);
+    if (asked.isPresent()) {
+      return Optional.of(new Trigger(HandoffReason.EXPLICIT_REQUEST, "explicit-request",
+          "\"" + asked.get() + "\"", "phrases " + m.explicit));
+    }
+    if (confident && rules.explicitRequestIntents().contains(intent.label())) {
+      return Optional.of(new Trigger(HandoffReason.EXPLICIT_REQUEST, "explicit-request-intent",
+          intent.label() + " @ " + fmt(confidence), "confidence >= " + fmt(rules.confidenceThreshold())));
+    }
+    Optional<String> keyword = m.keywords.find(text);
+    if (keyword.isPresent()) {
+      return Optional.of(new Trigger(HandoffReason.KEYWORD, "keyword", "\"" + keyword.get() + "\"",
+          "keywords " + m.keywords));
+    }
+    if (confident && rules.sensitiveIntents().contains(intent.label())) {
+      return Optional.of(new Trigger(HandoffReason.SENSITIVE_TOPIC, "sensitive-intent",
+          intent.label() + " @ " + fmt(confidence), "human-only intents " + rules.sensitiveIntents()));
+    }
+    Sentiment s = e.sentiment();
+    if (s != null && s.score() < rules.sentimentThreshold()) {
+      return Optional.of(new Trigger(HandoffReason.NEGATIVE_SENTIMENT, "negative-sentiment",
+          "score " + fmt(s.score()), "score < " + fmt(rules.sentimentThreshold())));
+    }
+    if (s != null && s.emotion("anger") >= rules.angerThreshold()) {
+      return Optional.of(new Trigger(HandoffReason.NEGATIVE_SENTIMENT, "anger",
+          "anger " + fmt(s.emotion("anger")), "anger >= " + fmt(rules.angerThreshold())));
+    }
+    Optional<String> trend = fallingTrend(step, rules);
+    if (trend.isPresent()) {
+      return Optional.of(new Trigger(HandoffReason.NEGATIVE_SENTIMENT, "falling-sentiment", trend.get(),
+          "drop >= " + fmt(rules.trendDrop()) + " over " + rules.trendWindow() + " messages"));
+    }
+    if (repeatsPreviousQuestion(step, text)) {
+      return Optional.of(new Trigger(HandoffReason.REPEATED_FAILURE, "repeated-question",
+          "same question asked again", "1 repeat"));
+    }
+    if (!confident) {
+      int strikes = step.start.lowConfidenceStrikes() + 1;
+      step.state.lowConfidenceStrikes(strikes);
+      if (strikes >= rules.lowConfidenceStrikes()) {
+        return Optional.of(new Trigger(HandoffReason.LOW_CONFIDENCE, "low-confidence",
+            (intent == null ? "no intent" : intent.label() + " @ " + fmt(confidence)) + ", strike " + strikes,
+            "confidence < " + fmt(rules.confidenceThreshold()) + ", " + rules.lowConfidenceStrikes() + " strike(s)"));
+      }
+      return Optional.empty();
+    }
+    step.state.lowConfidenceStrikes(0);
+    if (e.proposedReply() == null) {
+      int unanswered = step.start.unansweredStreak() + 1;
+      step.state.unansweredStreak(unanswered);
+      if (unanswered >= rules.maxUnanswered()) {
+        return Optional.of(new Trigger(HandoffReason.REPEATED_FAILURE, "unanswered",
+            unanswered + " messages in a row without an answer", ">= " + rules.maxUnanswered()));
+      }
+    } else {
+      step.state.unansweredStreak(0);
+    }
+    return Optional.empty();
+  }
+
+  private void botAnswer(Step step, EnrichedEvent e) {
+    EscalationRules rules = step.tenant.escalation();
+    Intent intent = e.intent();
+    boolean confident = intent != null && intent.confidence() >= rules.confidenceThreshold();
+    String eventId = e.event().eventId();
+    if (!confident) {
+      step.botSays(eventId + ":clarify", step.tenant.templates().clarifyingQuestion(), "clarify:low-confidence", e.event().channel());
+    } else if (e.proposedReply() != null) {
+      step.botSays(eventId + ":reply", e.proposedReply().text(), e.proposedReply().source(), e.event().channel());
+    } else {
+      step.botSays(eventId + ":fallback", step.tenant.templates().fallback(), "fallback:no-answer", e.event().channel());
+    }
+    step.waitForCaller();
+  }
+
+  private void missedCall(Step step, ConversationEvent event) {
+    step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "missed call", event.occurredAt()));
+    // The acknowledgement goes out on WhatsApp whoever owns the conversation: it is a courtesy,
+    // not a bot answer, and a missed call needs a call back in any case.
+    String ack = fill(step.tenant.templates().missedCallAck(), step.tenant, null);
+    step.send(event.eventId() + ":missed-call-ack", Speaker.BOT, null, ack, "missed-call-ack", Channel.WHATSAPP);
+    if (step.owner() == Owner.BOT && step.start.openHandoffId() == null) {
+      Trigger t = new Trigger(HandoffReason.MISSED_CALL, "missed-call", "call from "
+          + (event.customer() == null ? "unknown number" : String.valueOf(event.customer().phone())), "any missed call");
+      escalate(step, t, event.eventId(), Channel.WHATSAPP);
+    }
+  }
+
+  // ---------------------------------------------------------------- silence on calls
+
+  /** Escalates a voice call whose caller has been silent past the deadline, if still due. */
+  public Outcome onSilence(ConversationState current, Instant now) {
+    if (current == null || !current.callActive() || current.owner() != Owner.BOT
+        || current.silenceDeadline() == null || now.isBefore(current.silenceDeadline())) {
+      return Outcome.of(current, List.of(), null);
+    }
+    TenantConfig tenant = tenants.find(current.tenantId()).orElse(null);
+    if (tenant == null) {
+      return Outcome.of(current, List.of(), null);
+    }
+    Step step = new Step(tenant, current, now);
+    Duration timeout = tenant.escalation().silenceTimeout();
+    Instant lastActivity = current.silenceDeadline().minus(timeout);
+    long silentMs = Duration.between(lastActivity, now).toMillis();
+    String lastEvent = current.recentEventIds().isEmpty() ? null
+        : current.recentEventIds().get(current.recentEventIds().size() - 1);
+    Trigger t = new Trigger(HandoffReason.SILENCE, "silence", silentMs + " ms without speech",
+        "> " + timeout.toMillis() + " ms");
+    step.state.silenceDeadline(null);
+    escalate(step, t, lastEvent, current.channel());
+    return step.outcome();
+  }
+
+  // ---------------------------------------------------------------- agent actions
+
+  public Outcome onAgentAction(ConversationState current, AgentAction action, Instant now) {
+    if (current == null) {
+      return Outcome.rejected(null, "no conversation " + action.conversationId());
+    }
+    if (!current.tenantId().equals(action.tenantId())) {
+      return Outcome.rejected(current, "conversation " + action.conversationId() + " belongs to another tenant");
+    }
+    if (current.hasSeen(action.actionId())) {
+      return Outcome.of(current, List.of(), null);
+    }
+    TenantConfig tenant = tenants.find(current.tenantId()).orElse(null);
+    if (tenant == null) {
+      return Outcome.rejected(current, "unknown tenant " + current.tenantId());
+    }
+    Step step = new Step(tenant, current, now);
+    step.remember(action.actionId());
+    Owner owner = current.owner();
+    boolean ownedByThisAgent = owner == Owner.AGENT && action.agentId().equals(current.agentId());
+    switch (action.type()) {
+      case CLAIM -> {
+        if (ownedByThisAgent) {
+          return Outcome.of(current, List.of(), null);
+        }
+        if (owner != Owner.QUEUED && owner != Owner.BOT) {
+          return Outcome.rejected(current, "cannot claim: conversation is " + describe(current));
+        }
+        step.state.owner(Owner.AGENT).agentId(action.agentId()).silenceDeadline(null);
+        String name = tenant.agents().stream().filter(a -> a.id().equals(action.agentId()))
+            .map(Agent::name).findFirst().orElse(action.agentId());
+        step.send(action.actionId() + ":joined", Speaker.SYSTEM, action.agentId(),
+            fill(tenant.templates().agentJoined(), tenant, name), "agent-joined", current.channel());
+      }
+      case REPLY -> {
+        if (!ownedByThisAgent) {
+          return Outcome.rejected(current, "cannot reply: conversation is " + describe(current));
+        }
+        if (action.text() == null || action.text().isBlank()) {
+          return Outcome.rejected(current, "reply without text");
+        }
+        step.send(action.actionId() + ":reply", Speaker.AGENT, action.agentId(), action.text(), "agent-reply",
+            current.channel());
+      }
+      case HAND_BACK -> {
+        if (!ownedByThisAgent) {
+          return Outcome.rejected(current, "cannot hand back: conversation is " + describe(current));
+        }
+        step.state.owner(Owner.BOT).agentId(null).episode(current.episode() + 1).openHandoffId(null)
+            .lowConfidenceStrikes(0).unansweredStreak(0);
+        step.addTurn(Turn.of(action.actionId(), Speaker.SYSTEM, "handed back to the assistant", now));
+        step.waitForCaller();
+      }
+      case RESOLVE -> {
+        if (!ownedByThisAgent && owner != Owner.QUEUED) {
+          return Outcome.rejected(current, "cannot resolve: conversation is " + describe(current));
+        }
+        step.state.owner(Owner.RESOLVED).closedAt(now).silenceDeadline(null).agentId(action.agentId());
+        step.addTurn(Turn.of(action.actionId(), Speaker.SYSTEM, "resolved by " + action.agentId(), now));
+      }
+    }
+    return step.outcome();
+  }
+
+  /** True when the state of a closed or long-idle conversation should be deleted. */
+  public boolean expired(ConversationState state, Instant now) {
+    Duration retention = tenants.find(state.tenantId())
+        .map(t -> t.escalation().stateRetention()).orElse(Duration.ofDays(7));
+    if (state.owner() == Owner.RESOLVED && state.closedAt() != null) {
+      return !now.isBefore(state.closedAt().plus(retention));
+    }
+    // A bot conversation the customer abandoned counts as closed after the same period; one a
+    // person owns or waits for is never removed behind their back.
+    return state.owner() == Owner.BOT && state.updatedAt() != null && !now.isBefore(state.updatedAt().plus(retention));
+  }
+
+  // ---------------------------------------------------------------- escalation
+
+  private record Trigger(HandoffReason reason, String rule, String observed, String threshold) {}
+
+  private void escalate(Step step, Trigger trigger, String eventId, Channel channel) {
+    ConversationState before = step.state.build();
+    if (before.openHandoffId() != null) {
+      return; // One handoff per episode.
+    }
+    TenantConfig tenant = step.tenant;
+    boolean open = tenant.businessHours().isOpen(step.now, tenant.timezone());
+    boolean followUp = !open || trigger.reason == HandoffReason.MISSED_CALL;
+    String handoffId = HandoffRecord.idFor(before.conversationId(), before.episode());
+    DecisionAudit audit = new DecisionAudit(trigger.rule, tenants.version(), trigger.observed, trigger.threshold, eventId);
+    String skill = tenant.skillFor(meaningfulIntent(before, tenant));
+    HandoffRecord record =
+        new HandoffRecord(SchemaVersions.CURRENT, handoffId, before.episode(), before.tenantId(),
+            before.conversationId(), before.channel(), before.customer(), trigger.reason,
+            Priorities.of(trigger.reason, before.lastSentiment(), tenant.escalation(), followUp), skill,
+            before.transcript(), before.collectedData(), Summaries.of(before, trigger.reason, tenant),
+            audit, followUp, step.now);
+    step.handoff = record;
+    step.state.owner(Owner.QUEUED).openHandoffId(handoffId).silenceDeadline(null);
+    if (trigger.reason != HandoffReason.MISSED_CALL) {
+      String notice = open ? tenant.templates().handoffNotice()
+          : tenant.templates().afterHoursNotice().replace("{opening}", nextOpening(tenant, step.now));
+      step.botSays(eventId + ":handoff-notice", fill(notice, tenant, null), "handoff-notice:" + trigger.rule, channel);
+    }
+  }
+
+  private static String meaningfulIntent(ConversationState s, TenantConfig tenant) {
+    for (int i = s.transcript().size() - 1; i >= 0; i--) {
+      Turn t = s.transcript().get(i);
+      if (t.speaker() == Speaker.CUSTOMER && t.intent() != null
+          && !tenant.escalation().explicitRequestIntents().contains(t.intent())
+          && t.intentConfidence() != null && t.intentConfidence() >= tenant.escalation().confidenceThreshold()) {
+        return t.intent();
+      }
+    }
+    return null;
+  }
+
+  private static String nextOpening(TenantConfig tenant, Instant now) {
+    ZonedDateTime next = tenant.businessHours().nextOpening(now, tenant.timezone());
+    boolean today = next.toLocalDate().equals(now.atZone(tenant.timezone()).toLocalDate());
+    return today ? "today at " + next.toLocalTime() : "on " + OPENING.format(next);
+  }
+
+  private static String fill(String template, TenantConfig tenant, String agent) {
+    String s = template.replace("{name}", tenant.name());
+    return agent == null ? s : s.replace("{agent}", agent);
+  }
+
+  private Optional<String> fallingTrend(Step step, EscalationRules rules) {
+    List<Double> scores = new ArrayList<>();
+    List<Turn> transcript = step.state.build().transcript();
+    for (int i = transcript.size() - 1; i >= 0 && scores.size() < rules.trendWindow(); i--) {
+      Turn t = transcript.get(i);
+      if (t.speaker() == Speaker.CUSTOMER) {
+        if (t.sentimentScore() == null) {
+          return Optional.empty();
+        }
+        scores.add(0, t.sentimentScore());
+      }
+    }
+    if (scores.size() < rules.trendWindow()) {
+      return Optional.empty();
+    }
+    for (int i = 1; i < scores.size(); i++) {
+      if (scores.get(i) > scores.get(i - 1)) {
+        return Optional.empty();
+      }
+    }
+    double drop = scores.get(0) - scores.get(scores.size() - 1);
+    return drop >= rules.trendDrop() ? Optional.of("scores " + scores + ", drop " + fmt(drop)) : Optional.empty();
+  }
+
+  /** The customer asks again what the bot already answered in this episode. */
+  private static boolean repeatsPreviousQuestion(Step step, String text) {
+    List<Turn> t = step.start.transcript();
+    String now = PhraseMatcher.normalise(text);
+    for (int i = t.size() - 1; i >= 0; i--) {
+      if (t.get(i).speaker() == Speaker.CUSTOMER) {
+        boolean answered = i + 1 < t.size() && t.get(i + 1).speaker() == Speaker.BOT;
+        return answered && !now.isEmpty() && now.equals(PhraseMatcher.normalise(t.get(i).text()));
+      }
+      if (t.get(i).speaker() == Speaker.SYSTEM && t.get(i).text().startsWith("handed back")) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private Matchers matchersOf(TenantConfig tenant) {
+    return matchers.computeIfAbsent(tenant.id(), id -> new Matchers(
+        new PhraseMatcher(tenant.escalation().explicitRequestPhrases()),
+        new PhraseMatcher(tenant.escalation().keywords())));
+  }
+
+  private static String describe(ConversationState s) {
+    return s.owner() == Owner.AGENT ? "owned by " + s.agentId() : s.owner().name();
+  }
+
+  static String fmt(double d) {
+    return String.format(Locale.ROOT, "%.2f", d);
+  }
+
+  // ---------------------------------------------------------------- the state being changed
+
+  /** One event's worth of changes, applied to a copy of the state. */
+  private static final class Step {
+    final TenantConfig tenant;
+    final ConversationState start;
+    final Instant now;
+    final ConversationState.Builder state;
+    final List<Turn> transcript;
+    final List<OutboundMessage> messages = new ArrayList<>();
+    HandoffRecord handoff;
+
+    Step(TenantConfig tenant, ConversationState start, Instant now) {
+      this.tenant = tenant;
+      this.start = start;
+      this.now = now;
+      this.state = start.toBuilder().updatedAt(now);
+      this.transcript = new ArrayList<>(start.transcript());
+    }
+
+    Owner owner() {
+      return state.build().owner();
+    }
+
+    void remember(String id) {
+      List<String> ids = new ArrayList<>(start.recentEventIds());
+      ids.add(id);
+      if (ids.size() > MAX_RECENT_IDS) {
+        ids = ids.subList(ids.size() - MAX_RECENT_IDS, ids.size());
+      }
+      state.recentEventIds(ids);
+    }
+
+    void reopen() {
+      state.owner(Owner.BOT).episode(start.episode() + 1).openHandoffId(null).closedAt(null).agentId(null)
+          .lowConfidenceStrikes(0).unansweredStreak(0);
+    }
+
+    void addTurn(Turn turn) {
+      transcript.add(turn);
+      if (transcript.size() > MAX_TRANSCRIPT) {
+        transcript.subList(0, transcript.size() - MAX_TRANSCRIPT).clear();
+      }
+      state.transcript(transcript);
+    }
+
+    void collect(List<Slot> slots) {
+      LinkedHashSet<Slot> all = new LinkedHashSet<>(start.collectedData());
+      all.addAll(slots);
+      state.collectedData(List.copyOf(all));
+    }
+
+    /** A bot message; the first of the conversation says it is a virtual assistant. */
+    void botSays(String messageId, String text, String reason, Channel channel) {
+      String said = text;
+      if (!state.build().botIntroduced()) {
+        said = fill(tenant.templates().assistantIntro(), tenant, null) + " " + text;
+        state.botIntroduced(true);
+      }
+      send(messageId, Speaker.BOT, null, said, reason, channel);
+    }
+
+    void send(String messageId, Speaker sender, String agentId, String text, String reason, Channel channel) {
+      ConversationState s = state.build();
+      messages.add(new OutboundMessage(SchemaVersions.CURRENT, messageId, s.tenantId(), s.conversationId(),
+          channel == null ? s.channel() : channel, s.customer(), sender, agentId, text, reason,
+          messageId.substring(0, messageId.lastIndexOf(':')), now));
+      addTurn(new Turn(messageId, sender, text, now, null, null, null, null, agentId, reason));
+    }
+
+    /** On an active call the bot now waits for the caller; silence past the timeout escalates. */
+    void waitForCaller() {
+      ConversationState s = state.build();
+      if (s.callActive() && s.owner() == Owner.BOT) {
+        state.silenceDeadline(now.plus(tenant.escalation().silenceTimeout()));
+      }
+    }
+
+    Outcome outcome() {
+      return Outcome.of(state.build(), messages, handoff);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.baton.handoff.streams;
+
+import dev.baton.handoff.config.HandoffConfig;
+import dev.baton.handoff.engine.ConversationEngine;
+import dev.baton.handoff.topology.HandoffTopology;
+import dev.baton.tenant.TenantDirectory;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the handoff topology with plain Kafka Streams inside Quarkus: started after the topics
+ * are provisioned, closed on shutdown so that state is flushed and the task is handed over
+ * cleanly.
+ */
+@ApplicationScoped
+public class StreamsLifecycle {
+  private static final Logger LOG = Logger.getLogger(StreamsLifecycle.class);
+
+  private final HandoffConfig config;
+  private final TenantDirectory tenants;
+  private final String bootstrapServers;
+  private volatile KafkaStreams streams;
+
+  public StreamsLifecycle(
+      HandoffConfig config,
+      TenantDirectory tenants,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    this.config = config;
+    this.tenants = tenants;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  void start(@Observes @Priority(10) StartupEvent ev) {
+    var topology = HandoffTopology.build(new ConversationEngine(tenants),
+        config.silenceCheckInterval(), config.retentionCheckInterval());
+    LOG.debug(topology.describe());
+    streams = new KafkaStreams(topology, properties());
+    // A failing thread is replaced rather than taking the service down; the failure is logged.
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+  }
+
+  void stop(@Observes ShutdownEvent ev) {
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+    }
+  }
+
+  public KafkaStreams.State state() {
+    return streams == null ? KafkaStreams.State.CREATED : streams.state();
+  }
+
+  Properties properties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, HandoffTopology.APPLICATION_ID);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().orElseGet(StreamsLifecycle::tempStateDir));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
+    return p;
+  }
+
+  private static String tempStateDir() {
+    try {
+      return Files.createTempDirectory("baton-handoff-").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
