@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every Baton test: unit, TopologyTestDriver, @QuarkusTest on a real in-JVM Kafka broker,
+# and the end-to-end test of the five packaged services. Needs Java 17+, Maven and Redis on
+# 127.0.0.1:6379 (started here if absent; installed if missing and we are allowed to).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+redis_port="${BATON_REDIS_PORT:-6379}"
+redis_up() {
+  if command -v redis-cli >/dev/null 2>&1; then
+    [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = "PONG" ]
+  else
+    exec 3<>"/dev/tcp/127.0.0.1/$redis_port" 2>/dev/null || return 1
+    printf 'PING\r\n' >&3
+    local reply
+    read -r -t 2 reply <&3 || true
+    exec 3>&-
+    [[ "$reply" == +PONG* ]]
+  fi
+}
+if ! redis_up; then
+  if ! command -v redis-server >/dev/null 2>&1; then
+    echo "Redis is not running and not installed; installing redis-server..." >&2
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq redis-server >/dev/null
+  fi
+  echo "Starting Redis on 127.0.0.1:$redis_port for the tests" >&2
+  redis-server --bind 127.0.0.1 --port "$redis_port" --daemonize yes --save '' --appendonly no >/dev/null
+  for _ in $(seq 1 50); do redis_up && break; sleep 0.1; done
+  redis_up || { echo "Redis did not start on port $redis_port" >&2; exit 1; }
+fi
+
+exec mvn -B -ntp verify "$@"
