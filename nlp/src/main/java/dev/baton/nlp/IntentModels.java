@@ -1,20 +1,66 @@
 package dev.baton.nlp;
 
+import dev.baton.nlp.data.Csv;
+import dev.baton.nlp.data.LabeledText;
+import dev.baton.nlp.intent.IntentModel;
+import dev.baton.nlp.intent.TenantIntentClassifier;
+import dev.baton.nlp.intent.TenantIntents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /** Builds the intent classifier a tenant's messages go through. */
 public final class IntentModels {
+  /** The shipped default model (Bitext customer-service intents + out-of-scope), on the classpath. */
+  public static final String DEFAULT_MODEL = "models/intent-default.bin";
+  /** The sample of the default training data a tenant's start-up model learns "everything else" from. */
+  public static final String BACKGROUND = "models/tenant-background.csv";
+
+  private static final Logger LOG = Logger.getLogger(IntentModels.class.getName());
+
   private IntentModels() {}
 
+  private static final class Holder {
+    static final IntentModel DEFAULT = IntentModel.loadResource(DEFAULT_MODEL);
+    static final List<LabeledText> BACKGROUND_SAMPLE = loadBackground();
+  }
+
+  /** The default model, loaded once. */
+  public static IntentModel defaultModel() {
+    return Holder.DEFAULT;
+  }
+
   /**
-   * The classifier for one tenant: the built-in customer-service intents plus the tenant's own
-   * intents and their examples (FAQ entries, custom intents).
+   * The classifier for one tenant: the default customer-service intents plus the tenant's own
+   * intents and their examples (FAQ entries, and custom intents from {@link TenantIntents}).
+   * Trains a small start-up model for the tenant's intents (about a second); call once per tenant
+   * at start-up, not on the event loop.
    */
   public static IntentClassifier forTenant(String tenantId, Map<String, List<String>> tenantExamples) {
-    Map<String, List<String>> all = new LinkedHashMap<>(BuiltinIntents.EXAMPLES);
-    all.putAll(tenantExamples);
-    return new ExampleIntentClassifier("examples-1/" + tenantId, all);
+    return forTenant(tenantId, tenantExamples, defaultModel());
+  }
+
+  /** As {@link #forTenant(String, Map)}, on another default model (e.g. one retrained with feedback). */
+  public static IntentClassifier forTenant(
+      String tenantId, Map<String, List<String>> tenantExamples, IntentModel defaults) {
+    Map<String, List<String>> all = new LinkedHashMap<>();
+    TenantIntents.merge(all, TenantIntents.load(tenantId));
+    TenantIntents.merge(all, tenantExamples);
+    return TenantIntentClassifier.build(tenantId, defaults, all, Holder.BACKGROUND_SAMPLE, LOG::info);
+  }
+
+  private static List<LabeledText> loadBackground() {
+    try (InputStream in = IntentModels.class.getClassLoader().getResourceAsStream(BACKGROUND)) {
+      if (in == null) {
+        throw new IllegalStateException("resource not found: " + BACKGROUND);
+      }
+      return LabeledText.fromRows(Csv.read(in), "label");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,9 +20,12 @@ public final class TextNormalizer {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^}]*}}");
   private static final Pattern EMAIL = Pattern.compile("[\\w.%+-]+@[\\w.-]+\\.[a-zA-Z]{2,}");
   private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?://|www\\.)\\S+");
+  /** Codes with digits such as ORD-12345, #A1234567, 4421-XZ: one {@code #num} token. */
+  private static final Pattern CODE = Pattern.compile("#?\\b[A-Za-z]{0,6}[-/]?\\d[\\w/-]*");
   private static final Pattern INTENT_SPLIT = Pattern.compile("[^a-z0-9'#]+");
   private static final Pattern SENTIMENT_SPLIT = Pattern.compile("[^a-z0-9'#!?]+|(?=[!?])|(?<=[!?])");
   private static final Pattern HAS_DIGIT = Pattern.compile(".*\\d.*");
+  private static final Pattern SHOUTED = Pattern.compile("\\p{Punct}*[A-Z]{3,}\\p{Punct}*");
   private static final Pattern REPEATS = Pattern.compile("([a-z])\\1{2,}");
 
   private TextNormalizer() {}
@@ -46,7 +50,7 @@ public final class TextNormalizer {
 
   /**
    * Tokens for the intent models: lower case, contractions expanded ("can't" becomes "can not"),
-   * template placeholders such as {@code {{Order Number}}}, numbers, e-mail addresses and links
+   * template placeholders such as {@code {{Order Number}}}, numbers and codes (ORD-12345), e-mail addresses and links
    * replaced by class tokens ({@code #slot}, {@code #num}, {@code #email}, {@code #url}), so the
    * Bitext templates and real messages with real order numbers look alike.
    */
@@ -54,9 +58,10 @@ public final class TextNormalizer {
     if (text == null) {
       return new String[0];
     }
-    String t = PLACEHOLDER.matcher(text).replaceAll(" #slot ");
+    String t = placeholders(text);
     t = EMAIL.matcher(t).replaceAll(" #email ");
     t = URL.matcher(t).replaceAll(" #url ");
+    t = CODE.matcher(t).replaceAll(" #num ");
     t = expandContractions(fold(t));
     List<String> out = new ArrayList<>();
     for (String tok : INTENT_SPLIT.split(t)) {
@@ -75,19 +80,19 @@ public final class TextNormalizer {
   /**
    * Tokens for the sentiment models: as {@link #intentTokens}, but "!" and "?" are kept as
    * tokens, letters repeated three times or more are squeezed ("sooo" becomes "soo"), and a word
-   * written in capitals (3+ letters) is followed by a {@code #caps} token.
+   * written in capitals (3+ letters, no digits) is followed by a {@code #caps} token.
    */
   public static String[] sentimentTokens(String text) {
     if (text == null) {
       return new String[0];
     }
-    String t = PLACEHOLDER.matcher(text).replaceAll(" #slot ");
+    String t = placeholders(text);
     t = EMAIL.matcher(t).replaceAll(" #email ");
     t = URL.matcher(t).replaceAll(" #url ");
+    t = CODE.matcher(t).replaceAll(" #num ");
     List<String> out = new ArrayList<>();
     for (String raw : t.split("\\s+")) {
-      boolean caps = raw.length() >= 3 && raw.chars().allMatch(c -> !Character.isLowerCase(c))
-          && raw.chars().filter(Character::isLetter).count() >= 3;
+      boolean caps = SHOUTED.matcher(raw).matches();
       String f = expandContractions(fold(raw));
       f = REPEATS.matcher(f).replaceAll("$1$1");
       for (String tok : SENTIMENT_SPLIT.split(f)) {
@@ -105,6 +110,22 @@ public final class TextNormalizer {
       }
     }
     return out.toArray(String[]::new);
+  }
+
+  /**
+   * Bitext's template placeholders: numbers and amounts ({@code {{Order Number}}}) become
+   * {@code #num} like real order numbers, the others ({@code {{Account Type}}}) {@code #slot}.
+   */
+  static String placeholders(String text) {
+    Matcher m = PLACEHOLDER.matcher(text);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String name = m.group().toLowerCase(Locale.ROOT);
+      boolean number = name.contains("number") || name.contains("amount") || name.contains("id}");
+      m.appendReplacement(sb, number ? " #num " : " #slot ");
+    }
+    m.appendTail(sb);
+    return sb.toString();
   }
 
   static String expandContractions(String t) {

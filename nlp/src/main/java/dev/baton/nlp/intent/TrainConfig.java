@@ -18,7 +18,7 @@ public record TrainConfig(
     String algorithm, String features, int iterations, int cutoff, double l2, double l1, int threads) {
 
   public static TrainConfig intentDefault() {
-    return new TrainConfig("MAXENT_QN", Features.INTENT_DEFAULT, 200, 1, 0.5, 0, 2);
+    return new TrainConfig("MAXENT_QN", Features.INTENT_DEFAULT, 200, 2, 0.5, 0, 2);
   }
 
   public TrainingParameters parameters() {

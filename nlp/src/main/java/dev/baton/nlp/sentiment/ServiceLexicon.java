@@ -23,7 +23,9 @@ public final class ServiceLexicon {
     POSITIVE,
     /** Praise under negation: "not happy", "not helpful at all". */
     NEGATED_POSITIVE,
-    /** Sarcastic phrasing: "thanks for nothing", "oh great", "yeah right". */
+    /** A negated complaint: "not bad", "no issues", "can't fault it", "couldn't be happier". */
+    NEGATED_NEGATIVE,
+    /** Sarcastic phrasing: "thanks for nothing", "yeah right", or "oh great" next to a failure. */
     SARCASM,
     /** Anger and insult words, shouting. */
     ANGER,
@@ -65,7 +67,13 @@ public final class ServiceLexicon {
               + "passed around|run around|runaround)|"
               + "(?:keep|keeps|kept) (?:getting|telling|saying|cancelling|failing|crashing|charging|"
               + "asking|sending)|"
-              + "(?:rip ?off|ripoff|scam|scammed|fraud|useless|worst|joke|unacceptable|ridiculous|"
+              + "(?:hopeless|cancell?ing|canceling|timing out|for nothing|enough is enough|hold music|"
+              + "(?:keep|keeps|kept) (?:dropping|freezing|disconnecting|logging me out|buffering|breaking|"
+              + "going down|cutting out)|(?:will|would|does|did) not let me|so (?:difficult|hard|complicated)|"
+              + "(?:is|was|has been|have been|went|are|were|keeps going) down|"
+              + "last time i (?:use|order|buy|shop|fly|book)|"
+              + "closed (?:the|my) (?:chat|conversation|ticket|case|complaint)|"
+              + "rip ?off|ripoff|scam|scammed|fraud|useless|worst|joke|unacceptable|ridiculous|"
               + "disgrace|disgraceful|shocking|pathetic|incompetent|appalling|terrible|awful|horrible|"
               + "rubbish|garbage|unprofessional|rude|shambles|nightmare|lied|lying|liars|fed up|"
               + "sick of|had enough|waste of)|"
@@ -77,7 +85,9 @@ public final class ServiceLexicon {
       Pattern.compile(
           "\\b(?:still|again|yet again|(?:second|third|fourth|fifth|#num) time|every time|"
               + "(?:waiting|waited|wait) (?:for|since|over|#num|a|an|all|forever|ages|weeks|days|hours)|"
-              + "#num (?:days|weeks|hours|months|times|calls|emails)|"
+              + "#num (?:days?|weeks?|hours?|months?|minutes?|mins?|times|calls|emails)|"
+              + "since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last|#num|"
+              + "this morning|early|the start)|another (?:delay|email|excuse|call|week|day|month)|"
               + "(?:days|weeks|months|hours|ages) (?:ago|later|now|and)|for weeks|for days|for ages|"
               + "so far|by now|how long|how many times)\\b");
 
@@ -86,24 +96,38 @@ public final class ServiceLexicon {
       Pattern.compile(
           "\\b(?:" + NEG + "(?: \\w+)?(?: \\w+)? " + POS_WORDS + "|" + "far from " + POS_WORDS
               + "|" + "less than " + POS_WORDS + ")\\b");
+  /** Sarcasm that needs no context: "thanks for nothing", "yeah right". */
   private static final Pattern SARCASM =
       Pattern.compile(
-          "\\b(?:thanks? (?:a lot )?for nothing|oh (?:great|wonderful|brilliant|perfect|fantastic|"
-              + "joy|lovely|good|nice)|just (?:great|perfect|brilliant|wonderful|fantastic|lovely)|"
-              + "yeah right|sure you (?:will|are|did)|(?:great|nice|good|fantastic|brilliant|amazing|"
-              + "stellar|wonderful|excellent) (?:job|work|service|stuff|going)|"
-              + "(?:love|loving|loved|enjoy|enjoying|enjoyed) (?:how|that|being|waiting|paying|getting|"
-              + "the wait|it when|spending|having)|thanks? (?:so much|a lot) for (?:losing|ruining|"
-              + "wasting|cancelling|nothing|breaking)|what a (?:great|wonderful|fantastic|brilliant) "
-              + "(?:service|experience|company|job)|slow clap|bravo|well done (?:guys|team|again)|"
-              + "(?:so|very|really) helpful (?:not|as always)|said no one)\\b(?: !)?");
+          "\\b(?:thanks? (?:a lot |so much )?for nothing|yeah right|said no one|slow clap|"
+              + "sure you (?:will|are|did)|(?:so|very|really) helpful (?:not|as always)|"
+              + "(?:thanks?|thank you|cheers) (?:so much |a lot |very much )?for (?:losing|ruining|wasting|"
+              + "cancell?ing|breaking|ignoring|delaying|the delay|making me wait|hanging up|overcharging|"
+              + "charging me twice|nothing|the runaround)|i love being (?:lied|ignored|kept|put|left)|"
+              + "^(?:great|brilliant|wonderful|fantastic|perfect|lovely|super|oh good) (?:another|more|again)|"
+              + "(?:thanks?|thank you|helpful|great|brilliant|good job|well done)(?: \\w+){0,4} not$)\\b");
+  /** Praise that is sarcastic only next to a failure or waiting: "great, another delay". */
+  private static final Pattern WEAK_SARCASM =
+      Pattern.compile(
+          "\\b(?:oh (?:great|wonderful|brilliant|perfect|fantastic|joy|lovely|good|nice)|just (?:great|"
+              + "perfect|brilliant|wonderful|fantastic|lovely)|(?:great|nice|good|fantastic|brilliant|"
+              + "amazing|stellar|wonderful|excellent) (?:job|work|service|stuff|going)|(?:love|loving|"
+              + "enjoy|enjoying) (?:how|that|being|waiting|paying|getting|the|it when|spending|having)|"
+              + "what a (?:great|wonderful|fantastic|brilliant|lovely) |perfect timing|bravo|well done|"
+              + "nice (?:of you|one)|^(?:great|brilliant|wonderful|fantastic|perfect|amazing|lovely|"
+              + "super|wow|cheers)\\b|amazing how)");
+  private static final Pattern NEGATED_NEGATIVE =
+      Pattern.compile(
+          "\\b(?:not (?:bad|too bad|a problem|an issue)|no (?:issues?|problems?|complaints?|worries|"
+              + "trouble|hassle)|can not (?:complain|fault)|could not be (?:happier|better)|"
+              + "never had (?:a|any) (?:problem|issue)s?)\\b");
   private static final Pattern ANGER =
       Pattern.compile(
           "(?:\\b(?:angry|furious|livid|fuming|outraged|outrageous|unacceptable|ridiculous|"
               + "disgusting|disgraceful|pathetic|fed up|sick of|sick and tired|pissed|wtf|damn|"
               + "bloody|crap|shit|hell|idiots?|morons?|useless|incompetent|joke|scam|rip ?off|"
               + "hate|worst|lawyer|sue|trading standards|ombudsman|rude|liars?|furious)\\b"
-              + "|#caps.*#caps|! !)");
+              + "|hopeless|enough is enough|#caps.*#caps|! !)");
   private static final Pattern CONFUSION =
       Pattern.compile(
           "\\b(?:confused|confusing|confuses|(?:do|did|does) not (?:understand|get it|get how|"
@@ -118,8 +142,12 @@ public final class ServiceLexicon {
               + "sorry to (?:say|hear)|was looking forward|special (?:day|occasion)|birthday|funeral)\\b");
   private static final Pattern RELIEF =
       Pattern.compile(
-          "\\b(?:relieved|relief|phew|finally|at last|thank god|thank goodness|thankfully|"
-              + "weight off|no longer (?:worried|need)|panic over|all sorted|that is sorted)\\b");
+          "\\b(?:relieved|relief|phew|thank god|thank goodness|thankfully|weight off|"
+              + "no longer (?:worried|need)|panic over|all sorted|that is sorted|"
+              + "(?:finally|at last)(?: \\w+){0,3} (?:arrived|came|got|sorted|resolved|fixed|refunded|"
+              + "turned up|received|here|working|through|back)|"
+              + "(?:arrived|came|got it|sorted|resolved|fixed|refunded|turned up|received|here|working|through) "
+              + "(?:\\w+ ){0,2}(?:finally|at last))\\b");
   private static final Pattern GRATITUDE =
       Pattern.compile(
           "\\b(?:thank|thanks|thankyou|thx|ty|cheers|grateful|appreciate|appreciated|"
@@ -148,8 +176,12 @@ public final class ServiceLexicon {
     if (POSITIVE.matcher(joined).find()) {
       c.add(Cue.POSITIVE);
     }
-    if (SARCASM.matcher(joined).find()) {
+    if (SARCASM.matcher(joined).find()
+        || (WEAK_SARCASM.matcher(joined).find() && (c.contains(Cue.FAILURE) || c.contains(Cue.WAITING)))) {
       c.add(Cue.SARCASM);
+    }
+    if (NEGATED_NEGATIVE.matcher(joined).find()) {
+      c.add(Cue.NEGATED_NEGATIVE);
     }
     if (ANGER.matcher(joined).find()) {
       c.add(Cue.ANGER);

@@ -1,12 +1,99 @@
 package dev.baton.nlp.tool;
 
+import dev.baton.nlp.data.Csv;
+import dev.baton.nlp.data.LabeledText;
+import dev.baton.nlp.intent.IntentData;
+import dev.baton.nlp.intent.IntentModel;
+import dev.baton.nlp.intent.TrainConfig;
+import dev.baton.nlp.intent.Trainer;
+import dev.baton.nlp.sentiment.SentimentTraining;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+/** Rebuilds the shipped models from nlp/data: the command named in models/README.md. */
 final class ModelBuilder {
+  static final String INTENT_MODEL = "intent-default.bin";
+  static final String BACKGROUND = "tenant-background.csv";
+
   private ModelBuilder() {}
 
-  static void buildAll(Map<String, String> opt, Consumer<String> progress) {}
+  static void buildAll(Map<String, String> opt, Consumer<String> progress) {
+    Path data = Path.of(opt.getOrDefault("data", "nlp/data"));
+    Path out = Path.of(opt.getOrDefault("out", "nlp/src/main/resources/models"));
+    String only = opt.getOrDefault("only", "all");
+    mkdirs(out);
+    if (only.equals("all") || only.equals("intent")) {
+      buildIntent(data, out, List.of(), opt, progress);
+    }
+    if (only.equals("all") || only.equals("sentiment")) {
+      SentimentTraining.buildAll(data, out.resolve("sentiment"), opt, progress);
+    }
+  }
 
-  static void retrain(Map<String, String> opt, Consumer<String> progress) {}
+  static void buildIntent(Path data, Path out, List<Path> feedback, Map<String, String> opt,
+      Consumer<String> progress) {
+    List<LabeledText> train = new ArrayList<>(IntentData.defaultTrainingSet(data, progress));
+    List<LabeledText> fb = IntentData.feedback(feedback);
+    if (!fb.isEmpty()) {
+      progress.accept("feedback examples: " + fb.size());
+      train.addAll(fb);
+    }
+    TrainConfig c = NlpTool.config(opt, TrainConfig.intentDefault());
+    int folds = Integer.parseInt(opt.getOrDefault("calibration-folds", "3"));
+    String name = opt.getOrDefault("name", "intent-default-1");
+    IntentModel m = Trainer.trainIntentModel(train, c, folds, name, progress);
+    mkdirs(out);
+    m.save(out.resolve(INTENT_MODEL));
+    writeBackground(IntentData.background(train, 25, 400, 3), out.resolve(BACKGROUND));
+    progress.accept("wrote " + out.resolve(INTENT_MODEL) + " and " + out.resolve(BACKGROUND));
+  }
+
+  static void writeBackground(List<LabeledText> rows, Path file) {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      Csv.writeRow(w, "text", "label");
+      for (LabeledText t : rows) {
+        Csv.writeRow(w, t.text().replace('\n', ' '), t.label());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Retrains the default intent model with feedback files added to its training data. */
+  static void retrain(Map<String, String> opt, Consumer<String> progress) {
+    Path data = Path.of(opt.getOrDefault("data", "nlp/data"));
+    List<Path> feedback = new ArrayList<>();
+    for (String f : NlpTool.required(opt, "feedback").split(",")) {
+      feedback.add(Path.of(f.trim()));
+    }
+    Path out = Path.of(NlpTool.required(opt, "out"));
+    Path dir = out.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("retrain-" + System.nanoTime());
+    buildIntent(data, tmp, feedback, opt, progress);
+    try {
+      Files.move(tmp.resolve(INTENT_MODEL), out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.deleteIfExists(tmp.resolve(BACKGROUND));
+      Files.deleteIfExists(tmp);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    progress.accept("wrote " + out);
+  }
+
+  private static void mkdirs(Path p) {
+    try {
+      Files.createDirectories(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

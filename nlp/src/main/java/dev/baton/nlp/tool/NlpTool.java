@@ -50,6 +50,7 @@ public final class NlpTool {
       case "build-models" -> ModelBuilder.buildAll(opt, PROGRESS);
       case "evaluate-sentiment" -> SentimentCommands.evaluate(opt, PROGRESS);
       case "retrain" -> ModelBuilder.retrain(opt, PROGRESS);
+      case "classify" -> classify(opt, args);
       default -> {
         System.err.println("unknown command " + args[0]);
         usage();
@@ -80,10 +81,42 @@ public final class NlpTool {
         Sentiment and emotion:
           evaluate-sentiment --test goemotions/test.csv|cs.csv [--models DIR]
 
+        Try it:
+          classify  [--model model.bin] [--tenant demo-dental] "message" ["message" ...]
+                    intent (default model, or the tenant's classifier), sentiment, emotions, slots
+
         Shipped models:
           build-models [--data nlp/data] [--out nlp/src/main/resources/models] [--only intent|sentiment]
           retrain   --feedback feedback.csv[,more.csv] [--data nlp/data] --out model.bin
         """);
+  }
+
+  private static void classify(Map<String, String> opt, String[] args) {
+    java.util.List<String> texts = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].startsWith("--")) {
+        i++;
+      } else {
+        texts.add(args[i]);
+      }
+    }
+    IntentModel m = opt.containsKey("model") ? IntentModel.load(Path.of(opt.get("model")))
+        : dev.baton.nlp.IntentModels.defaultModel();
+    dev.baton.nlp.IntentClassifier tenant = opt.containsKey("tenant")
+        ? dev.baton.nlp.IntentModels.forTenant(opt.get("tenant"), Map.of(), m) : null;
+    dev.baton.nlp.SentimentAnalyzer sentiment = dev.baton.nlp.SentimentModels.load();
+    dev.baton.nlp.SlotExtractor slots = new dev.baton.nlp.SlotExtractor();
+    for (String t : texts) {
+      Prediction p = m.predict(t);
+      OUT.println(t);
+      OUT.printf("  default model: %s (best intent %s, raw %.3f, oos %.3f, confidence %.3f)%n",
+          p.label(), p.bestIntent(), p.raw(), p.oos(), p.confidence());
+      if (tenant != null) {
+        OUT.println("  tenant " + opt.get("tenant") + ": " + tenant.classify(t));
+      }
+      OUT.println("  sentiment: " + sentiment.analyze(t));
+      OUT.println("  slots: " + slots.extract(t));
+    }
   }
 
   static Map<String, String> options(String[] args) {

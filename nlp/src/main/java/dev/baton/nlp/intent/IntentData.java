@@ -1,0 +1,127 @@
+package dev.baton.nlp.intent;
+
+import dev.baton.nlp.data.Csv;
+import dev.baton.nlp.data.LabeledText;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Assembles the training set of the default intent model from the data under {@code nlp/data}:
+ *
+ * <ul>
+ *   <li>Bitext customer-support train split: the 27 customer-service intents;
+ *   <li>{@code baton/builtin-intents.csv}: more ways to ask for a person, and greeting / thanks /
+ *       goodbye, with CLINC150's greeting, thank_you and goodbye examples;
+ *   <li>the {@value IntentModel#OOS} category, "none of these intents": CLINC150's out-of-scope
+ *       examples, up to {@link #CLINC_PER_INTENT} examples of each CLINC150 intent from domains a
+ *       customer-service bot does not handle (weather, music, recipes, travel, ...; intents that
+ *       overlap with customer service or appointments are left out), and a sample of GoEmotions
+ *       Reddit comments (chatter);
+ *   <li>any feedback files (agents' corrections, see {@code FeedbackStore}).
+ * </ul>
+ */
+public final class IntentData {
+  public static final int CLINC_PER_INTENT = 40;
+  public static final int GOEMOTIONS_SAMPLE = 1500;
+
+  static final Set<String> OOS_DOMAINS =
+      Set.of("utility", "auto_and_commute", "travel", "kitchen_and_dining", "home", "work", "small_talk");
+  /** CLINC150 intents too close to customer service or to the tenants' appointment intents. */
+  static final Set<String> CLINC_EXCLUDED =
+      Set.of("order_status", "order", "reminder", "reminder_update", "calendar", "calendar_update",
+          "confirm_reservation", "cancel_reservation", "restaurant_reservation", "accept_reservations",
+          "meeting_schedule", "schedule_meeting", "are_you_a_bot", "what_can_i_ask_you",
+          "who_do_you_work_for", "make_call", "text", "lost_luggage", "shopping_list_update");
+  static final Map<String, String> CLINC_BUILTIN =
+      Map.of("greeting", "greeting", "thank_you", "thanks", "goodbye", "goodbye");
+
+  private IntentData() {}
+
+  public static List<LabeledText> defaultTrainingSet(Path data, Consumer<String> progress) {
+    List<LabeledText> all = new ArrayList<>();
+    List<LabeledText> bitext = LabeledText.readCsv(data.resolve("bitext_customer_support/train.csv"), "label");
+    all.addAll(bitext);
+    progress.accept("Bitext train: " + bitext.size());
+    List<LabeledText> builtin = LabeledText.readCsv(data.resolve("baton/builtin-intents.csv"), "label");
+    all.addAll(builtin);
+    all.addAll(oosAndBuiltinFromClinc(data, progress));
+    Random rnd = new Random(11);
+    List<Map<String, String>> go = new ArrayList<>(Csv.read(data.resolve("goemotions/train.csv")));
+    Collections.shuffle(go, rnd);
+    int n = 0;
+    for (Map<String, String> row : go) {
+      if (n >= GOEMOTIONS_SAMPLE) {
+        break;
+      }
+      all.add(new LabeledText(row.get("text"), IntentModel.OOS));
+      n++;
+    }
+    progress.accept("GoEmotions chatter as oos: " + n);
+    return all;
+  }
+
+  static List<LabeledText> oosAndBuiltinFromClinc(Path data, Consumer<String> progress) {
+    Map<String, List<String>> byIntent = new LinkedHashMap<>();
+    List<LabeledText> out = new ArrayList<>();
+    for (Map<String, String> row : Csv.read(data.resolve("clinc150/train.csv"))) {
+      String label = row.get("label");
+      String domain = row.getOrDefault("domain", "");
+      if (label.equals("oos")) {
+        out.add(new LabeledText(row.get("text"), IntentModel.OOS));
+      } else if (CLINC_BUILTIN.containsKey(label)) {
+        out.add(new LabeledText(row.get("text"), CLINC_BUILTIN.get(label)));
+      } else if (OOS_DOMAINS.contains(domain) && !CLINC_EXCLUDED.contains(label)) {
+        byIntent.computeIfAbsent(label, k -> new ArrayList<>()).add(row.get("text"));
+      }
+    }
+    Random rnd = new Random(7);
+    int n = 0;
+    for (List<String> texts : byIntent.values()) {
+      Collections.shuffle(texts, rnd);
+      for (String t : texts.subList(0, Math.min(CLINC_PER_INTENT, texts.size()))) {
+        out.add(new LabeledText(t, IntentModel.OOS));
+        n++;
+      }
+    }
+    progress.accept("CLINC150: " + out.size() + " (" + n + " other-domain examples from "
+        + byIntent.size() + " intents as oos, plus oos rows, greeting/thanks/goodbye)");
+    return out;
+  }
+
+  /**
+   * A small stratified sample of the default training set, shipped with the model: a tenant's
+   * start-up model learns its own intents against it ("everything else").
+   */
+  public static List<LabeledText> background(List<LabeledText> all, int perLabel, int oos, long seed) {
+    Map<String, List<LabeledText>> byLabel = new LinkedHashMap<>();
+    all.forEach(t -> byLabel.computeIfAbsent(t.label(), k -> new ArrayList<>()).add(t));
+    Random rnd = new Random(seed);
+    List<LabeledText> out = new ArrayList<>();
+    byLabel.forEach((label, list) -> {
+      List<LabeledText> copy = new ArrayList<>(list);
+      Collections.shuffle(copy, rnd);
+      int k = label.equals(IntentModel.OOS) ? oos : perLabel;
+      out.addAll(copy.subList(0, Math.min(k, copy.size())));
+    });
+    return out;
+  }
+
+  /** Feedback CSVs (text,intent[,tenant,...]) as training examples. */
+  public static List<LabeledText> feedback(List<Path> files) {
+    List<LabeledText> out = new ArrayList<>();
+    for (Path f : files) {
+      if (Files.exists(f)) {
+        out.addAll(LabeledText.readCsv(f, "intent"));
+      }
+    }
+    return out;
+  }
+}
