@@ -85,7 +85,9 @@ public final class ConversationEngine {
       case CALL_STARTED -> {
         step.state.callActive(true);
         step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call started", event.occurredAt()));
-        step.waitForCaller();
+        // Silence counts from when the call started, not from when we got to it: a busy
+        // topology must not make a silent caller wait longer.
+        step.waitForCaller(event.occurredAt().isBefore(step.now) ? event.occurredAt() : step.now);
       }
       case CALL_ENDED -> {
         step.state.callActive(false).silenceDeadline(null);
@@ -199,7 +201,7 @@ public final class ConversationEngine {
     } else {
       step.botSays(eventId + ":fallback", step.tenant.templates().fallback(), "fallback:no-answer", e.event().channel());
     }
-    step.waitForCaller();
+    step.waitForCaller(step.now);
   }
 
   private void missedCall(Step step, ConversationEvent event) {
@@ -291,7 +293,7 @@ public final class ConversationEngine {
         step.state.owner(Owner.BOT).agentId(null).episode(current.episode() + 1).openHandoffId(null)
             .lowConfidenceStrikes(0).unansweredStreak(0);
         step.addTurn(Turn.of(action.actionId(), Speaker.SYSTEM, "handed back to the assistant", now));
-        step.waitForCaller();
+        step.waitForCaller(now);
       }
       case RESOLVE -> {
         if (!ownedByThisAgent && owner != Owner.QUEUED) {
@@ -493,11 +495,14 @@ public final class ConversationEngine {
       addTurn(new Turn(messageId, sender, text, now, null, null, null, null, agentId, reason));
     }
 
-    /** On an active call the bot now waits for the caller; silence past the timeout escalates. */
-    void waitForCaller() {
+    /**
+     * On an active call the bot now waits for the caller; silence past the timeout, counted from
+     * {@code lastActivity}, escalates.
+     */
+    void waitForCaller(Instant lastActivity) {
       ConversationState s = state.build();
       if (s.callActive() && s.owner() == Owner.BOT) {
-        state.silenceDeadline(now.plus(tenant.escalation().silenceTimeout()));
+        state.silenceDeadline(lastActivity.plus(tenant.escalation().silenceTimeout()));
       }
     }
 
