@@ -30,40 +30,60 @@ final class BatonProcesses implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final Path logs;
+  private final Path stateDir;
+  private final Path tenants;
+  private final Path root;
 
   BatonProcesses(String callbackBaseUrl) throws IOException {
-    Path root = Path.of(System.getProperty("baton.root", "..")).toAbsolutePath().normalize();
+    this(callbackBaseUrl, SERVICES);
+  }
+
+  /** Starts only {@code services} (a subset of {@link #SERVICES}). */
+  BatonProcesses(String callbackBaseUrl, List<String> services) throws IOException {
+    root = Path.of(System.getProperty("baton.root", "..")).toAbsolutePath().normalize();
     logs = root.resolve("e2e-tests/target/e2e-logs");
     Files.createDirectories(logs);
-    Path tenants = TestTenants.write(callbackBaseUrl);
-    Path stateDir = Files.createTempDirectory("baton-e2e-streams-");
-    for (String service : SERVICES) {
-      Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-      if (!Files.exists(jar)) {
-        throw new IllegalStateException(jar + " is missing: package the services first (mvn verify from the root)");
-      }
-      int port = FreePorts.next();
-      ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-jar", jar.toString());
-      Map<String, String> env = pb.environment();
-      env.putAll(TestTenants.SECRETS);
-      env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-      env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-      env.put("KAFKA_BOOTSTRAP_SERVERS", EmbeddedKafka.get().bootstrapServers());
-      env.put("BATON_TENANTS_FILE", tenants.toString());
-      env.put("BATON_REDIS_HOST", TestRedis.host());
-      env.put("BATON_REDIS_PORT", Integer.toString(TestRedis.port()));
-      env.put("HANDOFF_STATE_DIR", stateDir.toString());
-      pb.redirectErrorStream(true).redirectOutput(logs.resolve(service + ".log").toFile());
-      processes.put(service, pb.start());
-      ports.put(service, port);
+    tenants = TestTenants.write(callbackBaseUrl);
+    stateDir = Files.createTempDirectory("baton-e2e-streams-");
+    for (String service : services) {
+      start(service);
     }
   }
 
-  /** Waits until every service reports ready; fails early if one exits. */
+  /** Starts (or restarts, after {@link #kill}) one service on a fresh port. */
+  void start(String service) throws IOException {
+    Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: package the services first (mvn verify from the root)");
+    }
+    int port = FreePorts.next();
+    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-jar", jar.toString());
+    Map<String, String> env = pb.environment();
+    env.putAll(TestTenants.SECRETS);
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", EmbeddedKafka.get().bootstrapServers());
+    env.put("BATON_TENANTS_FILE", tenants.toString());
+    env.put("BATON_REDIS_HOST", TestRedis.host());
+    env.put("BATON_REDIS_PORT", Integer.toString(TestRedis.port()));
+    env.put("HANDOFF_STATE_DIR", stateDir.toString());
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
+    processes.put(service, pb.start());
+    ports.put(service, port);
+  }
+
+  /** Kills a service the hard way (SIGKILL): no shutdown hook, no clean close. */
+  void kill(String service) throws InterruptedException {
+    Process p = processes.remove(service);
+    p.destroyForcibly();
+    p.waitFor();
+  }
+
+  /** Waits until every started service reports ready; fails early if one exits. */
   void awaitReady(Duration timeout) {
     HttpClient http = HttpClient.newHttpClient();
-    for (String service : SERVICES) {
+    for (String service : processes.keySet()) {
       URI ready = URI.create(url(service, "/q/health/ready"));
       Awaitility.await(service + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
         Process p = processes.get(service);

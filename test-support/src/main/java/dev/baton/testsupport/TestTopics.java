@@ -47,7 +47,9 @@ public final class TestTopics {
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.get().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // Only what a transaction committed: what any real consumer of Baton would see.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
             topic.keySerde().deserializer(),
             topic.valueSerde().deserializer())) {
       consumer.subscribe(List.of(topic.name()));
