@@ -57,8 +57,7 @@ public class AgentStreamResource {
         .onItem().<HandoffRecord>disjoint();
     Multi<OutboundSseEvent> handoffs = Multi.createBy().merging().streams(replay, live)
         .select().distinct(HandoffRecord::handoffId)
-        .map(h -> sse.newEventBuilder().id(h.handoffId()).name("handoff")
-            .mediaType(MediaType.APPLICATION_JSON_TYPE).data(Json.write(h)).build());
+        .map(h -> sse.newEventBuilder().id(h.handoffId()).name("handoff").data(Json.write(h)).build());
     Multi<OutboundSseEvent> beats = Multi.createFrom().ticks().every(heartbeat)
         .map(t -> sse.newEventBuilder().comment("keep-alive").build());
     return Multi.createBy().merging().streams(handoffs, beats);
