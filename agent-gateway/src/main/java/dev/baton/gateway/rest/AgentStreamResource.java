@@ -50,12 +50,12 @@ public class AgentStreamResource {
       @Context Sse sse) {
     AuthenticatedAgent agent = auth.authenticate(authorization)
         .orElseThrow(() -> Problem.of(401, "Unauthorized", "send Authorization: Bearer <agent token>"));
-    // Live and replay are subscribed together so that no handoff falls between them; one that
-    // is in both is sent once.
+    // Live is subscribed before the replay is read, so no handoff falls between the two; one
+    // that is in both is sent once.
     Multi<HandoffRecord> live = feed.live(agent.tenantId());
     Multi<HandoffRecord> replay = Multi.createFrom().item(() -> store.since(agent.tenantId(), lastEventId, REPLAY))
         .onItem().<HandoffRecord>disjoint();
-    Multi<OutboundSseEvent> handoffs = Multi.createBy().merging().streams(replay, live)
+    Multi<OutboundSseEvent> handoffs = Multi.createBy().merging().streams(live, replay)
         .select().distinct(HandoffRecord::handoffId)
         .map(h -> sse.newEventBuilder().id(h.handoffId()).name("handoff").data(Json.write(h)).build());
     Multi<OutboundSseEvent> beats = Multi.createFrom().ticks().every(heartbeat)

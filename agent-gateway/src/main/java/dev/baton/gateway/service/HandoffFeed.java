@@ -19,6 +19,8 @@ import org.jboss.logging.Logger;
 public class HandoffFeed {
   private static final Logger LOG = Logger.getLogger(HandoffFeed.class);
 
+  private static final int LIVE_BUFFER = 10_000;
+
   private final HandoffStore store;
   private final BroadcastProcessor<HandoffRecord> live = BroadcastProcessor.create();
 
@@ -43,8 +45,11 @@ public class HandoffFeed {
     }
   }
 
-  /** Handoffs of one tenant as they arrive. */
+  /**
+   * Handoffs of one tenant as they arrive. Buffered per subscriber: the broadcast fails a
+   * subscriber that has no demand at the moment of an item, and a slow browser must not lose one.
+   */
   public Multi<HandoffRecord> live(String tenantId) {
-    return live.filter(h -> h.tenantId().equals(tenantId));
+    return live.onOverflow().buffer(LIVE_BUFFER).filter(h -> h.tenantId().equals(tenantId));
   }
 }

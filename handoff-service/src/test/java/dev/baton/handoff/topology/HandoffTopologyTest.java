@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -413,6 +414,36 @@ class HandoffTopologyTest {
 
       assertTrue(f.eventsDlq.readValue().reason().contains("is not the conversation id"));
       assertNull(f.state(C));
+    }
+  }
+
+  @Nested
+  class PerTenantRules {
+    private EnrichedEvent strict(String conversation, EventType type, Channel channel, String text, String intent,
+        double confidence) {
+      var e = TopologyFixture.event("strict", "ev-" + UUID.randomUUID(), conversation, type, channel, text);
+      return text == null ? EnrichedEvent.of(e)
+          : new EnrichedEvent(SchemaVersions.CURRENT, e, new Sentiment("neutral", 0, Map.of(), "t"),
+              new dev.baton.schemas.Intent(intent, confidence, null, "t"), List.of(), null);
+    }
+
+    @Test
+    void eachTenantsOwnKeywordsStrikesAndSilenceTimeoutApply() {
+      f.send(strict("s-1", EventType.CUSTOMER_MESSAGE, Channel.SMS, "I want a REFUND", "order_status", 0.9));
+      assertEquals("keyword", onlyHandoff().audit().rule());
+
+      f.send(strict("s-2", EventType.CUSTOMER_MESSAGE, Channel.SMS, "blah", "order_status", 0.1));
+      assertEquals("low-confidence", onlyHandoff().audit().rule(), "one strike is enough for this tenant");
+
+      f.send(strict("s-3", EventType.CALL_STARTED, Channel.VOICE, null, null, 0));
+      f.driver.advanceWallClockTime(Duration.ofMillis(2100));
+      HandoffRecord h = onlyHandoff();
+      assertEquals("silence", h.audit().rule());
+      assertEquals("> 2000 ms", h.audit().threshold());
+
+      // The same words from acme's customer do not escalate: acme's keywords differ.
+      f.send(f.say(C, "I want a REFUND", "opening_hours", 0.9, 0.0, "8 to 6"));
+      assertTrue(f.handoffs.isEmpty());
     }
   }
 

@@ -68,6 +68,12 @@ final class TopologyFixture implements AutoCloseable {
             - {id: alice, name: Alice, tokenEnv: T}
         - id: other
           webhookSecretEnv: S
+        - id: strict
+          webhookSecretEnv: S
+          escalation:
+            keywords: [refund]
+            lowConfidenceStrikes: 1
+            silenceTimeout: 2s
       """;
 
   final TopologyTestDriver driver;
@@ -113,7 +119,12 @@ final class TopologyFixture implements AutoCloseable {
   // ---- building events
 
   static ConversationEvent event(String id, String conversation, EventType type, Channel channel, String text) {
-    return new ConversationEvent(SchemaVersions.CURRENT, id, type, TENANT, conversation, channel, OPEN,
+    return event(TENANT, id, conversation, type, channel, text);
+  }
+
+  static ConversationEvent event(String tenant, String id, String conversation, EventType type, Channel channel,
+      String text) {
+    return new ConversationEvent(SchemaVersions.CURRENT, id, type, tenant, conversation, channel, OPEN,
         new Customer("cust-1", "Ana", "+447700900123", null), text, null, Map.of());
   }
 
