@@ -2,6 +2,7 @@ package dev.baton.handoff.engine;
 
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.HandoffReason;
+import dev.baton.schemas.Intent;
 import dev.baton.schemas.Sentiment;
 import dev.baton.schemas.Speaker;
 import dev.baton.schemas.Turn;
@@ -25,7 +26,9 @@ final class Summaries {
         if (lastCustomer == null) {
           lastCustomer = t;
         }
-        if (t.intent() != null && !tenant.escalation().explicitRequestIntents().contains(t.intent())) {
+        if (t.intent() != null && !Intent.OUT_OF_SCOPE.equals(t.intent())
+            && t.intentConfidence() != null && t.intentConfidence() >= tenant.escalation().confidenceThreshold()
+            && !tenant.escalation().explicitRequestIntents().contains(t.intent())) {
           wants = t.intent().replace('_', ' ');
           break;
         }
