@@ -1,0 +1,57 @@
+package dev.baton.support.messaging;
+
+import dev.baton.schemas.DeadLetters;
+import dev.baton.schemas.topic.Topic;
+import dev.baton.schemas.topic.Topics;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.errors.SerializationException;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * The plumbing of a Quarkus messaging stage that reads one registry topic and writes another:
+ * parse with the topic's serde, forward keyed by conversation, or dead-letter with the reason.
+ * Outputs reuse the incoming message, so its offset is committed only once what it produced (the
+ * enriched record or the dead letter) is written; a dead letter goes through the same outgoing
+ * channel with the topic overridden.
+ */
+public final class StageRecords {
+  private static final Logger LOG = Logger.getLogger(StageRecords.class);
+
+  private StageRecords() {}
+
+  /** The parsed value, or null when the record cannot be read (use {@link #deadLetter}). */
+  public record Parsed<V>(V value, String error) {
+    public boolean ok() {
+      return value != null;
+    }
+  }
+
+  public static <V> Parsed<V> parse(Message<byte[]> in, Topic<String, V> topic) {
+    try {
+      V value = topic.valueSerde().deserializer().deserialize(topic.name(), in.getPayload());
+      return value == null ? new Parsed<>(null, "empty record") : new Parsed<>(value, null);
+    } catch (SerializationException e) {
+      return new Parsed<>(null, e.getMessage());
+    }
+  }
+
+  /** The record, as a {@code DeadLetter} on {@code <source>-dlq}, with the reason. */
+  @SuppressWarnings("unchecked")
+  public static Message<byte[]> deadLetter(Message<byte[]> in, Topic<String, ?> source, String reason, String service) {
+    IncomingKafkaRecordMetadata<String, byte[]> meta = in.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+    LOG.errorf("dead-lettering %s-%d@%d: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(), reason);
+    var letter = DeadLetters.of(meta.getTopic(), meta.getPartition(), meta.getOffset(), meta.getKey(),
+        in.getPayload(), reason, service);
+    var dlq = Topics.deadLetterOf(source);
+    return in.withPayload(dlq.valueSerde().serializer().serialize(dlq.name(), letter))
+        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(dlq.name()).withKey(meta.getKey()).build());
+  }
+
+  /** {@code value} on the stage's outgoing topic, keyed by conversation id. */
+  public static <V> Message<byte[]> forward(Message<byte[]> in, Topic<String, V> topic, String conversationId, V value) {
+    return in.withPayload(topic.valueSerde().serializer().serialize(topic.name(), value))
+        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(conversationId).build());
+  }
+}
