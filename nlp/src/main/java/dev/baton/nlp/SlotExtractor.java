@@ -13,9 +13,16 @@ import java.util.regex.Pattern;
 public final class SlotExtractor {
   private static final Pattern EMAIL =
       Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
-  // Order numbers: a letter prefix with digits (ORD-12345, #A1234567) or "order 123456".
+  // Order numbers: a letter prefix with digits (ORD-12345, #A1234567) ...
   private static final Pattern ORDER =
-      Pattern.compile("(?i)\\b(?:[A-Z]{2,5}-?\\d{4,12}|(?<=order\\s(?:number\\s|no\\.?\\s|#)?)#?\\d{5,12})\\b");
+      Pattern.compile("(?i)(?<![\\w@.-])#?[A-Z]{1,5}-?\\d{4,12}\\b");
+  // ... or a code after "order", "tracking", "reference", "booking", "invoice", "parcel"
+  // ("order number is 88812345", "tracking no: JD0146000038").
+  private static final Pattern ORDER_AFTER_KEYWORD =
+      Pattern.compile(
+          "(?i)\\b(?:order|tracking|reference|ref|booking|invoice|parcel|consignment)"
+              + "(?:\\s*(?:number|no\\.?|num|#|id|code))?(?:\\s*(?:is|was|:))?\\s*#?\\s*"
+              + "(?=[A-Z-]*\\d)([A-Z0-9][A-Z0-9-]{4,24})\\b");
   private static final Pattern PHONE = Pattern.compile("(?<![\\w-])\\+?\\d[\\d ()-]{7,16}\\d(?![\\w-])");
   private static final Pattern DATE =
       Pattern.compile(
@@ -33,10 +40,24 @@ public final class SlotExtractor {
     Set<Slot> slots = new LinkedHashSet<>();
     String rest = collect(EMAIL, text, SlotType.EMAIL, slots);
     rest = collect(ORDER, rest, SlotType.ORDER_NUMBER, slots);
+    rest = collectGroup(ORDER_AFTER_KEYWORD, rest, SlotType.ORDER_NUMBER, slots);
     rest = collect(DATE, rest, SlotType.DATE, slots);
     rest = collect(TIME, rest, SlotType.TIME, slots);
     collect(PHONE, rest, SlotType.PHONE, slots);
     return new ArrayList<>(slots);
+  }
+
+  /** As {@link #collect}, for the first group of the pattern. */
+  private static String collectGroup(Pattern p, String text, SlotType type, Set<Slot> into) {
+    Matcher m = p.matcher(text);
+    StringBuilder rest = new StringBuilder(text);
+    while (m.find()) {
+      into.add(new Slot(type, m.group(1)));
+      for (int i = m.start(1); i < m.end(1); i++) {
+        rest.setCharAt(i, ' ');
+      }
+    }
+    return rest.toString();
   }
 
   /** Adds every match and blanks it out so that one span is never read as two kinds. */
@@ -45,6 +66,9 @@ public final class SlotExtractor {
     StringBuilder rest = new StringBuilder();
     while (m.find()) {
       String value = m.group().trim();
+      if (type == SlotType.ORDER_NUMBER && value.startsWith("#")) {
+        value = value.substring(1);
+      }
       if (type == SlotType.PHONE) {
         value = value.replaceAll("[ ()-]", "");
       }

@@ -36,7 +36,8 @@ class IntentModelsTest {
 
   @Test
   void tenantClassifierBuildsInAFewSeconds() {
-    assertTrue(dentalBuildMillis < 10_000, "took " + dentalBuildMillis + " ms");
+    // ~1-2 s on an idle core; generous bound for a loaded CI machine.
+    assertTrue(dentalBuildMillis < 20_000, "took " + dentalBuildMillis + " ms");
   }
 
   @Test

@@ -30,4 +30,13 @@ class SlotExtractorTest {
     assertTrue(s.contains(new Slot(SlotType.TIME, "14:30")), s.toString());
     assertTrue(slots.extract("").isEmpty());
   }
+
+  @Test
+  void trackingCodesAfterAKeywordAndHashPrefixedOrders() {
+    List<Slot> s = slots.extract("tracking no: JD0146000038, and the other one was #A1234567");
+    assertTrue(s.contains(new Slot(SlotType.ORDER_NUMBER, "JD0146000038")), s.toString());
+    assertTrue(s.contains(new Slot(SlotType.ORDER_NUMBER, "A1234567")), s.toString());
+    List<Slot> none = slots.extract("I ordered 3 items on the order page");
+    assertTrue(none.stream().noneMatch(x -> x.type() == SlotType.ORDER_NUMBER), none.toString());
+  }
 }

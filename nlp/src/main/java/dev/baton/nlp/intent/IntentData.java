@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * Assembles the training set of the default intent model from the data under {@code nlp/data}:
  *
  * <ul>
- *   <li>Bitext customer-support train split: the 27 customer-service intents;
+ *   <li>Bitext customer-support train split: the 27 customer-service intents, plus {@value
+ *       #AUGMENTED} of its examples with a product or circumstance added;
  *   <li>{@code baton/builtin-intents.csv}: more ways to ask for a person, and greeting / thanks /
  *       goodbye, with CLINC150's greeting, thank_you and goodbye examples;
  *   <li>the {@value IntentModel#OOS} category, "none of these intents": CLINC150's out-of-scope
@@ -31,6 +32,18 @@ import java.util.function.Consumer;
 public final class IntentData {
   public static final int CLINC_PER_INTENT = 40;
   public static final int GOEMOTIONS_SAMPLE = 1500;
+  /** How many Bitext examples get a product or circumstance added ({@link #withProductContext}). */
+  public static final int AUGMENTED = 4000;
+
+  static final List<String> PRODUCTS =
+      List.of("kettle", "sofa", "phone", "laptop", "trainers", "jacket", "tv", "headphones", "dress",
+          "blender", "tyres", "mattress", "printer", "charger", "books", "camera", "vacuum cleaner",
+          "coffee machine", "watch", "shoes", "desk", "lamp", "toys", "parcel", "package", "groceries",
+          "tickets", "gift", "jeans", "fridge", "bike", "tablet", "perfume", "curtains", "glasses");
+  static final List<String> CONTEXTS =
+      List.of("for the %s", "about the %s", "it's the %s", "the %s I bought", "my %s",
+          "regarding the %s I ordered", "for my %s", "the %s is broken", "the %s was damaged",
+          "I ordered a %s", "it was a %s for my son", "the %s never came", "the %s from last week");
 
   static final Set<String> OOS_DOMAINS =
       Set.of("utility", "auto_and_commute", "travel", "kitchen_and_dining", "home", "work", "small_talk");
@@ -50,6 +63,9 @@ public final class IntentData {
     List<LabeledText> bitext = LabeledText.readCsv(data.resolve("bitext_customer_support/train.csv"), "label");
     all.addAll(bitext);
     progress.accept("Bitext train: " + bitext.size());
+    List<LabeledText> augmented = withProductContext(bitext, AUGMENTED, new Random(13));
+    all.addAll(augmented);
+    progress.accept("Bitext with product context added: " + augmented.size());
     List<LabeledText> builtin = LabeledText.readCsv(data.resolve("baton/builtin-intents.csv"), "label");
     all.addAll(builtin);
     all.addAll(oosAndBuiltinFromClinc(data, progress));
@@ -66,6 +82,23 @@ public final class IntentData {
     }
     progress.accept("GoEmotions chatter as oos: " + n);
     return all;
+  }
+
+  /**
+   * Bitext is templated and names few products, so a real message that mentions a kettle or a
+   * sofa looked unlike any in-scope example and fell to {@code oos}. This adds a product or
+   * circumstance ("for the kettle", "it was a gift for my son") before or after randomly chosen
+   * Bitext examples, keeping their intent.
+   */
+  static List<LabeledText> withProductContext(List<LabeledText> bitext, int n, Random rnd) {
+    List<LabeledText> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      LabeledText t = bitext.get(rnd.nextInt(bitext.size()));
+      String ctx = String.format(CONTEXTS.get(rnd.nextInt(CONTEXTS.size())), PRODUCTS.get(rnd.nextInt(PRODUCTS.size())));
+      String text = rnd.nextBoolean() ? t.text() + " " + ctx : ctx + ", " + t.text();
+      out.add(new LabeledText(text, t.label()));
+    }
+    return out;
   }
 
   static List<LabeledText> oosAndBuiltinFromClinc(Path data, Consumer<String> progress) {

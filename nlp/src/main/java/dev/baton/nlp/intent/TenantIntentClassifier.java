@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * sample of everything else ({@value #OTHER}), and the default model for everything else.
  *
  * <p>P(tenant intent i) = P<sub>tenant</sub>(i); P(default intent j) = P<sub>tenant</sub>(other)
- * × confidence<sub>default</sub>(j). The higher wins; an intent the tenant shares with the default
- * model (e.g. {@code delivery_period}) adds both. Out-of-scope text falls to "other" in the first
+ * × confidence<sub>default</sub>(j). The tenant's best intent wins when the first stage prefers
+ * it to "other"; otherwise the default model's answer (possibly {@code oos}) is returned. An
+ * intent the tenant shares with the default model (e.g. {@code delivery_period}) adds both. Out-of-scope text falls to "other" in the first
  * stage and to {@code oos} or a low confidence in the second.
  */
 public final class TenantIntentClassifier implements IntentClassifier {
@@ -89,13 +90,13 @@ public final class TenantIntentClassifier implements IntentClassifier {
       }
     }
     double defaultScore = other * d.confidence();
-    if (best >= 0) {
+    if (best >= 0 && p[best] > other) {
       double tenantScore = p[best] + (labels[best].equals(d.bestIntent()) ? defaultScore : 0);
-      if (tenantScore >= defaultScore) {
-        return new IntentScore(labels[best], Math.min(1, tenantScore));
-      }
+      return new IntentScore(labels[best], Math.min(1, tenantScore));
     }
-    return new IntentScore(d.label(), defaultScore);
+    // The tenant stage says "not one of mine": the default model decides (oos included).
+    double shared = best >= 0 && labels[best].equals(d.bestIntent()) ? p[best] : 0;
+    return new IntentScore(d.label(), Math.min(1, defaultScore + shared));
   }
 
   @Override

@@ -73,9 +73,20 @@ public final class Trainer {
       Function<String, String[]> tokenizer,
       int k,
       Consumer<String> progress) {
+    return crossValidate(data, config, tokenizer, k, k, progress);
+  }
+
+  /** As above, but only the first {@code maxFolds} folds are held out (a quicker estimate). */
+  public static List<HeldOut> crossValidate(
+      List<LabeledText> data,
+      TrainConfig config,
+      Function<String, String[]> tokenizer,
+      int k,
+      int maxFolds,
+      Consumer<String> progress) {
     int[] fold = folds(data, k, 42);
     HeldOut[] out = new HeldOut[data.size()];
-    for (int f = 0; f < k; f++) {
+    for (int f = 0; f < Math.min(k, maxFolds); f++) {
       long start = System.nanoTime();
       List<LabeledText> train = new ArrayList<>();
       List<Integer> test = new ArrayList<>();
@@ -107,7 +118,13 @@ public final class Trainer {
               f + 1, k, train.size(), 100.0 * correct / test.size(), test.size(),
               (System.nanoTime() - start) / 1e9));
     }
-    return List.of(out);
+    List<HeldOut> result = new ArrayList<>();
+    for (HeldOut h : out) {
+      if (h != null) {
+        result.add(h);
+      }
+    }
+    return result;
   }
 
   /**

@@ -77,7 +77,9 @@ public final class SentimentTraining {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<SentimentExample> train = trainingSet(data, progress);
+    List<SentimentExample> train = opt.containsKey("goemotions-only")
+        ? SentimentExample.read(data.resolve("goemotions/train.csv"))
+        : trainingSet(data, progress);
     TrainConfig c = sentimentConfig();
     if (opt.containsKey("sentiment-l2")) {
       c = c.withL2(Double.parseDouble(opt.get("sentiment-l2")));

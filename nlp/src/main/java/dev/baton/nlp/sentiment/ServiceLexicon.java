@@ -77,7 +77,7 @@ public final class ServiceLexicon {
               + "disgrace|disgraceful|shocking|pathetic|incompetent|appalling|terrible|awful|horrible|"
               + "rubbish|garbage|unprofessional|rude|shambles|nightmare|lied|lying|liars|fed up|"
               + "sick of|had enough|waste of)|"
-              + "where (?:is|the hell is|on earth is) my|"
+              + "where (?:the hell|on earth) is my|"
               + "(?:refund|money) (?:back )?(?:yet|still)|still (?:no|not|nothing|have not|has not|"
               + "had no|waiting|broken|missing|charged|there|the same|down|failing))\\b");
 

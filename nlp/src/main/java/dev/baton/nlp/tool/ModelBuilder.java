@@ -41,7 +41,31 @@ final class ModelBuilder {
   static void buildIntent(Path data, Path out, List<Path> feedback, Map<String, String> opt,
       Consumer<String> progress) {
     List<LabeledText> train = new ArrayList<>(IntentData.defaultTrainingSet(data, progress));
-    List<LabeledText> fb = IntentData.feedback(feedback);
+    java.util.Set<String> known = new java.util.HashSet<>();
+    train.forEach(t -> known.add(t.label()));
+    List<LabeledText> fb = new ArrayList<>();
+    String tenantDir = opt.get("tenant-intents-dir");
+    for (Path f : feedback) {
+      if (!Files.exists(f)) {
+        progress.accept("no feedback file " + f);
+        continue;
+      }
+      for (Map<String, String> row : Csv.read(f)) {
+        String text = row.getOrDefault("text", "");
+        String intent = row.getOrDefault("intent", "").trim();
+        if (text.isBlank() || intent.isBlank()) {
+          continue;
+        }
+        if (known.contains(intent)) {
+          fb.add(new LabeledText(text, intent));
+        } else if (tenantDir != null && !row.getOrDefault("tenant", "").isBlank()) {
+          appendTenantExample(Path.of(tenantDir), row.get("tenant").trim(), text, intent);
+        } else {
+          progress.accept("skipped feedback for unknown intent '" + intent + "' (a tenant intent: "
+              + "pass --tenant-intents-dir to add it to the tenant's examples)");
+        }
+      }
+    }
     if (!fb.isEmpty()) {
       progress.accept("feedback examples: " + fb.size());
       train.addAll(fb);
@@ -54,6 +78,24 @@ final class ModelBuilder {
     m.save(out.resolve(INTENT_MODEL));
     writeBackground(IntentData.background(train, 25, 400, 3), out.resolve(BACKGROUND));
     progress.accept("wrote " + out.resolve(INTENT_MODEL) + " and " + out.resolve(BACKGROUND));
+  }
+
+  /** A correction to a tenant's own intent goes to that tenant's custom-intents CSV. */
+  static void appendTenantExample(Path dir, String tenant, String text, String intent) {
+    try {
+      Files.createDirectories(dir);
+      Path f = dir.resolve(tenant + ".csv");
+      boolean fresh = !Files.exists(f);
+      try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND)) {
+        if (fresh) {
+          Csv.writeRow(w, "text", "intent");
+        }
+        Csv.writeRow(w, text, intent);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static void writeBackground(List<LabeledText> rows, Path file) {

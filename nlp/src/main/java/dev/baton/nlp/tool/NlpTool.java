@@ -72,14 +72,16 @@ public final class NlpTool {
                     accuracy, macro-F1, per-class precision/recall, top confusions;
                     with oos rows: in-scope accuracy and out-of-scope recall at T
           cv        --train train.csv [--folds 5] [training options]   k-fold cross-validation
-          compare   --train train.csv [--folds 5] --configs "ALGO:features[:l2], ..."   table
+          compare   --train train.csv [--folds 5] [--max-folds N] --configs "ALGO:features[:l2];..."
+                    one row per configuration (--max-folds 1: hold out only the first fold)
           pick-threshold --model model.bin --val val.csv [--objective accuracy|balanced]
           oos       --train train.csv --val val.csv [--test test.csv] [--objective ...]
                     train, pick the threshold on val, report on val (and test);
                     also split val in two halves to show how the threshold transfers
 
         Sentiment and emotion:
-          evaluate-sentiment --test goemotions/test.csv|cs.csv [--models DIR]
+          evaluate-sentiment --test goemotions/test.csv|cs.csv[,more.csv] [--models DIR] [--no-rules]
+                    [--show-errors]  sentiment accuracy, macro-F1, per class; F1 per emotion tag
 
         Try it:
           classify  [--model model.bin] [--tenant demo-dental] "message" ["message" ...]
@@ -87,7 +89,12 @@ public final class NlpTool {
 
         Shipped models:
           build-models [--data nlp/data] [--out nlp/src/main/resources/models] [--only intent|sentiment]
+                    [--goemotions-only]  (sentiment trained on GoEmotions alone, for comparison)
           retrain   --feedback feedback.csv[,more.csv] [--data nlp/data] --out model.bin
+                    [--tenant-intents-dir DIR]  corrections to a default intent retrain the
+                    default model; corrections to a tenant's own intent are appended to
+                    DIR/<tenant>.csv (BATON_TENANT_INTENTS_DIR), read when the tenant's
+                    classifier is next built
         """);
   }
 
@@ -300,8 +307,9 @@ public final class NlpTool {
       }
       PROGRESS.accept("config " + c);
       long t0 = System.nanoTime();
-      List<HeldOut> held = Trainer.crossValidate(data, c, TextNormalizerTokens.INTENT, folds, PROGRESS);
-      double secs = (System.nanoTime() - t0) / 1e9 / folds;
+      int maxFolds = Integer.parseInt(opt.getOrDefault("max-folds", String.valueOf(folds)));
+      List<HeldOut> held = Trainer.crossValidate(data, c, TextNormalizerTokens.INTENT, folds, maxFolds, PROGRESS);
+      double secs = (System.nanoTime() - t0) / 1e9 / Math.min(folds, maxFolds);
       Metrics metrics = new Metrics();
       held.forEach(h -> metrics.add(h.truth(), h.labels()[Trainer.argmax(h.probabilities())]));
       String[] row = {c.algorithm(), c.features(), c.algorithm().equals("MAXENT_QN") ? String.valueOf(c.l2()) : "-",
