@@ -391,6 +391,9 @@ start_services() {
     extra=()
     if [[ "$svc" == handoff-service ]]; then
       extra=("HANDOFF_STATE_DIR=$RUN_DIR/streams-state")
+    elif [[ "$svc" == routing-service ]]; then
+      # Agents' intent corrections, kept for the next retrain (nlp/README.md).
+      extra=("ROUTING_FEEDBACK_FILE=$RUN_DIR/intent-feedback.csv")
     fi
     say "$svc: starting on 127.0.0.1:$port"
     # Secrets reach the services through the exported environment.

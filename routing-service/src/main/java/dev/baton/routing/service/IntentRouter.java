@@ -3,42 +3,86 @@ package dev.baton.routing.service;
 import dev.baton.nlp.IntentClassifier;
 import dev.baton.nlp.IntentModels;
 import dev.baton.nlp.IntentScore;
+import dev.baton.nlp.ReloadableIntentClassifier;
 import dev.baton.nlp.SlotExtractor;
+import dev.baton.routing.config.RoutingConfig;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.Intent;
 import dev.baton.schemas.ProposedReply;
 import dev.baton.tenant.FaqEntry;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Adds intent, confidence, skill, extracted data and a proposed bot reply. Each tenant gets its
- * own classifier (the shared customer-service intents plus its FAQ intents), built once at start.
- * The reply is only proposed: the handoff service decides whether the bot may send it.
+ * own classifier (the shared customer-service intents plus its FAQ intents), built once at start
+ * and rebuilt, off the message path, when a retrained model file appears. The reply is only
+ * proposed: the handoff service decides whether the bot may send it.
  */
 @ApplicationScoped
 @Startup
 public class IntentRouter {
-  private final TenantDirectory tenants;
-  private final Map<String, IntentClassifier> classifiers = new HashMap<>();
-  private final SlotExtractor slots = new SlotExtractor();
+  private static final Logger LOG = Logger.getLogger(IntentRouter.class);
 
-  public IntentRouter(TenantDirectory tenants) {
+  private final TenantDirectory tenants;
+  private final Map<String, ReloadableIntentClassifier> classifiers = new HashMap<>();
+  private final SlotExtractor slots = new SlotExtractor();
+  private final ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "intent-model-reloader");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public IntentRouter(TenantDirectory tenants, RoutingConfig config) {
     this.tenants = tenants;
+    Optional<Path> modelFile = config.modelFile().map(Path::of);
     for (TenantConfig tenant : tenants.all()) {
-      Map<String, List<String>> examples = new LinkedHashMap<>();
-      for (FaqEntry faq : tenant.faq()) {
-        examples.computeIfAbsent(faq.intent(), k -> new java.util.ArrayList<>()).addAll(faq.examples());
-      }
-      classifiers.put(tenant.id(), IntentModels.forTenant(tenant.id(), examples));
+      Map<String, List<String>> examples = faqExamples(tenant);
+      classifiers.put(tenant.id(), modelFile
+          .map(f -> ReloadableIntentClassifier.watching(f, m -> IntentModels.forTenant(tenant.id(), examples, m)))
+          .orElseGet(() -> new ReloadableIntentClassifier(IntentModels.forTenant(tenant.id(), examples))));
     }
+    modelFile.ifPresent(f -> reloader.scheduleWithFixedDelay(this::reloadAll,
+        config.modelCheckInterval().toMillis(), config.modelCheckInterval().toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private static Map<String, List<String>> faqExamples(TenantConfig tenant) {
+    Map<String, List<String>> examples = new LinkedHashMap<>();
+    for (FaqEntry faq : tenant.faq()) {
+      examples.computeIfAbsent(faq.intent(), k -> new ArrayList<>()).addAll(faq.examples());
+    }
+    return examples;
+  }
+
+  private void reloadAll() {
+    classifiers.forEach((tenant, classifier) -> {
+      try {
+        if (classifier.reloadIfChanged()) {
+          LOG.infof("tenant %s now uses intent model %s", tenant, classifier.modelName());
+        }
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "could not load the new intent model for tenant %s; keeping the current one", tenant);
+      }
+    });
+  }
+
+  void stop(@Observes ShutdownEvent ev) {
+    reloader.shutdownNow();
   }
 
   /** Empty when the tenant is unknown: the caller dead-letters the event. */

@@ -6,6 +6,7 @@ import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.DeadLetter;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.HandoffRecord;
+import dev.baton.schemas.IntentFeedback;
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.serde.JsonSerde;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *                                     --outbound-messages--> intake (delivery)
  *                                     --conversation-state (compacted)
  * agent-gateway --agent-actions--> handoff
+ * agent-gateway --intent-feedback--> routing (training examples)
  * </pre>
  */
 public final class Topics {
@@ -36,6 +38,7 @@ public final class Topics {
     public static final String CONVERSATION_STATE = "conversation-state";
     public static final String HANDOFFS = "handoffs";
     public static final String OUTBOUND_MESSAGES = "outbound-messages";
+    public static final String INTENT_FEEDBACK = "intent-feedback";
 
     private Names() {}
   }
@@ -56,6 +59,8 @@ public final class Topics {
       topic(Names.HANDOFFS, HandoffRecord.class, false);
   public static final Topic<String, OutboundMessage> OUTBOUND_MESSAGES =
       topic(Names.OUTBOUND_MESSAGES, OutboundMessage.class, false);
+  public static final Topic<String, IntentFeedback> INTENT_FEEDBACK =
+      topic(Names.INTENT_FEEDBACK, IntentFeedback.class, false);
 
   private static final List<Topic<String, ?>> PIPELINE =
       List.of(
@@ -65,7 +70,8 @@ public final class Topics {
           AGENT_ACTIONS,
           CONVERSATION_STATE,
           HANDOFFS,
-          OUTBOUND_MESSAGES);
+          OUTBOUND_MESSAGES,
+          INTENT_FEEDBACK);
 
   private Topics() {}
 

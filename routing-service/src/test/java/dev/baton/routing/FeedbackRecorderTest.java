@@ -1,0 +1,41 @@
+package dev.baton.routing;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.routing.service.FeedbackRecorder;
+import dev.baton.schemas.IntentFeedback;
+import dev.baton.schemas.SchemaVersions;
+import dev.baton.schemas.topic.Topics;
+import dev.baton.testsupport.BatonTestResource;
+import dev.baton.testsupport.TestTopics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(BatonTestResource.class)
+class FeedbackRecorderTest {
+
+  @Inject
+  FeedbackRecorder recorder;
+
+  @Test
+  void anAgentsCorrectionBecomesATrainingExample() throws Exception {
+    String text = "can I come in later on thursday " + UUID.randomUUID();
+    IntentFeedback fb = new IntentFeedback(SchemaVersions.CURRENT, "fb-" + UUID.randomUUID(), "acme", "conv-1",
+        "ev-1", text, "opening_hours", "reschedule_appointment", "alice", Instant.now());
+
+    TestTopics.publish(Topics.INTENT_FEEDBACK, fb.conversationId(), fb);
+
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        Files.exists(recorder.file()) && Files.readString(recorder.file()).contains(text));
+    String line = Files.readAllLines(recorder.file()).stream().filter(l -> l.contains(text)).findFirst().orElseThrow();
+    assertTrue(line.contains("reschedule_appointment") && line.contains("acme"), line);
+  }
+}
