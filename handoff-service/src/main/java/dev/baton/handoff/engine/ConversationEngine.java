@@ -336,7 +336,8 @@ public final class ConversationEngine {
     HandoffRecord record =
         new HandoffRecord(SchemaVersions.CURRENT, handoffId, before.episode(), before.tenantId(),
             before.conversationId(), before.channel(), before.customer(), trigger.reason,
-            Priorities.of(trigger.reason, before.lastSentiment(), tenant.escalation(), followUp), skill,
+            Priorities.of(trigger.reason, before.lastSentiment(), tenant.escalation(), followUp,
+                waitedSince(before, step.now)), skill,
             before.transcript(), before.collectedData(), Summaries.of(before, trigger.reason, tenant),
             audit, followUp, step.now);
     step.handoff = record;
@@ -346,6 +347,21 @@ public final class ConversationEngine {
           : tenant.templates().afterHoursNotice().replace("{opening}", nextOpening(tenant, step.now));
       step.botSays(eventId + ":handoff-notice", fill(notice, tenant, null), "handoff-notice:" + trigger.rule, channel);
     }
+  }
+
+  /** How long the customer has been in this episode, from its first customer turn. */
+  private static Duration waitedSince(ConversationState s, Instant now) {
+    Instant first = null;
+    for (int i = s.transcript().size() - 1; i >= 0; i--) {
+      Turn t = s.transcript().get(i);
+      if (t.speaker() == Speaker.SYSTEM && t.text().startsWith("handed back")) {
+        break;
+      }
+      if (t.speaker() == Speaker.CUSTOMER && t.at() != null) {
+        first = t.at();
+      }
+    }
+    return first == null || first.isAfter(now) ? Duration.ZERO : Duration.between(first, now);
   }
 
   private static String meaningfulIntent(ConversationState s, TenantConfig tenant) {

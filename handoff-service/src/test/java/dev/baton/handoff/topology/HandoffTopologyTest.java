@@ -119,6 +119,15 @@ class HandoffTopologyTest {
     }
 
     @Test
+    void aCustomerWhoHasWaitedLongIsMoreUrgent() {
+      f.send(f.say(C, "hmm, the thing", "track_order", 0.2, 0.0, null));
+      f.driver.advanceWallClockTime(Duration.ofMinutes(11));
+      f.send(f.say(C, "I want to speak to someone", null, 0, 0.0, null));
+
+      assertEquals(2, onlyHandoff().priority(), "explicit request starts at 3; waiting 11 minutes makes it 2");
+    }
+
+    @Test
     void explicitRequestIntentEscalatesWhenConfident() {
       f.send(f.say(C, "put me through please", "contact_human_agent", 0.92, 0.0, null));
 

@@ -90,7 +90,11 @@ final class TopologyFixture implements AutoCloseable {
     this(OPEN);
   }
 
+  /** Events say they happened when the driver's wall clock started (tests run one at a time). */
+  private static Instant eventTime = OPEN;
+
   TopologyFixture(Instant wallClockStart) {
+    eventTime = wallClockStart;
     TenantDirectory tenants = TenantDirectory.parse(
         new ByteArrayInputStream(TENANTS_YAML.getBytes(StandardCharsets.UTF_8)), "test", Map.of("S", "s", "T", "t")::get);
     var topology = HandoffTopology.build(new ConversationEngine(tenants), Duration.ofMillis(100), Duration.ofMinutes(1));
@@ -124,7 +128,7 @@ final class TopologyFixture implements AutoCloseable {
 
   static ConversationEvent event(String tenant, String id, String conversation, EventType type, Channel channel,
       String text) {
-    return new ConversationEvent(SchemaVersions.CURRENT, id, type, tenant, conversation, channel, OPEN,
+    return new ConversationEvent(SchemaVersions.CURRENT, id, type, tenant, conversation, channel, eventTime,
         new Customer("cust-1", "Ana", "+447700900123", null), text, null, Map.of());
   }
 
@@ -161,7 +165,7 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   AgentAction action(String conversation, AgentAction.Type type, String agent, String text) {
-    return new AgentAction(SchemaVersions.CURRENT, "act-" + (++seq), type, TENANT, conversation, agent, text, OPEN);
+    return new AgentAction(SchemaVersions.CURRENT, "act-" + (++seq), type, TENANT, conversation, agent, text, eventTime);
   }
 
   // ---- sending
