@@ -4,6 +4,7 @@ import dev.baton.nlp.SentimentAnalyzer;
 import dev.baton.nlp.SentimentScore;
 import dev.baton.nlp.TextNormalizer;
 import dev.baton.nlp.features.Features;
+import dev.baton.nlp.features.LexiconFeatures;
 import dev.baton.nlp.sentiment.ServiceLexicon.Cue;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -11,13 +12,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import opennlp.tools.doccat.DoccatModel;
 import opennlp.tools.doccat.DocumentCategorizerME;
+import opennlp.tools.doccat.FeatureGenerator;
+import opennlp.tools.ml.model.MaxentModel;
 
 /**
  * Sentiment and emotions from two trained models (GoEmotions + customer-service examples), then a
@@ -55,6 +61,10 @@ public final class TrainedSentimentAnalyzer implements SentimentAnalyzer {
 
   private final DocumentCategorizerME sentiment;
   private final DocumentCategorizerME emotion;
+  private final MaxentModel sentimentWeights;
+  private final MaxentModel emotionWeights;
+  /** The models' feature generators when both use the same ones: features computed once. */
+  private final FeatureGenerator[] sharedGenerators;
   private final int neg;
   private final int neu;
   private final int pos;
@@ -66,6 +76,11 @@ public final class TrainedSentimentAnalyzer implements SentimentAnalyzer {
   public TrainedSentimentAnalyzer(DoccatModel sentimentModel, DoccatModel emotionModel, boolean rules) {
     this.sentiment = new DocumentCategorizerME(sentimentModel);
     this.emotion = new DocumentCategorizerME(emotionModel);
+    this.sentimentWeights = sentimentModel.getMaxentModel();
+    this.emotionWeights = emotionModel.getMaxentModel();
+    FeatureGenerator[] a = sentimentModel.getFactory().getFeatureGenerators();
+    FeatureGenerator[] b = emotionModel.getFactory().getFeatureGenerators();
+    this.sharedGenerators = Arrays.equals(names(a), names(b)) ? a : null;
     this.neg = sentiment.getIndex("negative");
     this.neu = sentiment.getIndex("neutral");
     this.pos = sentiment.getIndex("positive");
@@ -89,6 +104,19 @@ public final class TrainedSentimentAnalyzer implements SentimentAnalyzer {
 
   public static TrainedSentimentAnalyzer load(Path dir, boolean rules) {
     return new TrainedSentimentAnalyzer(file(dir.resolve("sentiment.bin")), file(dir.resolve("emotion.bin")), rules);
+  }
+
+  private static String[] names(FeatureGenerator[] g) {
+    return Arrays.stream(g).map(x -> x.getClass().getName()).toArray(String[]::new);
+  }
+
+  /** The same features OpenNLP's categorizer computes, once for both models. */
+  private String[] context(String[] tokens, Map<String, Object> extra) {
+    List<String> ctx = new ArrayList<>();
+    for (FeatureGenerator g : sharedGenerators) {
+      ctx.addAll(g.extractFeatures(tokens, extra));
+    }
+    return ctx.toArray(String[]::new);
   }
 
   static DoccatModel resource(String name) {
@@ -139,7 +167,10 @@ public final class TrainedSentimentAnalyzer implements SentimentAnalyzer {
   public SentimentScore analyze(String text) {
     String[] tokens = TextNormalizer.sentimentTokens(text);
     Set<Cue> cues = ServiceLexicon.cues(tokens);
-    double[] p = sentiment.categorize(tokens);
+    // The lexicon features reuse the cues found here instead of matching the patterns again.
+    Map<String, Object> extra = Map.of(LexiconFeatures.CUES_KEY, cues);
+    String[] ctx = sharedGenerators == null ? null : context(tokens, extra);
+    double[] p = ctx == null ? sentiment.categorize(tokens, extra) : sentimentWeights.eval(ctx);
     double pNeg = p[neg];
     double pNeu = p[neu];
     double pPos = p[pos];
@@ -171,10 +202,11 @@ public final class TrainedSentimentAnalyzer implements SentimentAnalyzer {
         pNeg *= 0.4;
       }
     }
-    String label = pNeg >= pNeu && pNeg >= pPos ? "negative" : pPos >= pNeu ? "positive" : "neutral";
+    // Ties (e.g. an empty message: no features, uniform probabilities) read as neutral.
+    String label = pNeu >= pNeg && pNeu >= pPos ? "neutral" : pNeg >= pPos ? "negative" : "positive";
     double score = round(pPos - pNeg);
 
-    double[] e = emotion.categorize(tokens);
+    double[] e = ctx == null ? emotion.categorize(tokens, extra) : emotionWeights.eval(ctx);
     Map<String, Double> emotions = new LinkedHashMap<>();
     tagIndex.forEach((tag, i) -> emotions.put(tag, Math.pow(e[i], exponent.get(tag))));
     if (rules) {

@@ -64,7 +64,8 @@ public final class NlpTool {
         """
         nlp-tool COMMAND [--option value ...]
 
-        Intent models (CSV with columns text,label; label 'oos' = out of scope):
+        Intent models (CSV with columns text,label; label 'oos' = out of scope;
+        FILE#label reads only the rows with that label, a,b reads several files):
           train     --train a.csv[,b.csv] --out model.bin [--calibration-folds 5] [--name NAME]
                     [--algorithm MAXENT_QN|MAXENT|NAIVEBAYES|PERCEPTRON] [--features words,chars,stems]
                     [--iterations N] [--cutoff N] [--l2 C] [--l1 C] [--threads N]
@@ -149,7 +150,12 @@ public final class NlpTool {
   static List<LabeledText> readAll(String files) {
     List<LabeledText> all = new ArrayList<>();
     for (String f : files.split(",")) {
-      List<LabeledText> part = LabeledText.readCsv(Path.of(f.trim()), "label");
+      // FILE#label keeps only the rows with that label (e.g. clinc150/val.csv#oos).
+      String[] fileAndLabel = f.trim().split("#", 2);
+      List<LabeledText> part = LabeledText.readCsv(Path.of(fileAndLabel[0]), "label");
+      if (fileAndLabel.length == 2) {
+        part = part.stream().filter(t -> t.label().equals(fileAndLabel[1])).toList();
+      }
       PROGRESS.accept("read " + part.size() + " examples from " + f);
       all.addAll(part);
     }
