@@ -73,6 +73,7 @@ public final class NlpTool {
                     accuracy, macro-F1, per-class precision/recall, top confusions;
                     with oos rows: in-scope accuracy and out-of-scope recall at T
           cv        --train train.csv [--folds 5] [training options]   k-fold cross-validation
+                    [--ensemble ALGO:features]  also average with a second model, on the same folds
           compare   --train train.csv [--folds 5] [--max-folds N] --configs "ALGO:features[:l2];..."
                     one row per configuration (--max-folds 1: hold out only the first fold)
           pick-threshold --model model.bin --val val.csv [--objective accuracy|balanced]
@@ -298,6 +299,59 @@ public final class NlpTool {
     Metrics metrics = new Metrics();
     held.forEach(h -> metrics.add(h.truth(), h.labels()[Trainer.argmax(h.probabilities())]));
     printMetrics(metrics, opt.containsKey("per-class"));
+    if (opt.containsKey("ensemble")) {
+      ensemble(data, held, opt, folds);
+    }
+  }
+
+  /**
+   * Averages the held-out probabilities of the main model with those of a second model (e.g.
+   * NAIVEBAYES:words,chars,stems) tempered by T: p = (1-w) p1 + w softmax(log p2 / T). Prints
+   * one row per (w, T), on the same folds.
+   */
+  private static void ensemble(List<LabeledText> data, List<HeldOut> first, Map<String, String> opt, int folds) {
+    String[] p = opt.get("ensemble").split(":");
+    TrainConfig c2 = config(opt, TrainConfig.intentDefault()).withAlgorithm(p[0]).withFeatures(p[1]);
+    PROGRESS.accept("second model for the ensemble: " + c2);
+    List<HeldOut> second = Trainer.crossValidate(data, c2, TextNormalizerTokens.INTENT, folds, PROGRESS);
+    Table t = new Table("ensemble", "w", "T", "accuracy", "macro-F1");
+    for (double w : new double[] {0, 0.2, 0.35, 0.5, 1}) {
+      for (double temp : new double[] {1, 4, 16}) {
+        if ((w == 0 || w == 1) && temp != 1) {
+          continue;
+        }
+        Metrics m = new Metrics();
+        for (int i = 0; i < first.size(); i++) {
+          HeldOut a = first.get(i);
+          HeldOut b = second.get(i);
+          Map<String, Double> bp = new HashMap<>();
+          double max = Double.NEGATIVE_INFINITY;
+          for (int j = 0; j < b.labels().length; j++) {
+            max = Math.max(max, Math.log(Math.max(1e-300, b.probabilities()[j])) / temp);
+          }
+          double z = 0;
+          for (int j = 0; j < b.labels().length; j++) {
+            double v = Math.exp(Math.log(Math.max(1e-300, b.probabilities()[j])) / temp - max);
+            bp.put(b.labels()[j], v);
+            z += v;
+          }
+          String best = null;
+          double bestScore = -1;
+          for (int j = 0; j < a.labels().length; j++) {
+            double v = (1 - w) * a.probabilities()[j] + w * bp.getOrDefault(a.labels()[j], 0.0) / z;
+            if (v > bestScore) {
+              bestScore = v;
+              best = a.labels()[j];
+            }
+          }
+          m.add(a.truth(), best);
+        }
+        t.row(p[0] + "+" + p[1], w, temp, Table.pct(m.accuracy()), Table.pct(m.macroF1()));
+      }
+    }
+    OUT.println();
+    OUT.println("Ensemble of the model above with " + c2 + " (w: weight of the second model):");
+    t.print(OUT);
   }
 
   private static void compare(Map<String, String> opt) {
