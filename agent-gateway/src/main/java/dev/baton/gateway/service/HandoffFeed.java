@@ -40,7 +40,18 @@ public class HandoffFeed {
       LOG.errorf("unreadable handoff at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
       return;
     }
-    if (handoff != null && store.add(handoff)) {
+    if (handoff == null) {
+      return;
+    }
+    boolean fresh;
+    try {
+      fresh = store.add(handoff);
+    } catch (RuntimeException e) {
+      // Redis down: agents online still get it now; only the replay for late joiners misses it.
+      LOG.errorf("cannot store handoff %s for replay: %s", handoff.handoffId(), e.getMessage());
+      fresh = true;
+    }
+    if (fresh) {
       live.onNext(handoff);
     }
   }

@@ -74,7 +74,7 @@ public class OutboundDeliverer {
       return;
     }
     String deliveredKey = "baton:" + tenant.id() + ":delivered:" + message.messageId();
-    if (redis.exists(deliveredKey)) {
+    if (alreadyDelivered(deliveredKey)) {
       LOG.debugf("message %s already delivered", message.messageId());
       return;
     }
@@ -85,10 +85,31 @@ public class OutboundDeliverer {
     }
     String failure = attempt(channel, tenant, message);
     if (failure == null) {
-      redis.set(deliveredKey, "1", SetParams.setParams().ex(DELIVERED_TTL.toSeconds()));
+      markDelivered(deliveredKey);
       LOG.debugf("delivered %s to %s", message.messageId(), tenant.id());
     } else {
       deadLetter(record, failure);
+    }
+  }
+
+  /**
+   * Without Redis we cannot tell a redelivery from a first delivery; sending it (the receiver has
+   * the Idempotency-Key) is better than stopping delivery for everyone.
+   */
+  private boolean alreadyDelivered(String key) {
+    try {
+      return redis.exists(key);
+    } catch (RuntimeException e) {
+      LOG.warnf("cannot check %s in Redis (%s); delivering", key, e.getMessage());
+      return false;
+    }
+  }
+
+  private void markDelivered(String key) {
+    try {
+      redis.set(key, "1", SetParams.setParams().ex(DELIVERED_TTL.toSeconds()));
+    } catch (RuntimeException e) {
+      LOG.warnf("cannot mark %s delivered in Redis: %s", key, e.getMessage());
     }
   }
 
