@@ -314,10 +314,15 @@ public final class NlpTool {
     TrainConfig c2 = config(opt, TrainConfig.intentDefault()).withAlgorithm(p[0]).withFeatures(p[1]);
     PROGRESS.accept("second model for the ensemble: " + c2);
     List<HeldOut> second = Trainer.crossValidate(data, c2, TextNormalizerTokens.INTENT, folds, PROGRESS);
-    Table t = new Table("ensemble", "w", "T", "accuracy", "macro-F1");
+    List<Map<String, Double>> knn = null;
+    if (opt.containsKey("knn")) {
+      knn = knnHeldOut(data, folds, Integer.parseInt(opt.getOrDefault("knn", "10").equals("true") ? "10" : opt.get("knn")));
+    }
+    Table t = new Table("ensemble", "w", "T", "w kNN", "accuracy", "macro-F1");
+    for (double wk : knn == null ? new double[] {0} : new double[] {0, 0.15, 0.3, 0.45}) {
     for (double w : new double[] {0, 0.2, 0.35, 0.5, 1}) {
       for (double temp : new double[] {1, 4, 16}) {
-        if ((w == 0 || w == 1) && temp != 1) {
+        if ((w == 0 || w == 1) && temp != 1 || w + wk > 1) {
           continue;
         }
         Metrics m = new Metrics();
@@ -338,7 +343,8 @@ public final class NlpTool {
           String best = null;
           double bestScore = -1;
           for (int j = 0; j < a.labels().length; j++) {
-            double v = (1 - w) * a.probabilities()[j] + w * bp.getOrDefault(a.labels()[j], 0.0) / z;
+            double v = (1 - w - wk) * a.probabilities()[j] + w * bp.getOrDefault(a.labels()[j], 0.0) / z
+                + (knn == null ? 0 : wk * knn.get(i).getOrDefault(a.labels()[j], 0.0));
             if (v > bestScore) {
               bestScore = v;
               best = a.labels()[j];
@@ -346,8 +352,9 @@ public final class NlpTool {
           }
           m.add(a.truth(), best);
         }
-        t.row(p[0] + "+" + p[1], w, temp, Table.pct(m.accuracy()), Table.pct(m.macroF1()));
+        t.row(p[0] + "+" + p[1], w, temp, wk, Table.pct(m.accuracy()), Table.pct(m.macroF1()));
       }
+    }
     }
     OUT.println();
     OUT.println("Ensemble of the model above with " + c2 + " (w: weight of the second model):");
@@ -380,6 +387,35 @@ public final class NlpTool {
     results.forEach(r -> t.row((Object[]) r));
     OUT.println();
     t.print(OUT);
+  }
+
+  /** kNN label scores for every example, from the folds that did not see it (same folds as cv). */
+  private static List<Map<String, Double>> knnHeldOut(List<LabeledText> data, int k, int neighbours) {
+    int[] fold = Trainer.folds(data, k, 42);
+    List<Map<String, Double>> out = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      out.add(null);
+    }
+    for (int f = 0; f < k; f++) {
+      List<LabeledText> train = new ArrayList<>();
+      for (int i = 0; i < data.size(); i++) {
+        if (fold[i] != f) {
+          train.add(data.get(i));
+        }
+      }
+      dev.baton.nlp.intent.KnnScorer knn = new dev.baton.nlp.intent.KnnScorer(
+          train, "words,chars,stems", TextNormalizerTokens.INTENT, neighbours);
+      Metrics m = new Metrics();
+      for (int i = 0; i < data.size(); i++) {
+        if (fold[i] == f) {
+          Map<String, Double> s = knn.scores(data.get(i).text());
+          out.set(i, s);
+          m.add(data.get(i).label(), s.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("?"));
+        }
+      }
+      PROGRESS.accept(String.format("kNN fold %d/%d: accuracy %.2f%%", f + 1, k, 100 * m.accuracy()));
+    }
+    return out;
   }
 
   private static void pickThreshold(Map<String, String> opt) {
