@@ -22,6 +22,8 @@ import java.util.function.Consumer;
 final class ModelBuilder {
   static final String INTENT_MODEL = "intent-default.bin";
   static final String BACKGROUND = "tenant-background.csv";
+  /** An agent's correction is rare and deliberate: it counts like this many training examples. */
+  static final int FEEDBACK_REPEAT = 5;
 
   private ModelBuilder() {}
 
@@ -67,8 +69,10 @@ final class ModelBuilder {
       }
     }
     if (!fb.isEmpty()) {
-      progress.accept("feedback examples: " + fb.size());
-      train.addAll(fb);
+      progress.accept("feedback examples: " + fb.size() + " (each counted " + FEEDBACK_REPEAT + " times)");
+      for (int r = 0; r < FEEDBACK_REPEAT; r++) {
+        train.addAll(fb);
+      }
     }
     TrainConfig c = NlpTool.config(opt, TrainConfig.intentDefault());
     int folds = Integer.parseInt(opt.getOrDefault("calibration-folds", "3"));
@@ -119,7 +123,11 @@ final class ModelBuilder {
     Path out = Path.of(NlpTool.required(opt, "out"));
     Path dir = out.toAbsolutePath().getParent();
     Path tmp = dir.resolve("retrain-" + System.nanoTime());
-    buildIntent(data, tmp, feedback, opt, progress);
+    Map<String, String> o = new java.util.HashMap<>(opt);
+    o.putIfAbsent("name", "intent-default-1+feedback-"
+        + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.now()));
+    buildIntent(data, tmp, feedback, o, progress);
     try {
       Files.move(tmp.resolve(INTENT_MODEL), out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
