@@ -58,23 +58,29 @@ public final class TextNormalizer {
     if (text == null) {
       return new String[0];
     }
+    String t = expandContractions(fold(maskEntities(text)));
+    List<String> out = new ArrayList<>();
+    for (String tok : INTENT_SPLIT.split(t)) {
+      addToken(out, tok);
+    }
+    return out.toArray(String[]::new);
+  }
+
+  /** Bitext placeholders, e-mails, links and codes become {@code #...} tokens. */
+  private static String maskEntities(String text) {
     String t = placeholders(text);
     t = EMAIL.matcher(t).replaceAll(" #email ");
     t = URL.matcher(t).replaceAll(" #url ");
-    t = CODE.matcher(t).replaceAll(" #num ");
-    t = expandContractions(fold(t));
-    List<String> out = new ArrayList<>();
-    for (String tok : INTENT_SPLIT.split(t)) {
-      String w = stripQuotes(tok);
-      if (w.isEmpty()) {
-        continue;
-      }
-      if (w.charAt(0) != '#' && HAS_DIGIT.matcher(w).matches()) {
-        w = "#num";
-      }
-      out.add(w);
+    return CODE.matcher(t).replaceAll(" #num ");
+  }
+
+  /** Adds a token without its quotes, a word with digits as {@code #num}; skips empty ones. */
+  private static void addToken(List<String> out, String token) {
+    String w = stripQuotes(token);
+    if (w.isEmpty()) {
+      return;
     }
-    return out.toArray(String[]::new);
+    out.add(w.charAt(0) != '#' && HAS_DIGIT.matcher(w).matches() ? "#num" : w);
   }
 
   /**
@@ -86,24 +92,14 @@ public final class TextNormalizer {
     if (text == null) {
       return new String[0];
     }
-    String t = placeholders(text);
-    t = EMAIL.matcher(t).replaceAll(" #email ");
-    t = URL.matcher(t).replaceAll(" #url ");
-    t = CODE.matcher(t).replaceAll(" #num ");
+    String t = maskEntities(text);
     List<String> out = new ArrayList<>();
     for (String raw : t.split("\\s+")) {
       boolean caps = SHOUTED.matcher(raw).matches();
       String f = expandContractions(fold(raw));
       f = REPEATS.matcher(f).replaceAll("$1$1");
       for (String tok : SENTIMENT_SPLIT.split(f)) {
-        String w = stripQuotes(tok);
-        if (w.isEmpty()) {
-          continue;
-        }
-        if (w.charAt(0) != '#' && HAS_DIGIT.matcher(w).matches()) {
-          w = "#num";
-        }
-        out.add(w);
+        addToken(out, tok);
       }
       if (caps) {
         out.add("#caps");
