@@ -5,6 +5,8 @@ import dev.baton.gateway.auth.AuthenticatedAgent;
 import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,13 +15,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Claim, reply, hand back and resolve: each publishes an {@link AgentAction} to {@code
@@ -32,16 +32,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public class AgentActionResource {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+\\-]{1,128}");
   private static final int MAX_REPLY = 4000;
+  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
   /** Body of a reply. */
   public record ReplyBody(String text) {}
 
   private final AgentAuthenticator auth;
-  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaPublisher publisher;
 
-  public AgentActionResource(AgentAuthenticator auth, KafkaProducer<byte[], byte[]> producer) {
+  public AgentActionResource(AgentAuthenticator auth, KafkaPublisher publisher) {
     this.auth = auth;
-    this.producer = producer;
+    this.publisher = publisher;
   }
 
   @POST
@@ -90,15 +91,9 @@ public class AgentActionResource {
     String actionId = agent.agentId() + ":" + (key != null ? key : UUID.randomUUID().toString());
     AgentAction action = new AgentAction(SchemaVersions.CURRENT, actionId, type, agent.tenantId(), conversationId,
         agent.agentId(), text, Instant.now());
-    var topic = Topics.AGENT_ACTIONS;
     try {
-      producer.send(new ProducerRecord<>(topic.name(),
-          topic.keySerde().serializer().serialize(topic.name(), conversationId),
-          topic.valueSerde().serializer().serialize(topic.name(), action))).get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Problem.of(503, "Unavailable", "the action could not be stored; retry with the same Idempotency-Key");
-    } catch (Exception e) {
+      publisher.publish(Topics.AGENT_ACTIONS, conversationId, action, PUBLISH_TIMEOUT);
+    } catch (PublishException e) {
       throw Problem.of(503, "Unavailable", "the action could not be stored; retry with the same Idempotency-Key");
     }
     return Response.accepted(Map.of("actionId", actionId, "type", type.name(), "conversationId", conversationId)).build();

@@ -2,8 +2,8 @@ package dev.baton.intake.delivery;
 
 import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.delivery.OutboundChannel.DeliveryException;
-import dev.baton.intake.service.KafkaPublisher;
-import dev.baton.intake.service.KafkaPublisher.PublishException;
+import dev.baton.support.kafka.KafkaPublisher;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.schemas.DeadLetter;
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.SchemaVersions;

@@ -6,7 +6,7 @@ import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.service.EventDeduplicator.Claim;
 import dev.baton.intake.service.EventValidator;
 import dev.baton.intake.service.IntakeService;
-import dev.baton.intake.service.KafkaPublisher.PublishException;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.schemas.serde.Json;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;

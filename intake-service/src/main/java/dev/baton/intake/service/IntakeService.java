@@ -2,7 +2,8 @@ package dev.baton.intake.service;
 
 import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.service.EventDeduplicator.Claim;
-import dev.baton.intake.service.KafkaPublisher.PublishException;
+import dev.baton.support.kafka.KafkaPublisher;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.topic.Topics;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package dev.baton.intake.service;
+package dev.baton.support.kafka;
 
 import dev.baton.schemas.topic.Topic;
 import jakarta.enterprise.context.ApplicationScoped;

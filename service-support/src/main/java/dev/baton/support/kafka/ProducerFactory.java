@@ -1,4 +1,4 @@
-package dev.baton.intake.config;
+package dev.baton.support.kafka;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -10,18 +10,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The Kafka producer of the intake; the tenant directory and Redis come from service-support. */
+/**
+ * The plain producer behind {@link KafkaPublisher}, for services that answer a request only once
+ * the broker has the record (intake webhooks, agent actions): {@code acks=all}, idempotent, and
+ * bounded timeouts so a request fails (503) rather than hangs. Created only where injected.
+ */
 @ApplicationScoped
-public class Infrastructure {
+public class ProducerFactory {
 
-  /**
-   * Plain producer: the request thread waits for the broker's acknowledgement before answering
-   * 202, and on failure the dedup claim is released so the sender's retry goes through.
-   */
   @Produces
   @Singleton
   KafkaProducer<byte[], byte[]> producer(
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "quarkus.application.name") String service) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -30,12 +31,12 @@ public class Infrastructure {
             ProducerConfig.LINGER_MS_CONFIG, 1,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-            ProducerConfig.CLIENT_ID_CONFIG, "intake-service"),
+            ProducerConfig.CLIENT_ID_CONFIG, service),
         new ByteArraySerializer(),
         new ByteArraySerializer());
   }
 
-  void closeProducer(@Disposes KafkaProducer<byte[], byte[]> producer) {
+  void close(@Disposes KafkaProducer<byte[], byte[]> producer) {
     producer.close();
   }
 }
