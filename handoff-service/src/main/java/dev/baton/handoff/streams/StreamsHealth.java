@@ -8,7 +8,12 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /** Ready while the topology runs; alive unless Kafka Streams has stopped for good. */
-public class StreamsHealth {
+public final class StreamsHealth {
+  private StreamsHealth() {}
+
+  private static HealthCheckResponse response(KafkaStreams.State state, boolean up) {
+    return HealthCheckResponse.named("handoff-streams").status(up).withData("state", state.name()).build();
+  }
 
   @ApplicationScoped
   @Readiness
@@ -22,8 +27,7 @@ public class StreamsHealth {
     @Override
     public HealthCheckResponse call() {
       KafkaStreams.State state = streams.state();
-      return HealthCheckResponse.named("handoff-streams").status(state == KafkaStreams.State.RUNNING)
-          .withData("state", state.name()).build();
+      return response(state, state == KafkaStreams.State.RUNNING);
     }
   }
 
@@ -39,8 +43,7 @@ public class StreamsHealth {
     @Override
     public HealthCheckResponse call() {
       KafkaStreams.State state = streams.state();
-      boolean dead = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING;
-      return HealthCheckResponse.named("handoff-streams").status(!dead).withData("state", state.name()).build();
+      return response(state, state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING);
     }
   }
 }

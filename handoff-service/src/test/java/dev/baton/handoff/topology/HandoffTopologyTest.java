@@ -430,7 +430,7 @@ class HandoffTopologyTest {
   class PerTenantRules {
     private EnrichedEvent strict(String conversation, EventType type, Channel channel, String text, String intent,
         double confidence) {
-      var e = TopologyFixture.event("strict", "ev-" + UUID.randomUUID(), conversation, type, channel, text);
+      var e = f.event("strict", "ev-" + UUID.randomUUID(), conversation, type, channel, text);
       return text == null ? EnrichedEvent.of(e)
           : new EnrichedEvent(SchemaVersions.CURRENT, e, new Sentiment("neutral", 0, Map.of(), "t"),
               new dev.baton.schemas.Intent(intent, confidence, null, "t"), List.of(), null);

@@ -90,8 +90,8 @@ final class TopologyFixture implements AutoCloseable {
     this(OPEN);
   }
 
-  /** Events say they happened when the driver's wall clock started (tests run one at a time). */
-  private static Instant eventTime = OPEN;
+  /** Events say they happened when the driver's wall clock started. */
+  private final Instant eventTime;
 
   TopologyFixture(Instant wallClockStart) {
     eventTime = wallClockStart;
@@ -122,11 +122,11 @@ final class TopologyFixture implements AutoCloseable {
 
   // ---- building events
 
-  static ConversationEvent event(String id, String conversation, EventType type, Channel channel, String text) {
+  ConversationEvent event(String id, String conversation, EventType type, Channel channel, String text) {
     return event(TENANT, id, conversation, type, channel, text);
   }
 
-  static ConversationEvent event(String tenant, String id, String conversation, EventType type, Channel channel,
+  ConversationEvent event(String tenant, String id, String conversation, EventType type, Channel channel,
       String text) {
     return new ConversationEvent(SchemaVersions.CURRENT, id, type, tenant, conversation, channel, eventTime,
         new Customer("cust-1", "Ana", "+447700900123", null), text, null, Map.of());
