@@ -2,6 +2,7 @@ package dev.baton.nlp.intent;
 
 import dev.baton.nlp.TextNormalizer;
 import dev.baton.nlp.features.Features;
+import dev.baton.nlp.semantic.SemanticStage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,9 +36,15 @@ public final class IntentModel {
   private final String name;
   private final int oosIndex;
   private final String[] labels;
+  private final SemanticStage semantic;
 
   public IntentModel(DoccatModel model) {
+    this(model, null);
+  }
+
+  private IntentModel(DoccatModel model, SemanticStage semantic) {
     this.model = model;
+    this.semantic = semantic;
     this.categorizer = new DocumentCategorizerME(model);
     this.calibration = Calibration.parse(model.getManifestProperty(CALIBRATION_PROPERTY));
     String n = model.getManifestProperty(NAME_PROPERTY);
@@ -90,8 +97,17 @@ public final class IntentModel {
     }
   }
 
-  /** Probabilities over {@link #labels()}, in that order. */
+  /**
+   * Probabilities over {@link #labels()}, in that order: the n-gram model's, blended with the
+   * nearest training examples' vote when the model has a semantic stage.
+   */
   public double[] probabilities(String text) {
+    double[] p = ngramProbabilities(text);
+    return semantic == null ? p : semantic.blend(p, labels, text);
+  }
+
+  /** The n-gram (OpenNLP) model's probabilities alone. */
+  public double[] ngramProbabilities(String text) {
     return categorizer.categorize(TextNormalizer.intentTokens(text));
   }
 
@@ -110,7 +126,8 @@ public final class IntentModel {
     double raw = best >= 0 ? p[best] : 0;
     String bestIntent = best >= 0 ? labels[best] : OOS;
     String label = oos > raw ? OOS : bestIntent;
-    return new Prediction(label, bestIntent, raw, oos, calibration.apply(raw));
+    Calibration c = semantic == null ? calibration : semantic.calibration();
+    return new Prediction(label, bestIntent, raw, oos, c.apply(raw));
   }
 
   public String[] labels() {
@@ -121,8 +138,19 @@ public final class IntentModel {
     return oosIndex >= 0;
   }
 
+  /** The model's name; with a semantic stage, followed by {@code +} and the encoder's name. */
   public String name() {
-    return name;
+    return semantic == null ? name : name + "+" + semantic.encoder().name();
+  }
+
+  /** The semantic stage, or null for an n-gram model alone. */
+  public SemanticStage semantic() {
+    return semantic;
+  }
+
+  /** The same n-gram model with a semantic stage (null: none). */
+  public IntentModel withSemantic(SemanticStage stage) {
+    return new IntentModel(model, stage);
   }
 
   public Calibration calibration() {
@@ -139,6 +167,6 @@ public final class IntentModel {
     manifest.put(CALIBRATION_PROPERTY, newCalibration.serialize());
     manifest.put(NAME_PROPERTY, newName);
     return new IntentModel(
-        new DoccatModel(model.getLanguage(), model.getMaxentModel(), manifest, model.getFactory()));
+        new DoccatModel(model.getLanguage(), model.getMaxentModel(), manifest, model.getFactory()), semantic);
   }
 }

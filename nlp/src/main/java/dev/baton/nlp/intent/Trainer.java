@@ -2,6 +2,8 @@ package dev.baton.nlp.intent;
 
 import dev.baton.nlp.data.LabeledText;
 import dev.baton.nlp.features.Features;
+import dev.baton.nlp.semantic.ExampleIndex;
+import dev.baton.nlp.semantic.SemanticStage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -134,17 +136,68 @@ public final class Trainer {
   public static IntentModel trainIntentModel(
       List<LabeledText> data, TrainConfig config, int calibrationFolds, String name,
       Consumer<String> progress) {
+    return trainCalibrated(data, config, calibrationFolds, name, progress).model();
+  }
+
+  /** A trained model and the held-out predictions its calibration was fitted on (empty: none). */
+  public record Calibrated(IntentModel model, List<HeldOut> heldOut) {}
+
+  /** As {@link #trainIntentModel}, keeping the held-out predictions (the semantic stage is calibrated on them too). */
+  public static Calibrated trainCalibrated(
+      List<LabeledText> data, TrainConfig config, int calibrationFolds, String name,
+      Consumer<String> progress) {
     Calibration calibration = Calibration.identity();
+    List<HeldOut> held = List.of();
     if (calibrationFolds > 1) {
       progress.accept("calibrating on " + calibrationFolds + "-fold held-out predictions");
-      List<HeldOut> held = crossValidate(data, config, TextNormalizerTokens.INTENT, calibrationFolds, progress);
+      held = crossValidate(data, config, TextNormalizerTokens.INTENT, calibrationFolds, progress);
       calibration = calibrate(held);
     }
     long start = System.nanoTime();
     progress.accept("training " + config + " on " + data.size() + " examples");
     DoccatModel m = train(data, config, TextNormalizerTokens.INTENT);
     progress.accept(String.format("trained in %.0f s", (System.nanoTime() - start) / 1e9));
-    return new IntentModel(m).with(calibration, name);
+    return new Calibrated(new IntentModel(m).with(calibration, name), held);
+  }
+
+  /**
+   * The nearest-examples vote for every example, from an index of the folds that do not hold it
+   * (the same folds as {@link #crossValidate}), as held-out predictions over the index's labels.
+   */
+  public static List<HeldOut> semanticHeldOut(
+      List<LabeledText> data, List<float[]> vectors, int k, int maxPerLabel) {
+    int[] fold = folds(data, k, 42);
+    HeldOut[] out = new HeldOut[data.size()];
+    for (int f = 0; f < k; f++) {
+      List<String> trainLabels = new ArrayList<>();
+      List<float[]> trainVectors = new ArrayList<>();
+      for (int i = 0; i < data.size(); i++) {
+        if (fold[i] != f) {
+          trainLabels.add(data.get(i).label());
+          trainVectors.add(vectors.get(i));
+        }
+      }
+      ExampleIndex index = ExampleIndex.build(trainLabels, trainVectors, maxPerLabel);
+      String[] labels = index.labels();
+      for (int i = 0; i < data.size(); i++) {
+        if (fold[i] == f) {
+          out[i] = new HeldOut(data.get(i).text(), data.get(i).label(), labels, index.vote(vectors.get(i)));
+        }
+      }
+    }
+    return List.of(out);
+  }
+
+  /** Held-out n-gram predictions blended with held-out votes for the same examples: {@code (1 - w) p + w vote}. */
+  public static List<HeldOut> blend(List<HeldOut> ngram, List<HeldOut> votes, double w) {
+    List<HeldOut> out = new ArrayList<>(ngram.size());
+    for (int i = 0; i < ngram.size(); i++) {
+      HeldOut h = ngram.get(i);
+      HeldOut v = votes.get(i);
+      out.add(new HeldOut(h.text(), h.truth(), h.labels(),
+          SemanticStage.blend(h.probabilities(), h.labels(), v.probabilities(), v.labels(), w)));
+    }
+    return out;
   }
 
   /** Fits the calibration on held-out predictions: top in-scope probability vs. right or not. */

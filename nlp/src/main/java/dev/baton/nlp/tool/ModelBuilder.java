@@ -2,10 +2,15 @@ package dev.baton.nlp.tool;
 
 import dev.baton.nlp.data.Csv;
 import dev.baton.nlp.data.LabeledText;
+import dev.baton.nlp.intent.Calibration;
 import dev.baton.nlp.intent.IntentData;
-import dev.baton.nlp.intent.IntentModel;
 import dev.baton.nlp.intent.TrainConfig;
 import dev.baton.nlp.intent.Trainer;
+import dev.baton.nlp.semantic.Encodings;
+import dev.baton.nlp.semantic.ExampleIndex;
+import dev.baton.nlp.semantic.SemanticStage;
+import dev.baton.nlp.semantic.SentenceEncoder;
+import dev.baton.nlp.semantic.SentenceEncoders;
 import dev.baton.nlp.sentiment.SentimentTraining;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +27,9 @@ import java.util.function.Consumer;
 final class ModelBuilder {
   static final String INTENT_MODEL = "intent-default.bin";
   static final String BACKGROUND = "tenant-background.csv";
+  static final String SEMANTIC_INDEX = "intent-default-semantic.bin";
+  /** The semantic stage's share of the blend, chosen on CLINC150's validation split (nlp/README.md). */
+  static final double SEMANTIC_WEIGHT = 0.5;
   /** An agent's correction is rare and deliberate: it counts like this many training examples. */
   static final int FEEDBACK_REPEAT = 5;
 
@@ -77,11 +85,35 @@ final class ModelBuilder {
     TrainConfig c = NlpTool.config(opt, TrainConfig.intentDefault());
     int folds = Integer.parseInt(opt.getOrDefault("calibration-folds", "3"));
     String name = opt.getOrDefault("name", "intent-default-1");
-    IntentModel m = Trainer.trainIntentModel(train, c, folds, name, progress);
+    Trainer.Calibrated trained = Trainer.trainCalibrated(train, c, folds, name, progress);
     mkdirs(out);
-    m.save(out.resolve(INTENT_MODEL));
+    trained.model().save(out.resolve(INTENT_MODEL));
     writeBackground(IntentData.background(train, 25, 400, 3), out.resolve(BACKGROUND));
     progress.accept("wrote " + out.resolve(INTENT_MODEL) + " and " + out.resolve(BACKGROUND));
+    String encoder = opt.getOrDefault("semantic", SentenceEncoders.BGE_SMALL);
+    if (!encoder.equals(SentenceEncoders.NONE)) {
+      buildSemantic(train, trained.heldOut(), folds, SentenceEncoders.named(encoder), opt, out, progress);
+    }
+  }
+
+  /**
+   * The semantic stage of the default model: a sample of its training examples encoded, with the
+   * blend's calibration fitted on held-out blends (the n-gram model's calibration folds, and votes
+   * from indexes of the other folds).
+   */
+  static void buildSemantic(List<LabeledText> train, List<Trainer.HeldOut> ngramHeldOut, int folds,
+      SentenceEncoder encoder, Map<String, String> opt, Path out, Consumer<String> progress) {
+    double weight = Double.parseDouble(opt.getOrDefault("semantic-weight", String.valueOf(SEMANTIC_WEIGHT)));
+    int maxPerLabel = Integer.parseInt(opt.getOrDefault("max-per-label", String.valueOf(NlpTool.SEMANTIC_MAX_PER_LABEL)));
+    List<float[]> vectors = Encodings.encodeAll(encoder, train.stream().map(LabeledText::text).toList(), progress);
+    Calibration calibration = Calibration.identity();
+    if (!ngramHeldOut.isEmpty()) {
+      List<Trainer.HeldOut> votes = Trainer.semanticHeldOut(train, vectors, folds, maxPerLabel);
+      calibration = Trainer.calibrate(Trainer.blend(ngramHeldOut, votes, weight));
+    }
+    ExampleIndex index = ExampleIndex.build(train.stream().map(LabeledText::label).toList(), vectors, maxPerLabel);
+    new SemanticStage(encoder, index, weight, calibration).write(out.resolve(SEMANTIC_INDEX));
+    progress.accept("wrote " + out.resolve(SEMANTIC_INDEX) + " (" + index.size() + " examples, weight " + weight + ")");
   }
 
   /** A correction to a tenant's own intent goes to that tenant's custom-intents CSV. */
@@ -124,6 +156,8 @@ final class ModelBuilder {
     Path dir = out.toAbsolutePath().getParent();
     Path tmp = dir.resolve("retrain-" + System.nanoTime());
     Map<String, String> o = new java.util.HashMap<>(opt);
+    // The retrained model keeps using the shipped semantic index; rebuilding it would take minutes more.
+    o.putIfAbsent("semantic", SentenceEncoders.NONE);
     o.putIfAbsent("name", "intent-default-1+feedback-"
         + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(java.time.ZoneOffset.UTC)
             .format(java.time.Instant.now()));

@@ -6,12 +6,18 @@ import dev.baton.nlp.eval.OosEvaluation;
 import dev.baton.nlp.eval.OosEvaluation.Objective;
 import dev.baton.nlp.eval.OosEvaluation.Result;
 import dev.baton.nlp.eval.OosEvaluation.Scored;
+import dev.baton.nlp.intent.Calibration;
 import dev.baton.nlp.intent.IntentModel;
 import dev.baton.nlp.intent.IntentModel.Prediction;
 import dev.baton.nlp.intent.TextNormalizerTokens;
 import dev.baton.nlp.intent.TrainConfig;
 import dev.baton.nlp.intent.Trainer;
 import dev.baton.nlp.intent.Trainer.HeldOut;
+import dev.baton.nlp.semantic.Encodings;
+import dev.baton.nlp.semantic.ExampleIndex;
+import dev.baton.nlp.semantic.SemanticStage;
+import dev.baton.nlp.semantic.SentenceEncoder;
+import dev.baton.nlp.semantic.SentenceEncoders;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +34,9 @@ import java.util.function.Consumer;
 public final class NlpTool {
   private static final PrintStream OUT = System.out;
   private static final long START = System.nanoTime();
+  /** Examples of one label the semantic index keeps at most (a sample of bigger labels). */
+  static final int SEMANTIC_MAX_PER_LABEL = 200;
+
   static final Consumer<String> PROGRESS =
       msg -> System.err.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - START) / 1e9, msg);
 
@@ -74,10 +83,15 @@ public final class NlpTool {
                     with oos rows: in-scope accuracy and out-of-scope recall at T
           cv        --train train.csv [--folds 5] [training options]   k-fold cross-validation
                     [--ensemble ALGO:features]  also average with a second model, on the same folds
+                    [--encoder bge-small-en-v1.5-q [--semantic-weight W] [--max-per-label N]]
+                    also the semantic stage: nearest training examples by sentence embedding,
+                    blended with weight W (default 0.5), with a grid of weights on the same folds
           compare   --train train.csv [--folds 5] [--max-folds N] --configs "ALGO:features[:l2];..."
                     one row per configuration (--max-folds 1: hold out only the first fold)
           pick-threshold --model model.bin --val val.csv [--objective accuracy|balanced]
           oos       --train train.csv --val val.csv [--test test.csv] [--objective ...]
+                    [--encoder NAME [--semantic-weight W]]  with the semantic stage; without
+                    --semantic-weight, the weight is chosen on val with the threshold
                     train, pick the threshold on val, report on val (and test);
                     also split val in two halves to show how the threshold transfers
 
@@ -86,7 +100,8 @@ public final class NlpTool {
                     [--show-errors]  sentiment accuracy, macro-F1, per class; F1 per emotion tag
 
         Try it:
-          classify  [--model model.bin] [--tenant demo-dental] "message" ["message" ...]
+          classify  [--model model.bin] [--tenant demo-dental] [--encoder bge-small-en-v1.5-q]
+                    "message" ["message" ...]
                     intent (default model, or the tenant's classifier), sentiment, emotions, slots
 
         Shipped models:
@@ -109,8 +124,9 @@ public final class NlpTool {
         texts.add(args[i]);
       }
     }
-    IntentModel m = opt.containsKey("model") ? IntentModel.load(Path.of(opt.get("model")))
-        : dev.baton.nlp.IntentModels.defaultModel();
+    IntentModel m = dev.baton.nlp.IntentModels.withSemantic(
+        opt.containsKey("model") ? IntentModel.load(Path.of(opt.get("model"))) : dev.baton.nlp.IntentModels.defaultModel(),
+        opt.getOrDefault("encoder", SentenceEncoders.NONE));
     dev.baton.nlp.IntentClassifier tenant = opt.containsKey("tenant")
         ? dev.baton.nlp.IntentModels.forTenant(opt.get("tenant"), Map.of(), m) : null;
     dev.baton.nlp.SentimentAnalyzer sentiment = dev.baton.nlp.SentimentModels.load();
@@ -118,7 +134,7 @@ public final class NlpTool {
     for (String t : texts) {
       Prediction p = m.predict(t);
       OUT.println(t);
-      OUT.printf("  default model: %s (best intent %s, raw %.3f, oos %.3f, confidence %.3f)%n",
+      OUT.printf("  " + m.name() + ": %s (best intent %s, raw %.3f, oos %.3f, confidence %.3f)%n",
           p.label(), p.bestIntent(), p.raw(), p.oos(), p.confidence());
       if (tenant != null) {
         OUT.println("  tenant " + opt.get("tenant") + ": " + tenant.classify(t));
@@ -302,6 +318,38 @@ public final class NlpTool {
     if (opt.containsKey("ensemble")) {
       ensemble(data, held, opt, folds);
     }
+    if (opt.containsKey("encoder")) {
+      semanticCrossValidate(data, held, opt, folds);
+    }
+  }
+
+  /** The semantic stage on the same folds: the vote alone, the blend at the given weight, a grid of weights. */
+  private static void semanticCrossValidate(List<LabeledText> data, List<HeldOut> ngram, Map<String, String> opt, int folds) {
+    SentenceEncoder encoder = SentenceEncoders.named(opt.get("encoder"));
+    int maxPerLabel = Integer.parseInt(opt.getOrDefault("max-per-label", String.valueOf(SEMANTIC_MAX_PER_LABEL)));
+    double weight = Double.parseDouble(opt.getOrDefault("semantic-weight", "0.5"));
+    List<float[]> vectors = Encodings.encodeAll(encoder, data.stream().map(LabeledText::text).toList(), PROGRESS);
+    List<HeldOut> votes = Trainer.semanticHeldOut(data, vectors, folds, maxPerLabel);
+    Table t = new Table("model", "accuracy", "macro-F1");
+    addRow(t, "n-gram model (" + TrainConfig.intentDefault().algorithm() + ")", ngram);
+    addRow(t, "nearest examples alone (" + encoder.name() + ", k=10)", votes);
+    addRow(t, "**blend, weight " + weight + "**", Trainer.blend(ngram, votes, weight));
+    OUT.println();
+    OUT.println("Semantic stage, " + folds + "-fold cross-validation (same folds):");
+    t.print(OUT);
+    Table grid = new Table("weight", "accuracy", "macro-F1");
+    for (double w : new double[] {0.2, 0.35, 0.5, 0.65, 0.8}) {
+      addRow(grid, Table.num(w), Trainer.blend(ngram, votes, w));
+    }
+    OUT.println();
+    OUT.println("Other weights on the same folds (picking the best of these here would be optimistic):");
+    grid.print(OUT);
+  }
+
+  private static void addRow(Table t, String name, List<HeldOut> held) {
+    Metrics m = new Metrics();
+    held.forEach(h -> m.add(h.truth(), h.labels()[Trainer.argmax(h.probabilities())]));
+    t.row(name, Table.pct(m.accuracy()), Table.pct(m.macroF1()));
   }
 
   /**
@@ -440,6 +488,40 @@ public final class NlpTool {
     t.print(OUT);
   }
 
+  /**
+   * Adds the semantic stage, indexed on the training data. Its weight is --semantic-weight, or the
+   * one of a grid whose best threshold does best on val (printed).
+   */
+  private static IntentModel withSemanticChosenOnVal(
+      IntentModel m, List<LabeledText> train, List<LabeledText> valData, Map<String, String> opt, Objective objective) {
+    SentenceEncoder encoder = Encodings.cached(SentenceEncoders.named(opt.get("encoder")));
+    int maxPerLabel = Integer.parseInt(opt.getOrDefault("max-per-label", String.valueOf(SEMANTIC_MAX_PER_LABEL)));
+    List<float[]> vectors = Encodings.encodeAll(encoder, train.stream().map(LabeledText::text).toList(), PROGRESS);
+    ExampleIndex index = ExampleIndex.build(train.stream().map(LabeledText::label).toList(), vectors, maxPerLabel);
+    Encodings.encodeAll(encoder, valData.stream().map(LabeledText::text).toList(), PROGRESS);
+    if (opt.containsKey("semantic-weight")) {
+      return m.withSemantic(new SemanticStage(encoder, index, Double.parseDouble(opt.get("semantic-weight")), Calibration.identity()));
+    }
+    Table t = new Table("weight", "threshold", "in-scope accuracy", "out-of-scope recall", "overall accuracy");
+    IntentModel chosen = m;
+    double chosenScore = -1;
+    for (double w : new double[] {0, 0.2, 0.35, 0.5, 0.65, 0.8}) {
+      IntentModel withW = m.withSemantic(new SemanticStage(encoder, index, w, Calibration.identity()));
+      Result r = OosEvaluation.pick(score(withW, valData), objective);
+      t.row(Table.num(w), Table.num(r.threshold()), Table.pct(r.inScopeAccuracy()), Table.pct(r.oosRecall()), Table.pct(r.accuracy()));
+      double sc = objective == Objective.ACCURACY ? r.accuracy() : r.inScopeAccuracy() + r.oosRecall();
+      if (sc > chosenScore) {
+        chosenScore = sc;
+        chosen = withW;
+      }
+    }
+    OUT.println();
+    OUT.println("Semantic weight chosen on " + opt.get("val") + " with its best threshold: "
+        + Table.num(chosen.semantic().weight()));
+    t.print(OUT);
+    return chosen;
+  }
+
   private static void oos(Map<String, String> opt) {
     List<LabeledText> train = readAll(required(opt, "train"));
     List<LabeledText> valData = readAll(required(opt, "val"));
@@ -449,6 +531,9 @@ public final class NlpTool {
     IntentModel m = Trainer.trainIntentModel(train, c, folds, "oos-eval", PROGRESS);
     if (opt.containsKey("out")) {
       m.save(Path.of(opt.get("out")));
+    }
+    if (opt.containsKey("encoder")) {
+      m = withSemanticChosenOnVal(m, train, valData, opt, objective);
     }
     List<Scored> val = score(m, valData);
     Result best = OosEvaluation.pick(val, objective);

@@ -7,6 +7,7 @@ import dev.baton.nlp.SentimentAnalyzer;
 import dev.baton.nlp.SentimentModels;
 import dev.baton.nlp.SentimentScore;
 import dev.baton.nlp.SlotExtractor;
+import dev.baton.nlp.semantic.SentenceEncoders;
 import dev.baton.schemas.Slot;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,26 @@ public class ClassifyBenchmark {
   @Benchmark
   public IntentScore intent() {
     return intents.classify(next());
+  }
+
+  /** The demo-dental classifier on the default model with the semantic stage (routing.intent-encoder). */
+  @State(Scope.Thread)
+  public static class Semantic {
+    IntentClassifier intents;
+    int i;
+
+    @Setup
+    public void setUp() {
+      intents = IntentModels.forTenant("demo-dental",
+          Map.of("opening_hours", List.of("what are your opening hours", "when are you open")),
+          IntentModels.defaultModel(SentenceEncoders.BGE_SMALL));
+    }
+  }
+
+  @Benchmark
+  public IntentScore intentSemantic(Semantic s) {
+    s.i = (s.i + 1) % MESSAGES.length;
+    return s.intents.classify(MESSAGES[s.i]);
   }
 
   @Benchmark

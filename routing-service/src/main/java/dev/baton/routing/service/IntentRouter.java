@@ -51,11 +51,14 @@ public class IntentRouter {
   public IntentRouter(TenantDirectory tenants, RoutingConfig config) {
     this.tenants = tenants;
     Optional<Path> modelFile = config.modelFile().map(Path::of);
+    String encoder = config.intentEncoder();
     for (TenantConfig tenant : tenants.all()) {
       Map<String, List<String>> examples = faqExamples(tenant);
       classifiers.put(tenant.id(), modelFile
-          .map(f -> ReloadableIntentClassifier.watching(f, m -> IntentModels.forTenant(tenant.id(), examples, m)))
-          .orElseGet(() -> new ReloadableIntentClassifier(IntentModels.forTenant(tenant.id(), examples))));
+          .map(f -> ReloadableIntentClassifier.watching(f,
+              m -> IntentModels.forTenant(tenant.id(), examples, IntentModels.withSemantic(m, encoder))))
+          .orElseGet(() -> new ReloadableIntentClassifier(
+              IntentModels.forTenant(tenant.id(), examples, IntentModels.defaultModel(encoder)))));
     }
     modelFile.ifPresent(f -> reloader.scheduleWithFixedDelay(this::reloadAll,
         config.modelCheckInterval().toMillis(), config.modelCheckInterval().toMillis(), TimeUnit.MILLISECONDS));
