@@ -78,7 +78,7 @@ public final class NlpTool {
           train     --train a.csv[,b.csv] --out model.bin [--calibration-folds 5] [--name NAME]
                     [--algorithm MAXENT_QN|MAXENT|NAIVEBAYES|PERCEPTRON] [--features words,chars,stems]
                     [--iterations N] [--cutoff N] [--l2 C] [--l1 C] [--threads N]
-          evaluate  --model model.bin --test test.csv [--threshold T]
+          evaluate  --model model.bin --test test.csv [--threshold T] [--encoder bge-small-en-v1.5-q]
                     accuracy, macro-F1, per-class precision/recall, top confusions;
                     with oos rows: in-scope accuracy and out-of-scope recall at T
           cv        --train train.csv [--folds 5] [training options]   k-fold cross-validation
@@ -230,7 +230,9 @@ public final class NlpTool {
   }
 
   private static void evaluate(Map<String, String> opt) {
-    IntentModel m = IntentModel.load(Path.of(required(opt, "model")));
+    // --encoder adds the shipped semantic index (built for the default model and its retrainings).
+    IntentModel m = dev.baton.nlp.IntentModels.withSemantic(
+        IntentModel.load(Path.of(required(opt, "model"))), opt.getOrDefault("encoder", SentenceEncoders.NONE));
     List<LabeledText> test = readAll(required(opt, "test"));
     double threshold = Double.parseDouble(opt.getOrDefault("threshold", "0"));
     List<Scored> scored = score(m, test);
