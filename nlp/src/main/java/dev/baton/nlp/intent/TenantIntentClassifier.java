@@ -5,6 +5,7 @@ import dev.baton.nlp.IntentScore;
 import dev.baton.nlp.data.LabeledText;
 import dev.baton.nlp.intent.IntentModel.Prediction;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,13 +30,40 @@ public final class TenantIntentClassifier implements IntentClassifier {
   static final TrainConfig TENANT_CONFIG =
       new TrainConfig("MAXENT_QN", "words,chars", 60, 1, 0.5, 0, 1);
 
+  /** Folds of the tenant's examples (and the background) whose held-out predictions calibrate the tenant stage. */
+  static final int CALIBRATION_FOLDS = 3;
+  /** With fewer distinct tenant examples the held-out estimate is noise: the raw probability is kept. */
+  static final int MIN_CALIBRATION_EXAMPLES = 15;
+  /**
+   * Held-out points that count as much as the raw probability: with n points the confidence is
+   * (n × calibrated + this × raw) / (n + this), so a few dozen points cannot map a whole range of
+   * probabilities to "always right".
+   */
+  static final int CALIBRATION_PRIOR_POINTS = 20;
+
   private final IntentModel defaults;
   private final IntentModel tenant;
+  private final StageCalibration tenantCalibration;
   private final String name;
 
-  private TenantIntentClassifier(IntentModel defaults, IntentModel tenant, String name) {
+  /**
+   * The tenant stage's calibration: the isotonic map fitted on {@code points} held-out
+   * predictions, shrunk toward the raw probability (see {@link #CALIBRATION_PRIOR_POINTS}).
+   */
+  public record StageCalibration(Calibration map, int points, String summary) {
+    static final StageCalibration NONE =
+        new StageCalibration(Calibration.identity(), 0, "not calibrated (too few examples)");
+
+    public double apply(double raw) {
+      double w = (double) points / (points + CALIBRATION_PRIOR_POINTS);
+      return w * map.apply(raw) + (1 - w) * raw;
+    }
+  }
+
+  private TenantIntentClassifier(IntentModel defaults, IntentModel tenant, StageCalibration tenantCalibration, String name) {
     this.defaults = defaults;
     this.tenant = tenant;
+    this.tenantCalibration = tenantCalibration;
     this.name = name;
   }
 
@@ -48,28 +76,114 @@ public final class TenantIntentClassifier implements IntentClassifier {
       Map<String, List<String>> tenantExamples, List<LabeledText> background, Consumer<String> log) {
     String name = defaults.name() + "+" + tenantId;
     if (tenantExamples.values().stream().allMatch(List::isEmpty)) {
-      return new TenantIntentClassifier(defaults, null, name);
+      return new TenantIntentClassifier(defaults, null, StageCalibration.NONE, name);
     }
     long t0 = System.nanoTime();
     Set<String> own = tenantExamples.keySet();
-    List<LabeledText> train = new ArrayList<>();
-    tenantExamples.forEach((intent, texts) -> {
-      for (String t : texts) {
-        for (int r = 0; r < REPEAT; r++) {
-          train.add(new LabeledText(t, intent));
-        }
-      }
-    });
+    List<LabeledText> examples = new ArrayList<>();
+    tenantExamples.forEach((intent, texts) -> new LinkedHashSet<>(texts).forEach(t -> examples.add(new LabeledText(t, intent))));
+    List<LabeledText> others = new ArrayList<>();
     for (LabeledText b : background) {
       if (!own.contains(b.label())) {
-        train.add(new LabeledText(b.text(), OTHER));
+        others.add(new LabeledText(b.text(), OTHER));
       }
     }
-    TrainConfig c = TENANT_CONFIG;
-    IntentModel m = new IntentModel(Trainer.train(train, c, TextNormalizerTokens.INTENT));
-    log.accept(String.format("tenant %s: %d intents, start-up model trained in %d ms", tenantId,
-        own.size(), (System.nanoTime() - t0) / 1_000_000));
-    return new TenantIntentClassifier(defaults, m, name);
+    IntentModel m = trainStage(examples, others);
+    StageCalibration calibration = examples.size() >= MIN_CALIBRATION_EXAMPLES
+        ? calibrateStage(examples, others) : StageCalibration.NONE;
+    log.accept(String.format("tenant %s: %d intents, %d examples, start-up model trained and %s in %d ms",
+        tenantId, own.size(), examples.size(),
+        calibration.summary(),
+        (System.nanoTime() - t0) / 1_000_000));
+    return new TenantIntentClassifier(defaults, m, calibration, name);
+  }
+
+  private static IntentModel trainStage(List<LabeledText> examples, List<LabeledText> others) {
+    List<LabeledText> train = new ArrayList<>(examples.size() * REPEAT + others.size());
+    for (LabeledText e : examples) {
+      for (int r = 0; r < REPEAT; r++) {
+        train.add(e);
+      }
+    }
+    train.addAll(others);
+    return new IntentModel(Trainer.train(train, TENANT_CONFIG, TextNormalizerTokens.INTENT));
+  }
+
+  /**
+   * Calibrates the stage's probability for a tenant intent on held-out folds: each distinct
+   * example (never a copy of one it was trained on) and each background message is predicted by
+   * a stage trained without it; wherever the stage would answer with a tenant intent, whether that
+   * intent was right.
+   */
+  static StageCalibration calibrateStage(List<LabeledText> examples, List<LabeledText> others) {
+    List<LabeledText> all = new ArrayList<>(examples);
+    all.addAll(others);
+    int[] fold = Trainer.folds(all, CALIBRATION_FOLDS, 42);
+    List<Double> scores = new ArrayList<>();
+    List<Boolean> right = new ArrayList<>();
+    int claimedExamples = 0;
+    int rightExamples = 0;
+    for (int f = 0; f < CALIBRATION_FOLDS; f++) {
+      List<LabeledText> ex = new ArrayList<>();
+      List<LabeledText> ot = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        if (fold[i] != f) {
+          (i < examples.size() ? ex : ot).add(all.get(i));
+        }
+      }
+      IntentModel m = trainStage(ex, ot);
+      String[] labels = m.labels();
+      for (int i = 0; i < all.size(); i++) {
+        if (fold[i] != f) {
+          continue;
+        }
+        double[] p = m.probabilities(all.get(i).text());
+        int best = bestTenantIntent(p, labels);
+        if (best >= 0 && p[best] > p[indexOf(labels, OTHER)]) {
+          boolean ok = labels[best].equals(all.get(i).label());
+          scores.add(p[best]);
+          right.add(ok);
+          if (i < examples.size()) {
+            claimedExamples++;
+            rightExamples += ok ? 1 : 0;
+          }
+        }
+      }
+    }
+    double[] s = new double[scores.size()];
+    boolean[] r = new boolean[scores.size()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = scores.get(i);
+      r[i] = right.get(i);
+    }
+    return new StageCalibration(Calibration.fit(s, r), s.length, String.format(
+        "calibrated on %d held-out predictions (of %d held-out tenant examples, %d answered with a tenant intent, "
+            + "%d of them right; %d background messages taken for a tenant intent)",
+        s.length, examples.size(), claimedExamples, rightExamples, s.length - claimedExamples));
+  }
+
+  private static int bestTenantIntent(double[] p, String[] labels) {
+    int best = -1;
+    for (int i = 0; i < p.length; i++) {
+      if (!labels[i].equals(OTHER) && (best < 0 || p[i] > p[best])) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static int indexOf(String[] labels, String label) {
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i].equals(label)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no label " + label);
+  }
+
+  /** How the tenant stage's probability maps to how often its intent is right (identity: not calibrated). */
+  public StageCalibration tenantCalibration() {
+    return tenantCalibration;
   }
 
   @Override
@@ -80,18 +194,11 @@ public final class TenantIntentClassifier implements IntentClassifier {
     }
     double[] p = tenant.probabilities(text);
     String[] labels = tenant.labels();
-    double other = 0;
-    int best = -1;
-    for (int i = 0; i < p.length; i++) {
-      if (labels[i].equals(OTHER)) {
-        other = p[i];
-      } else if (best < 0 || p[i] > p[best]) {
-        best = i;
-      }
-    }
+    double other = p[indexOf(labels, OTHER)];
+    int best = bestTenantIntent(p, labels);
     double defaultScore = other * d.confidence();
     if (best >= 0 && p[best] > other) {
-      double tenantScore = p[best] + (labels[best].equals(d.bestIntent()) ? defaultScore : 0);
+      double tenantScore = tenantCalibration.apply(p[best]) + (labels[best].equals(d.bestIntent()) ? defaultScore : 0);
       return new IntentScore(labels[best], Math.min(1, tenantScore));
     }
     // The tenant stage says "not one of mine": the default model decides (oos included).
