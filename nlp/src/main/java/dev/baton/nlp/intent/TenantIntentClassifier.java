@@ -139,7 +139,7 @@ public final class TenantIntentClassifier implements IntentClassifier {
         }
         double[] p = m.probabilities(all.get(i).text());
         int best = bestTenantIntent(p, labels);
-        if (best >= 0 && p[best] > p[indexOf(labels, OTHER)]) {
+        if (best >= 0 && p[best] > probabilityOf(p, labels, OTHER)) {
           boolean ok = labels[best].equals(all.get(i).label());
           scores.add(p[best]);
           right.add(ok);
@@ -172,13 +172,13 @@ public final class TenantIntentClassifier implements IntentClassifier {
     return best;
   }
 
-  private static int indexOf(String[] labels, String label) {
+  private static double probabilityOf(double[] p, String[] labels, String label) {
     for (int i = 0; i < labels.length; i++) {
       if (labels[i].equals(label)) {
-        return i;
+        return p[i];
       }
     }
-    throw new IllegalStateException("no label " + label);
+    return 0;
   }
 
   /** How the tenant stage's probability maps to how often its intent is right (identity: not calibrated). */
@@ -194,7 +194,7 @@ public final class TenantIntentClassifier implements IntentClassifier {
     }
     double[] p = tenant.probabilities(text);
     String[] labels = tenant.labels();
-    double other = p[indexOf(labels, OTHER)];
+    double other = probabilityOf(p, labels, OTHER);
     int best = bestTenantIntent(p, labels);
     double defaultScore = other * d.confidence();
     if (best >= 0 && p[best] > other) {

@@ -106,6 +106,8 @@ public final class NlpTool {
 
         Shipped models:
           build-models [--data nlp/data] [--out nlp/src/main/resources/models] [--only intent|sentiment]
+                    [--semantic bge-small-en-v1.5-q|none] [--semantic-weight 0.5]  the intent model's
+                    semantic index (default: built, with that encoder)
                     [--goemotions-only]  (sentiment trained on GoEmotions alone, for comparison)
           retrain   --feedback feedback.csv[,more.csv] [--data nlp/data] --out model.bin
                     [--tenant-intents-dir DIR]  corrections to a default intent retrain the
