@@ -1,0 +1,54 @@
+package dev.baton.routing;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.schemas.Channel;
+import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.EnrichedEvent;
+import dev.baton.schemas.EventType;
+import dev.baton.schemas.SchemaVersions;
+import dev.baton.schemas.topic.Topics;
+import dev.baton.testsupport.BatonTestResource;
+import dev.baton.testsupport.TestTopics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** routing.intent-encoder switches the semantic intent stage on: its model name is on the enriched event. */
+@QuarkusTest
+@TestProfile(SemanticStageRoutingTest.WithEncoder.class)
+@QuarkusTestResource(BatonTestResource.class)
+class SemanticStageRoutingTest {
+
+  public static class WithEncoder implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("routing.intent-encoder", "bge-small-en-v1.5-q");
+    }
+  }
+
+  @Test
+  void paraphraseIsRoutedByTheSemanticModel() {
+    EnrichedEvent in = EnrichedEvent.of(new ConversationEvent(SchemaVersions.CURRENT, "ev-" + UUID.randomUUID(),
+        EventType.CUSTOMER_MESSAGE, "acme", "conv-" + UUID.randomUUID(), Channel.WEBCHAT, Instant.now(),
+        null, "I never got the package", null, Map.of()));
+    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in.conversationId(), in);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> !TestTopics.read(Topics.ENRICHED_EVENTS,
+        x -> x.eventId().equals(in.eventId()), Duration.ofMillis(600)).isEmpty());
+    List<EnrichedEvent> out = TestTopics.read(Topics.ENRICHED_EVENTS, x -> x.eventId().equals(in.eventId()), Duration.ofSeconds(1));
+    assertEquals(1, out.size());
+    assertEquals("delivery_period", out.get(0).intent().label());
+    assertTrue(out.get(0).intent().model().contains("+bge-small-en-v1.5-q"), out.get(0).intent().model());
+    assertTrue(out.get(0).intent().confidence() > 0.5, out.get(0).intent().toString());
+  }
+}
