@@ -103,7 +103,7 @@ public final class IntentModel {
    */
   public double[] probabilities(String text) {
     double[] p = ngramProbabilities(text);
-    return semantic == null ? p : semantic.blend(p, labels, text);
+    return semantic != null && semantic.wantsVote(p, labels) ? semantic.blend(p, labels, text) : p;
   }
 
   /** The n-gram (OpenNLP) model's probabilities alone. */
@@ -112,10 +112,19 @@ public final class IntentModel {
   }
 
   public Prediction predict(String text) {
-    return predict(probabilities(text));
+    double[] p = ngramProbabilities(text);
+    if (semantic != null && semantic.wantsVote(p, labels)) {
+      return predict(semantic.blend(p, labels, text), semantic.calibration());
+    }
+    return predict(p, calibration);
   }
 
+  /** A prediction from n-gram probabilities (with the n-gram model's calibration). */
   public Prediction predict(double[] p) {
+    return predict(p, calibration);
+  }
+
+  private Prediction predict(double[] p, Calibration c) {
     int best = -1;
     for (int i = 0; i < p.length; i++) {
       if (i != oosIndex && (best < 0 || p[i] > p[best])) {
@@ -126,7 +135,6 @@ public final class IntentModel {
     double raw = best >= 0 ? p[best] : 0;
     String bestIntent = best >= 0 ? labels[best] : OOS;
     String label = oos > raw ? OOS : bestIntent;
-    Calibration c = semantic == null ? calibration : semantic.calibration();
     return new Prediction(label, bestIntent, raw, oos, c.apply(raw));
   }
 

@@ -106,13 +106,26 @@ final class ModelBuilder {
     double weight = Double.parseDouble(opt.getOrDefault("semantic-weight", String.valueOf(SEMANTIC_WEIGHT)));
     int maxPerLabel = Integer.parseInt(opt.getOrDefault("max-per-label", String.valueOf(NlpTool.SEMANTIC_MAX_PER_LABEL)));
     List<float[]> vectors = Encodings.encodeAll(encoder, train.stream().map(LabeledText::text).toList(), progress);
+    double skipAbove = Double.parseDouble(opt.getOrDefault("skip-above", String.valueOf(SemanticStage.SKIP_ABOVE)));
     Calibration calibration = Calibration.identity();
     if (!ngramHeldOut.isEmpty()) {
+      // Only the messages the stage will see: those the n-gram model is unsure of.
       List<Trainer.HeldOut> votes = Trainer.semanticHeldOut(train, vectors, folds, maxPerLabel);
-      calibration = Trainer.calibrate(Trainer.blend(ngramHeldOut, votes, weight));
+      List<Trainer.HeldOut> unsureNgram = new ArrayList<>();
+      List<Trainer.HeldOut> unsureVotes = new ArrayList<>();
+      for (int i = 0; i < ngramHeldOut.size(); i++) {
+        Trainer.HeldOut h = ngramHeldOut.get(i);
+        if (!SemanticStage.sure(h.probabilities(), h.labels(), skipAbove)) {
+          unsureNgram.add(ngramHeldOut.get(i));
+          unsureVotes.add(votes.get(i));
+        }
+      }
+      progress.accept("blend calibrated on the " + unsureNgram.size() + " of " + ngramHeldOut.size()
+          + " held-out messages the n-gram model is not sure of (in-scope top probability below " + skipAbove + ")");
+      calibration = Trainer.calibrate(Trainer.blend(unsureNgram, unsureVotes, weight));
     }
     ExampleIndex index = ExampleIndex.build(train.stream().map(LabeledText::label).toList(), vectors, maxPerLabel);
-    new SemanticStage(encoder, index, weight, calibration).write(out.resolve(SEMANTIC_INDEX));
+    new SemanticStage(encoder, index, weight, skipAbove, calibration).write(out.resolve(SEMANTIC_INDEX));
     progress.accept("wrote " + out.resolve(SEMANTIC_INDEX) + " (" + index.size() + " examples, weight " + weight + ")");
   }
 

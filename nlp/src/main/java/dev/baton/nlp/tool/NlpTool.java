@@ -348,6 +348,29 @@ public final class NlpTool {
     OUT.println();
     OUT.println("Other weights on the same folds (picking the best of these here would be optimistic):");
     grid.print(OUT);
+    Table cascade = new Table("encoder skipped when the n-gram top probability is at least", "messages skipped", "accuracy");
+    for (double skip : new double[] {0.7, 0.8, 0.9, 0.95, 0.98}) {
+      List<HeldOut> mixed = new ArrayList<>();
+      List<HeldOut> blended = Trainer.blend(ngram, votes, weight);
+      int skipped = 0;
+      for (int i = 0; i < ngram.size(); i++) {
+        boolean sure = SemanticStage.sure(ngram.get(i).probabilities(), ngram.get(i).labels(), skip);
+        skipped += sure ? 1 : 0;
+        mixed.add(sure ? ngram.get(i) : blended.get(i));
+      }
+      Metrics m = new Metrics();
+      mixed.forEach(h -> m.add(h.truth(), h.labels()[Trainer.argmax(h.probabilities())]));
+      cascade.row(Table.num(skip), Table.pct((double) skipped / ngram.size()), Table.pct(m.accuracy()));
+    }
+    OUT.println();
+    OUT.println("Weight " + weight + ", the encoder run only when the n-gram model is unsure (production: "
+        + SemanticStage.SKIP_ABOVE + "):");
+    cascade.print(OUT);
+  }
+
+  /** --skip-above for the tool's semantic evaluations: by default the encoder runs on every message. */
+  private static double skipAbove(Map<String, String> opt) {
+    return Double.parseDouble(opt.getOrDefault("skip-above", "2"));
   }
 
   private static void addRow(Table t, String name, List<HeldOut> held) {
@@ -504,13 +527,14 @@ public final class NlpTool {
     ExampleIndex index = ExampleIndex.build(train.stream().map(LabeledText::label).toList(), vectors, maxPerLabel);
     Encodings.encodeAll(encoder, valData.stream().map(LabeledText::text).toList(), PROGRESS);
     if (opt.containsKey("semantic-weight")) {
-      return m.withSemantic(new SemanticStage(encoder, index, Double.parseDouble(opt.get("semantic-weight")), Calibration.identity()));
+      return m.withSemantic(new SemanticStage(encoder, index, Double.parseDouble(opt.get("semantic-weight")),
+          skipAbove(opt), Calibration.identity()));
     }
     Table t = new Table("weight", "threshold", "in-scope accuracy", "out-of-scope recall", "overall accuracy");
     IntentModel chosen = m;
     double chosenScore = -1;
     for (double w : new double[] {0, 0.2, 0.35, 0.5, 0.65, 0.8}) {
-      IntentModel withW = m.withSemantic(new SemanticStage(encoder, index, w, Calibration.identity()));
+      IntentModel withW = m.withSemantic(new SemanticStage(encoder, index, w, skipAbove(opt), Calibration.identity()));
       Result r = OosEvaluation.pick(score(withW, valData), objective);
       t.row(Table.num(w), Table.num(r.threshold()), Table.pct(r.inScopeAccuracy()), Table.pct(r.oosRecall()), Table.pct(r.accuracy()));
       double sc = objective == Objective.ACCURACY ? r.accuracy() : r.inScopeAccuracy() + r.oosRecall();

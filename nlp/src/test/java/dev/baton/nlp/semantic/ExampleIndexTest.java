@@ -79,12 +79,17 @@ class ExampleIndexTest {
   void aWrittenStageVotesAsTheOriginalAndRefusesAnotherEncoder(@TempDir Path dir) throws IOException {
     ExampleIndex index = threeClusters(30, 200);
     SentenceEncoder encoder = new FixedEncoder("test-encoder", near(axis(16, 2), 0.2));
-    SemanticStage stage = new SemanticStage(encoder, index, 0.4, Calibration.parse("0.1:0.2 0.9:0.8"));
+    SemanticStage stage = new SemanticStage(encoder, index, 0.4, 0.9, Calibration.parse("0.1:0.2 0.9:0.8"));
     Path file = dir.resolve("semantic.bin");
     stage.write(file);
 
     SemanticStage read = SemanticStage.read(Files.newInputStream(file), encoder);
     assertEquals(0.4, read.weight());
+    assertEquals(0.9, read.skipAbove());
+    String[] labels = {"refund", "oos"};
+    assertTrue(read.wantsVote(new double[] {0.85, 0.15}, labels));
+    assertTrue(!read.wantsVote(new double[] {0.95, 0.05}, labels), "sure of an intent: no vote");
+    assertTrue(read.wantsVote(new double[] {0.02, 0.98}, labels), "sure it is out of scope: still asked");
     assertEquals(stage.calibration().serialize(), read.calibration().serialize());
     assertArrayEquals(index.labels(), read.index().labels());
     float[] q = near(axis(16, 0), 0.3);
@@ -105,7 +110,7 @@ class ExampleIndexTest {
     String[] voteLabels = {"c", "unknown"};
     assertArrayEquals(new double[] {0.3, 0.15, 0.3}, SemanticStage.blend(p, labels, vote, voteLabels, 0.5), 1e-12);
     assertThrows(IllegalArgumentException.class,
-        () -> new SemanticStage(new FixedEncoder("x", new float[1]), threeClusters(1, 1), 1.5, Calibration.identity()));
+        () -> new SemanticStage(new FixedEncoder("x", new float[1]), threeClusters(1, 1), 1.5, 0.9, Calibration.identity()));
   }
 
   /** An encoder that maps every text to one vector: the index and blend tests need no model. */
