@@ -349,9 +349,9 @@ public final class NlpTool {
     OUT.println("Other weights on the same folds (picking the best of these here would be optimistic):");
     grid.print(OUT);
     Table cascade = new Table("encoder skipped when the n-gram top probability is at least", "messages skipped", "accuracy");
+    List<HeldOut> blended = Trainer.blend(ngram, votes, weight);
     for (double skip : new double[] {0.7, 0.8, 0.9, 0.95, 0.98}) {
       List<HeldOut> mixed = new ArrayList<>();
-      List<HeldOut> blended = Trainer.blend(ngram, votes, weight);
       int skipped = 0;
       for (int i = 0; i < ngram.size(); i++) {
         boolean sure = SemanticStage.sure(ngram.get(i).probabilities(), ngram.get(i).labels(), skip);
