@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour of the shipped intent models on hand-picked messages. */
-class IntentModelsTest {
+public class IntentModelsTest {
   /** demo-dental's FAQ entries, as in deploy/tenants.yaml. */
   static final Map<String, List<String>> DENTAL_FAQ =
       Map.of(
@@ -22,6 +22,12 @@ class IntentModelsTest {
           "confirm_appointment",
           List.of("I want to confirm my appointment", "yes I can make it tomorrow",
               "confirming my check-up on Tuesday", "is my appointment still on"));
+
+  /** Ways of asking for a person, and out-of-scope questions: the same for every intent model. */
+  public static final List<String> ASKING_FOR_A_PERSON =
+      List.of("can I talk to a real person", "I want to speak to someone", "let me talk to an agent please");
+  public static final List<String> OUT_OF_SCOPE = List.of("what's the weather on Mars",
+      "who won the football last night", "can you recommend a good pasta recipe", "how far is the moon");
 
   static IntentClassifier dental;
   static long dentalBuildMillis;
@@ -50,8 +56,7 @@ class IntentModelsTest {
 
   @Test
   void askingForAPersonIsRecognisedWithHighConfidence() {
-    for (String text : List.of("can I talk to a real person", "I want to speak to someone",
-        "let me talk to an agent please")) {
+    for (String text : ASKING_FOR_A_PERSON) {
       IntentScore s = dental.classify(text);
       assertEquals("contact_human_agent", s.label(), text);
       assertTrue(s.confidence() > 0.8, text + ": confidence " + s.confidence());
@@ -63,8 +68,7 @@ class IntentModelsTest {
 
   @Test
   void outOfScopeTextHasLowConfidence() {
-    for (String text : List.of("what's the weather on Mars", "who won the football last night",
-        "can you recommend a good pasta recipe", "how far is the moon")) {
+    for (String text : OUT_OF_SCOPE) {
       IntentScore s = dental.classify(text);
       assertTrue(s.confidence() < 0.3, text + " -> " + s);
       IntentScore d = new ModelOnly().classify(text);

@@ -37,6 +37,8 @@ public final class IntentModel {
   private final int oosIndex;
   private final String[] labels;
   private final SemanticStage semantic;
+  /** Where each label of the semantic index sits in {@link #labels}, worked out once. */
+  private final int[] voteSlots;
 
   public IntentModel(DoccatModel model) {
     this(model, null);
@@ -58,6 +60,7 @@ public final class IntentModel {
       }
     }
     this.oosIndex = oos;
+    this.voteSlots = semantic == null ? null : semantic.slotsFor(labels);
   }
 
   /** The best intent, its raw probability, and the calibrated confidence. */
@@ -103,7 +106,7 @@ public final class IntentModel {
    */
   public double[] probabilities(String text) {
     double[] p = ngramProbabilities(text);
-    return semantic != null && semantic.wantsVote(p, labels) ? semantic.blend(p, labels, text) : p;
+    return asksVote(p) ? semantic.blend(p, voteSlots, text) : p;
   }
 
   /** The n-gram (OpenNLP) model's probabilities alone. */
@@ -113,10 +116,11 @@ public final class IntentModel {
 
   public Prediction predict(String text) {
     double[] p = ngramProbabilities(text);
-    if (semantic != null && semantic.wantsVote(p, labels)) {
-      return predict(semantic.blend(p, labels, text), semantic.calibration());
-    }
-    return predict(p, calibration);
+    return asksVote(p) ? predict(semantic.blend(p, voteSlots, text), semantic.calibration()) : predict(p, calibration);
+  }
+
+  private boolean asksVote(double[] p) {
+    return semantic != null && semantic.wantsVote(p, labels);
   }
 
   /** A prediction from n-gram probabilities (with the n-gram model's calibration). */

@@ -45,6 +45,9 @@ public final class TenantIntentClassifier implements IntentClassifier {
   private final IntentModel tenant;
   private final StageCalibration tenantCalibration;
   private final String name;
+  /** The tenant stage's labels and its "everything else" label's position, worked out once. */
+  private final String[] tenantLabels;
+  private final int otherIndex;
 
   /**
    * The tenant stage's calibration: the isotonic map fitted on {@code points} held-out
@@ -65,6 +68,8 @@ public final class TenantIntentClassifier implements IntentClassifier {
     this.tenant = tenant;
     this.tenantCalibration = tenantCalibration;
     this.name = name;
+    this.tenantLabels = tenant == null ? new String[0] : tenant.labels();
+    this.otherIndex = List.of(tenantLabels).indexOf(OTHER);
   }
 
   /**
@@ -193,8 +198,8 @@ public final class TenantIntentClassifier implements IntentClassifier {
       return new IntentScore(d.label(), d.confidence());
     }
     double[] p = tenant.probabilities(text);
-    String[] labels = tenant.labels();
-    double other = probabilityOf(p, labels, OTHER);
+    String[] labels = tenantLabels;
+    double other = otherIndex < 0 ? 0 : p[otherIndex];
     int best = bestTenantIntent(p, labels);
     double defaultScore = other * d.confidence();
     if (best >= 0 && p[best] > other) {

@@ -61,9 +61,17 @@ public record SemanticStage(
     return p.length > 0 && p[top] >= skipAbove && !labels[top].equals(IntentModel.OOS);
   }
 
-  /** The n-gram model's probabilities {@code p} over {@code labels}, blended with the vote for {@code text}. */
-  public double[] blend(double[] p, String[] labels, String text) {
-    return blend(p, labels, index.vote(encoder.encode(text)), index.labels(), weight);
+  /**
+   * The n-gram model's probabilities {@code p}, blended with the vote for {@code text}; {@code
+   * slots} from {@link #slotsFor} with the model's labels.
+   */
+  public double[] blend(double[] p, int[] slots, String text) {
+    return blend(p, index.vote(encoder.encode(text)), slots, weight);
+  }
+
+  /** Where each of the index's labels sits in {@code labels} (-1: not there); compute once per model. */
+  public int[] slotsFor(String[] labels) {
+    return slots(labels, index.labels());
   }
 
   /**
@@ -71,22 +79,34 @@ public record SemanticStage(
    * know is dropped (both are trained on the same data, so there is none in practice).
    */
   public static double[] blend(double[] p, String[] labels, double[] vote, String[] voteLabels, double w) {
-    Map<String, Integer> at = new HashMap<>();
-    for (int i = 0; i < labels.length; i++) {
-      at.put(labels[i], i);
-    }
+    return blend(p, vote, slots(labels, voteLabels), w);
+  }
+
+  private static double[] blend(double[] p, double[] vote, int[] slots, double w) {
     double[] out = new double[p.length];
     for (int i = 0; i < p.length; i++) {
       out[i] = (1 - w) * p[i];
     }
     for (int j = 0; j < vote.length; j++) {
-      Integer i = at.get(voteLabels[j]);
-      if (i != null) {
-        out[i] += w * vote[j];
+      if (slots[j] >= 0) {
+        out[slots[j]] += w * vote[j];
       }
     }
     return out;
   }
+
+  private static int[] slots(String[] labels, String[] voteLabels) {
+    Map<String, Integer> at = new HashMap<>();
+    for (int i = 0; i < labels.length; i++) {
+      at.put(labels[i], i);
+    }
+    int[] slots = new int[voteLabels.length];
+    for (int j = 0; j < voteLabels.length; j++) {
+      slots[j] = at.getOrDefault(voteLabels[j], -1);
+    }
+    return slots;
+  }
+
 
   public void write(Path file) {
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {

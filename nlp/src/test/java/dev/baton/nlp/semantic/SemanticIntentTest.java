@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.nlp.IntentClassifier;
 import dev.baton.nlp.IntentModels;
+import dev.baton.nlp.IntentModelsTest;
 import dev.baton.nlp.IntentScore;
 import dev.baton.nlp.intent.IntentModel;
 import dev.baton.nlp.intent.IntentModel.Prediction;
@@ -33,8 +34,7 @@ class SemanticIntentTest {
 
   @Test
   void askingForAPersonIsRecognisedWithHighConfidence() {
-    for (String text : List.of("can I talk to a real person", "I want to speak to someone",
-        "let me talk to an agent please")) {
+    for (String text : IntentModelsTest.ASKING_FOR_A_PERSON) {
       Prediction p = semantic.predict(text);
       assertEquals("contact_human_agent", p.label(), text);
       assertTrue(p.confidence() > 0.8, text + ": confidence " + p.confidence());
@@ -43,8 +43,7 @@ class SemanticIntentTest {
 
   @Test
   void outOfScopeTextHasLowConfidence() {
-    for (String text : List.of("what's the weather on Mars", "who won the football last night",
-        "can you recommend a good pasta recipe", "how far is the moon")) {
+    for (String text : IntentModelsTest.OUT_OF_SCOPE) {
       Prediction p = semantic.predict(text);
       assertTrue(p.confidence() < 0.3, text + " -> " + p);
     }
