@@ -43,9 +43,9 @@ class AgentGatewayTest {
 
   private static HandoffRecord handoff(String tenant) {
     String conversation = "conv-" + UUID.randomUUID();
-    return new HandoffRecord(SchemaVersions.CURRENT, conversation + ":1", 1, tenant, conversation, Channel.WEBCHAT,
+    return new HandoffRecord(SchemaVersions.CURRENT, HandoffRecord.idFor(tenant, conversation, 1), 1, tenant, conversation, Channel.WEBCHAT,
         null, HandoffReason.EXPLICIT_REQUEST, 3, "reception", List.of(), List.of(), "Wants: a person.",
-        new DecisionAudit("explicit-request", "1", "\"speak to someone\"", "phrases", "ev-1"), false, Instant.now());
+        new DecisionAudit("explicit-request", "1", "\"speak to someone\"", "phrases", "ev-1"), false, Instant.now(), 0);
   }
 
   /** Opens the SSE stream and collects its lines until the test ends. */
@@ -77,8 +77,8 @@ class AgentGatewayTest {
 
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
       // Published repeatedly until the subscription is up; redeliveries are sent once.
-      TestTopics.publish(Topics.HANDOFFS, forAcme.conversationId(), forAcme);
-      TestTopics.publish(Topics.HANDOFFS, forGlobex.conversationId(), forGlobex);
+      TestTopics.publish(Topics.HANDOFFS, forAcme);
+      TestTopics.publish(Topics.HANDOFFS, forGlobex);
       return alice.contains("id:" + forAcme.handoffId()) && gina.contains("id:" + forGlobex.handoffId());
     });
 
@@ -95,8 +95,8 @@ class AgentGatewayTest {
   void reconnectingAgentGetsWhatItMissedAfterLastEventId() {
     HandoffRecord first = handoff("acme");
     HandoffRecord second = handoff("acme");
-    TestTopics.publish(Topics.HANDOFFS, first.conversationId(), first);
-    TestTopics.publish(Topics.HANDOFFS, second.conversationId(), second);
+    TestTopics.publish(Topics.HANDOFFS, first);
+    TestTopics.publish(Topics.HANDOFFS, second);
     List<String> probe = open(TestTenants.AGENT_TOKEN, null);
     await().atMost(Duration.ofSeconds(20)).until(() -> probe.contains("id:" + second.handoffId()));
 

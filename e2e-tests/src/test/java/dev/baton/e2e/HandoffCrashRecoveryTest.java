@@ -60,7 +60,7 @@ class HandoffCrashRecoveryTest {
           EnrichedEvent ask = say(c, "let me speak to a human", "contact_human_agent", null);
           for (EnrichedEvent e : List.of(say(c, "what are your opening hours", "opening_hours", "8 to 6"), ask, ask,
               say(c, "when do you open on friday", "opening_hours", "8 to 6"))) {
-            producer.send(new ProducerRecord<>(topic.name(), c, e));
+            producer.send(new ProducerRecord<>(topic.name(), e.conversationKey(), e));
           }
         }
         producer.flush();

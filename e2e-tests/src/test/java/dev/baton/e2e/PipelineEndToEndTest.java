@@ -157,7 +157,7 @@ class PipelineEndToEndTest {
     ObjectNode wire = (ObjectNode) Json.MAPPER.readTree(body);
     wire.put("schemaVersion", SchemaVersions.CURRENT);
     ConversationEvent again = Json.MAPPER.treeToValue(wire, ConversationEvent.class);
-    TestTopics.publish(Topics.CONVERSATION_EVENTS, conversation, again);
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, again);
 
     await("reply").atMost(ARRIVAL).until(() -> !delivered(conversation).isEmpty());
     awaitMarkerReply();

@@ -39,7 +39,7 @@ class OutboundDeliveryTest {
   }
 
   private static void publish(OutboundMessage m) {
-    TestTopics.publish(Topics.OUTBOUND_MESSAGES, m.conversationId(), m);
+    TestTopics.publish(Topics.OUTBOUND_MESSAGES, m);
   }
 
   private static List<Received> receivedFor(OutboundMessage m) {
@@ -92,7 +92,7 @@ class OutboundDeliveryTest {
     Topic<String, DeadLetter> dlq = Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       List<DeadLetter> letters =
-          TestTopics.read(dlq, d -> d.key().equals(rejected.conversationId()) || d.key().equals(poisonKey),
+          TestTopics.read(dlq, d -> d.key().equals(rejected.conversationKey()) || d.key().equals(poisonKey),
               Duration.ofSeconds(2));
       assertEquals(2, letters.size(), letters.toString());
       assertTrue(letters.stream().anyMatch(d -> d.reason().contains("HTTP 400")), letters.toString());

@@ -31,7 +31,7 @@ class FeedbackRecorderTest {
     IntentFeedback fb = new IntentFeedback(SchemaVersions.CURRENT, "fb-" + UUID.randomUUID(), "acme", "conv-1",
         "ev-1", text, "opening_hours", "reschedule_appointment", "alice", Instant.now());
 
-    TestTopics.publish(Topics.INTENT_FEEDBACK, fb.conversationId(), fb);
+    TestTopics.publish(Topics.INTENT_FEEDBACK, fb);
 
     await().atMost(Duration.ofSeconds(30)).until(() ->
         Files.exists(recorder.file()) && Files.readString(recorder.file()).contains(text));

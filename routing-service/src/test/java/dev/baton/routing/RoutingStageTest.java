@@ -45,7 +45,7 @@ class RoutingStageTest {
   @Test
   void faqQuestionGetsTheTenantsAnswerProposed() {
     EnrichedEvent in = scored("acme", "What are your opening hours?");
-    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in.conversationId(), in);
+    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in);
 
     EnrichedEvent out = routedOf(in);
     assertEquals("opening_hours", out.intent().label());
@@ -58,7 +58,7 @@ class RoutingStageTest {
   @Test
   void eachTenantGetsItsOwnAnswer() {
     EnrichedEvent in = scored("globex", "what are your opening hours");
-    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in.conversationId(), in);
+    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in);
 
     assertEquals("Globex is open around the clock.", routedOf(in).proposedReply().text());
   }
@@ -66,7 +66,7 @@ class RoutingStageTest {
   @Test
   void requestForAPersonIsRecognisedAndDataIsExtracted() {
     EnrichedEvent in = scored("acme", "I want to speak to someone about order ORD-55123, mail me at ana@example.com");
-    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in.conversationId(), in);
+    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in);
 
     EnrichedEvent out = routedOf(in);
     assertEquals("contact_human_agent", out.intent().label());
@@ -78,11 +78,11 @@ class RoutingStageTest {
   @Test
   void unknownTenantIsDeadLetteredNotDropped() {
     EnrichedEvent in = scored("nobody", "hello");
-    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in.conversationId(), in);
+    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       List<DeadLetter> letters = TestTopics.read(Topics.deadLetterOf(Topics.SENTIMENT_SCORED_EVENTS),
-          d -> in.conversationId().equals(d.key()), Duration.ofMillis(800));
+          d -> in.conversationKey().equals(d.key()), Duration.ofMillis(800));
       assertEquals(1, letters.size());
       assertEquals("unknown tenant nobody", letters.get(0).reason());
     });

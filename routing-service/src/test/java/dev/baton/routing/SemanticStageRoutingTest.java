@@ -41,7 +41,7 @@ class SemanticStageRoutingTest {
     EnrichedEvent in = EnrichedEvent.of(new ConversationEvent(SchemaVersions.CURRENT, "ev-" + UUID.randomUUID(),
         EventType.CUSTOMER_MESSAGE, "acme", "conv-" + UUID.randomUUID(), Channel.WEBCHAT, Instant.now(),
         null, "I never got the package", null, Map.of()));
-    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in.conversationId(), in);
+    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, in);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> !TestTopics.read(Topics.ENRICHED_EVENTS,
         x -> x.eventId().equals(in.eventId()), Duration.ofMillis(600)).isEmpty());

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What an agent did with a conversation. Published by the agent gateway to {@code agent-actions},
- * keyed by conversation id.
+ * keyed by {@link ConversationKey}.
  *
  * @param actionId unique id; a retried action carries the same id
  * @param text the reply, for {@link Type#REPLY}; null otherwise
@@ -18,7 +18,7 @@ public record AgentAction(
     String conversationId,
     String agentId,
     String text,
-    Instant occurredAt) {
+    Instant occurredAt) implements Conversational {
 
   public enum Type {
     CLAIM,

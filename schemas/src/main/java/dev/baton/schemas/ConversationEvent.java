@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Something that happened in a customer conversation, on any channel. Published by the intake
- * service to {@code conversation-events}, keyed by {@code conversationId}.
+ * service to {@code conversation-events}, keyed by its {@link ConversationKey}.
  *
  * @param eventId unique id given by the sender; a retried delivery carries the same id
  * @param text what was said, for messages and speech segments; null otherwise
@@ -24,7 +24,7 @@ public record ConversationEvent(
     Customer customer,
     String text,
     String agentId,
-    Map<String, String> attributes) {
+    Map<String, String> attributes) implements Conversational {
 
   public ConversationEvent {
     Objects.requireNonNull(eventId, "eventId");

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param botIntroduced the bot already told the customer it is a virtual assistant
  * @param openHandoffId the handoff of the current episode, if any
  * @param closedAt when the conversation was resolved; state is deleted after the retention
+ * @param turnCount every turn the conversation ever had; {@code transcript} keeps the newest that
+ *     fit the state's size bound, and all of them are on {@code conversation-turns}
  */
 public record ConversationState(
     int schemaVersion,
@@ -43,7 +45,8 @@ public record ConversationState(
     String openHandoffId,
     Instant startedAt,
     Instant updatedAt,
-    Instant closedAt) {
+    Instant closedAt,
+    int turnCount) implements Conversational {
 
   public ConversationState {
     Objects.requireNonNull(tenantId, "tenantId");
@@ -65,6 +68,11 @@ public record ConversationState(
         .startedAt(first.occurredAt())
         .updatedAt(first.occurredAt())
         .build();
+  }
+
+  /** Turns older than {@code transcript}, kept only on {@code conversation-turns}. */
+  public int omittedTurns() {
+    return Math.max(0, turnCount - transcript.size());
   }
 
   public boolean hasSeen(String eventId) {
@@ -98,6 +106,7 @@ public record ConversationState(
     private Instant startedAt;
     private Instant updatedAt;
     private Instant closedAt;
+    private int turnCount;
 
     public Builder() {}
 
@@ -123,6 +132,7 @@ public record ConversationState(
       startedAt = s.startedAt;
       updatedAt = s.updatedAt;
       closedAt = s.closedAt;
+      turnCount = s.turnCount;
     }
 
     public Builder tenantId(String v) { tenantId = v; return this; }
@@ -146,13 +156,14 @@ public record ConversationState(
     public Builder startedAt(Instant v) { startedAt = v; return this; }
     public Builder updatedAt(Instant v) { updatedAt = v; return this; }
     public Builder closedAt(Instant v) { closedAt = v; return this; }
+    public Builder turnCount(int v) { turnCount = v; return this; }
 
     public ConversationState build() {
       return new ConversationState(
           SchemaVersions.CURRENT, tenantId, conversationId, channel, customer, owner, episode,
           agentId, transcript, lastIntent, lastSentiment, recentEventIds, collectedData,
           lowConfidenceStrikes, unansweredStreak, callActive, silenceDeadline, botIntroduced,
-          openHandoffId, startedAt, updatedAt, closedAt);
+          openHandoffId, startedAt, updatedAt, closedAt, turnCount);
     }
   }
 }

@@ -16,7 +16,7 @@ public record EnrichedEvent(
     Sentiment sentiment,
     Intent intent,
     List<Slot> slots,
-    ProposedReply proposedReply) {
+    ProposedReply proposedReply) implements Conversational {
 
   public EnrichedEvent {
     Objects.requireNonNull(event, "event");
@@ -39,6 +39,12 @@ public record EnrichedEvent(
     return event.eventId();
   }
 
+  @Override
+  public String tenantId() {
+    return event.tenantId();
+  }
+
+  @Override
   public String conversationId() {
     return event.conversationId();
   }

@@ -8,12 +8,15 @@ import java.util.Objects;
  * A conversation handed to a person, with everything the agent needs so the customer does not
  * repeat themselves. Published to {@code handoffs}; one per conversation episode.
  *
- * @param handoffId {@code <conversationId>:<episode>}, so a replay produces the same id
+ * @param handoffId {@code <tenantId>/<conversationId>:<episode>}, so a replay produces the same id
+ *     and two tenants' conversations with the same id never share one
  * @param priority 1 (most urgent) to 4; see the handoff service README for how it is derived
  * @param skill the skill or queue that should take it
  * @param collectedData data the bot extracted (order numbers, dates, emails, phones)
  * @param summary what the customer wants, what the bot tried, how they feel
  * @param followUp true when no agent can answer now (outside business hours, missed call)
+ * @param omittedTurns turns older than {@code transcript} (which keeps the newest that fit the
+ *     size bound); the agent reads them from the conversation's full transcript
  */
 public record HandoffRecord(
     int schemaVersion,
@@ -31,7 +34,8 @@ public record HandoffRecord(
     String summary,
     DecisionAudit audit,
     boolean followUp,
-    Instant createdAt) {
+    Instant createdAt,
+    int omittedTurns) implements Conversational {
 
   public HandoffRecord {
     Objects.requireNonNull(handoffId, "handoffId");
@@ -42,7 +46,7 @@ public record HandoffRecord(
     collectedData = collectedData == null ? List.of() : List.copyOf(collectedData);
   }
 
-  public static String idFor(String conversationId, int episode) {
-    return conversationId + ":" + episode;
+  public static String idFor(String tenantId, String conversationId, int episode) {
+    return ConversationKey.of(tenantId, conversationId) + ":" + episode;
   }
 }

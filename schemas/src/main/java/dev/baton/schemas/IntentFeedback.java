@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * An agent's correction of the intent the bot recognised in a customer message. Published (by the
- * agent gateway) to {@code intent-feedback}, keyed by conversation id; the routing service keeps
+ * agent gateway) to {@code intent-feedback}, keyed by {@link ConversationKey}; the routing service keeps
  * each as a training example for the next retrain.
  *
  * @param eventId the customer message that was misread
@@ -21,7 +21,7 @@ public record IntentFeedback(
     String predictedIntent,
     String correctedIntent,
     String agentId,
-    Instant occurredAt) {
+    Instant occurredAt) implements Conversational {
 
   public IntentFeedback {
     Objects.requireNonNull(feedbackId, "feedbackId");

@@ -24,7 +24,7 @@ public record OutboundMessage(
     String text,
     String reason,
     String causationEventId,
-    Instant createdAt) {
+    Instant createdAt) implements Conversational {
 
   public OutboundMessage {
     Objects.requireNonNull(messageId, "messageId");

@@ -40,7 +40,8 @@ class GoldenSamplesTest {
         Arguments.of("outbound-message.json", OutboundMessage.class),
         Arguments.of("agent-action.json", AgentAction.class),
         Arguments.of("dead-letter.json", DeadLetter.class),
-        Arguments.of("intent-feedback.json", IntentFeedback.class));
+        Arguments.of("intent-feedback.json", IntentFeedback.class),
+        Arguments.of("conversation-turn.json", ConversationTurn.class));
   }
 
   @ParameterizedTest(name = "{0}")

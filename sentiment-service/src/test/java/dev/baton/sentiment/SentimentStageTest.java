@@ -48,7 +48,7 @@ class SentimentStageTest {
     ConversationEvent angry =
         event(EventType.CUSTOMER_MESSAGE, Channel.WHATSAPP, "This is ridiculous, my parcel is late AGAIN!! Useless service.");
 
-    TestTopics.publish(Topics.CONVERSATION_EVENTS, angry.conversationId(), angry);
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, angry);
 
     EnrichedEvent scored = scoredOf(angry);
     assertEquals(angry, scored.event());
@@ -63,7 +63,7 @@ class SentimentStageTest {
   void eventsWithoutCustomerTextPassThroughInOrder() {
     ConversationEvent started = event(EventType.CALL_STARTED, Channel.VOICE, null);
 
-    TestTopics.publish(Topics.CONVERSATION_EVENTS, started.conversationId(), started);
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, started);
 
     EnrichedEvent passed = scoredOf(started);
     assertEquals(started, passed.event());
@@ -75,7 +75,7 @@ class SentimentStageTest {
     String key = "poison-" + UUID.randomUUID();
     TestTopics.publishRaw(Topics.CONVERSATION_EVENTS, key, "{\"type\":\"NOPE\"}".getBytes(StandardCharsets.UTF_8));
     ConversationEvent after = event(EventType.CUSTOMER_MESSAGE, Channel.SMS, "thanks, that's great");
-    TestTopics.publish(Topics.CONVERSATION_EVENTS, after.conversationId(), after);
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, after);
 
     assertEquals("positive", scoredOf(after).sentiment().label());
     List<DeadLetter> letters =

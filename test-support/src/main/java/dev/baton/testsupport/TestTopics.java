@@ -1,5 +1,6 @@
 package dev.baton.testsupport;
 
+import dev.baton.schemas.Conversational;
 import dev.baton.schemas.topic.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Writes to and reads from registry topics on the test broker, with the registry's serdes. */
 public final class TestTopics {
   private TestTopics() {}
+
+  /** Publishes a conversation's record under its conversation key, as the services do. */
+  public static <V extends Conversational> void publish(Topic<String, V> topic, V value) {
+    publish(topic, value.conversationKey(), value);
+  }
 
   public static <V> void publish(Topic<String, V> topic, String key, V value) {
     publishRaw(topic, key, topic.valueSerde().serializer().serialize(topic.name(), value));

@@ -92,7 +92,7 @@ public class AgentActionResource {
     AgentAction action = new AgentAction(SchemaVersions.CURRENT, actionId, type, agent.tenantId(), conversationId,
         agent.agentId(), text, Instant.now());
     try {
-      publisher.publish(Topics.AGENT_ACTIONS, conversationId, action, PUBLISH_TIMEOUT);
+      publisher.publish(Topics.AGENT_ACTIONS, action, PUBLISH_TIMEOUT);
     } catch (PublishException e) {
       throw Problem.of(503, "Unavailable", "the action could not be stored; retry with the same Idempotency-Key");
     }

@@ -27,4 +27,31 @@ public interface HandoffConfig {
   /** Stream threads; each owns some of the conversation partitions. */
   @WithDefault("1")
   int streamThreads();
+
+  /**
+   * How far from the time of processing an event's {@code occurredAt} is believed; beyond it (the
+   * sender's clock is wrong, or the value is hostile) the event reads as happening now.
+   */
+  @WithDefault("24h")
+  Duration eventTimeWindow();
+
+  /**
+   * The largest a conversation's state may serialize to, in bytes (at most half the topics'
+   * 1 MiB record limit). Past it the oldest transcript turns are left out of the state and the
+   * handoff; every turn stays on {@code conversation-turns}. Default 256 KiB.
+   */
+  @WithDefault("262144")
+  int maxStateBytes();
+
+  /** Distinct values kept per kind of collected data (order numbers, dates, ...), newest first. */
+  @WithDefault("8")
+  int maxSlotsPerType();
+
+  /** Stream thread failures tolerated within {@link #threadFailureWindow()} before liveness goes DOWN. */
+  @WithDefault("3")
+  int maxThreadFailures();
+
+  /** The window over which stream thread failures are counted. */
+  @WithDefault("5m")
+  Duration threadFailureWindow();
 }

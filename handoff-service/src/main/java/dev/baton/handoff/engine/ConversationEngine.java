@@ -4,6 +4,7 @@ import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationState;
+import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.DecisionAudit;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.EventType;
@@ -26,7 +27,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,12 +49,18 @@ public final class ConversationEngine {
   private static final DateTimeFormatter OPENING = DateTimeFormatter.ofPattern("EEEE 'at' HH:mm", Locale.ENGLISH);
 
   private final TenantDirectory tenants;
+  private final StateLimits limits;
   private final Map<String, Matchers> matchers = new ConcurrentHashMap<>();
 
   private record Matchers(PhraseMatcher explicit, PhraseMatcher keywords) {}
 
   public ConversationEngine(TenantDirectory tenants) {
+    this(tenants, StateLimits.DEFAULTS);
+  }
+
+  public ConversationEngine(TenantDirectory tenants, StateLimits limits) {
     this.tenants = tenants;
+    this.limits = limits;
   }
 
   // ---------------------------------------------------------------- conversation events
@@ -71,38 +77,42 @@ public final class ConversationEngine {
     if (current != null && current.hasSeen(event.eventId())) {
       return Outcome.of(current, List.of(), null);
     }
-    ConversationState start = current == null ? ConversationState.start(event) : current;
-    Step step = new Step(tenant, start, now);
+    // The sender's clock is not ours: a time outside the window (or absurd) reads as now, so no
+    // deadline, key or duration is ever computed from it.
+    Instant at = limits.bound(event.occurredAt(), now);
+    ConversationState start = current == null
+        ? ConversationState.start(event).toBuilder().startedAt(at).updatedAt(at).build() : current;
+    Step step = new Step(tenant, start, now, limits);
     step.remember(event.eventId());
     step.state.customer(start.customer() == null ? event.customer() : start.customer().mergedWith(event.customer()));
     if (start.owner() == Owner.RESOLVED && event.type() != EventType.CALL_ENDED) {
       step.reopen();
     }
     switch (event.type()) {
-      case CUSTOMER_MESSAGE, SPEECH_SEGMENT -> customerSaid(step, enriched);
-      case AGENT_MESSAGE -> step.addTurn(new Turn(event.eventId(), Speaker.AGENT, event.text(), event.occurredAt(),
+      case CUSTOMER_MESSAGE, SPEECH_SEGMENT -> customerSaid(step, enriched, at);
+      case AGENT_MESSAGE -> step.addTurn(new Turn(event.eventId(), Speaker.AGENT, event.text(), at,
           null, null, null, null, event.agentId(), null));
       case CALL_STARTED -> {
         step.state.callActive(true);
-        step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call started", event.occurredAt()));
+        step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call started", at));
         // Silence counts from when the call started, not from when we got to it: a busy
         // topology must not make a silent caller wait longer.
-        step.waitForCaller(event.occurredAt().isBefore(step.now) ? event.occurredAt() : step.now);
+        step.waitForCaller(at.isBefore(step.now) ? at : step.now);
       }
       case CALL_ENDED -> {
         step.state.callActive(false).silenceDeadline(null);
-        step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call ended", event.occurredAt()));
+        step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call ended", at));
       }
-      case CALL_MISSED -> missedCall(step, event);
+      case CALL_MISSED -> missedCall(step, event, at);
     }
     return step.outcome();
   }
 
-  private void customerSaid(Step step, EnrichedEvent e) {
+  private void customerSaid(Step step, EnrichedEvent e, Instant at) {
     ConversationEvent event = e.event();
     Intent intent = e.intent();
     Sentiment sentiment = e.sentiment();
-    step.addTurn(new Turn(event.eventId(), Speaker.CUSTOMER, event.text(), event.occurredAt(),
+    step.addTurn(new Turn(event.eventId(), Speaker.CUSTOMER, event.text(), at,
         intent == null ? null : intent.label(), intent == null ? null : intent.confidence(),
         sentiment == null ? null : sentiment.label(), sentiment == null ? null : sentiment.score(), null, null));
     step.state.lastIntent(intent != null ? intent : step.start.lastIntent())
@@ -204,8 +214,8 @@ public final class ConversationEngine {
     step.waitForCaller(step.now);
   }
 
-  private void missedCall(Step step, ConversationEvent event) {
-    step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "missed call", event.occurredAt()));
+  private void missedCall(Step step, ConversationEvent event, Instant at) {
+    step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "missed call", at));
     // The acknowledgement goes out on WhatsApp whoever owns the conversation: it is a courtesy,
     // not a bot answer, and a missed call needs a call back in any case.
     String ack = fill(step.tenant.templates().missedCallAck(), step.tenant, null);
@@ -229,7 +239,7 @@ public final class ConversationEngine {
     if (tenant == null) {
       return Outcome.of(current, List.of(), null);
     }
-    Step step = new Step(tenant, current, now);
+    Step step = new Step(tenant, current, now, limits);
     Duration timeout = tenant.escalation().silenceTimeout();
     Instant lastActivity = current.silenceDeadline().minus(timeout);
     long silentMs = Duration.between(lastActivity, now).toMillis();
@@ -258,7 +268,7 @@ public final class ConversationEngine {
     if (tenant == null) {
       return Outcome.rejected(current, "unknown tenant " + current.tenantId());
     }
-    Step step = new Step(tenant, current, now);
+    Step step = new Step(tenant, current, now, limits);
     step.remember(action.actionId());
     Owner owner = current.owner();
     boolean ownedByThisAgent = owner == Owner.AGENT && action.agentId().equals(current.agentId());
@@ -330,7 +340,7 @@ public final class ConversationEngine {
     TenantConfig tenant = step.tenant;
     boolean open = tenant.businessHours().isOpen(step.now, tenant.timezone());
     boolean followUp = !open || trigger.reason == HandoffReason.MISSED_CALL;
-    String handoffId = HandoffRecord.idFor(before.conversationId(), before.episode());
+    String handoffId = HandoffRecord.idFor(before.tenantId(), before.conversationId(), before.episode());
     DecisionAudit audit = new DecisionAudit(trigger.rule, tenants.version(), trigger.observed, trigger.threshold, eventId);
     String skill = tenant.skillFor(meaningfulIntent(before, tenant));
     HandoffRecord record =
@@ -339,7 +349,7 @@ public final class ConversationEngine {
             Priorities.of(trigger.reason, before.lastSentiment(), tenant.escalation(), followUp,
                 waitedSince(before, step.now)), skill,
             before.transcript(), before.collectedData(), Summaries.of(before, trigger.reason, tenant),
-            audit, followUp, step.now);
+            audit, followUp, step.now, before.omittedTurns());
     step.handoff = record;
     step.state.owner(Owner.QUEUED).openHandoffId(handoffId).silenceDeadline(null);
     if (trigger.reason != HandoffReason.MISSED_CALL) {
@@ -449,16 +459,22 @@ public final class ConversationEngine {
     final ConversationState start;
     final Instant now;
     final ConversationState.Builder state;
+    final StateLimits limits;
     final List<Turn> transcript;
+    final List<Turn> newTurns = new ArrayList<>();
     final List<OutboundMessage> messages = new ArrayList<>();
+    final int turnCount;
     HandoffRecord handoff;
 
-    Step(TenantConfig tenant, ConversationState start, Instant now) {
+    Step(TenantConfig tenant, ConversationState start, Instant now, StateLimits limits) {
       this.tenant = tenant;
       this.start = start;
       this.now = now;
+      this.limits = limits;
       this.state = start.toBuilder().updatedAt(now);
       this.transcript = new ArrayList<>(start.transcript());
+      // A state written before turns were counted holds at least its transcript.
+      this.turnCount = Math.max(start.turnCount(), start.transcript().size());
     }
 
     Owner owner() {
@@ -484,13 +500,12 @@ public final class ConversationEngine {
       if (transcript.size() > MAX_TRANSCRIPT) {
         transcript.subList(0, transcript.size() - MAX_TRANSCRIPT).clear();
       }
-      state.transcript(transcript);
+      newTurns.add(turn);
+      state.transcript(transcript).turnCount(turnCount + newTurns.size());
     }
 
     void collect(List<Slot> slots) {
-      LinkedHashSet<Slot> all = new LinkedHashSet<>(start.collectedData());
-      all.addAll(slots);
-      state.collectedData(List.copyOf(all));
+      state.collectedData(limits.boundSlots(start.collectedData(), slots));
     }
 
     /** A bot message; the first of the conversation says it is a virtual assistant. */
@@ -523,7 +538,13 @@ public final class ConversationEngine {
     }
 
     Outcome outcome() {
-      return Outcome.of(state.build(), messages, handoff);
+      ConversationState s = limits.boundSize(state.build());
+      List<ConversationTurn> turns = new ArrayList<>(newTurns.size());
+      for (int i = 0; i < newTurns.size(); i++) {
+        turns.add(new ConversationTurn(SchemaVersions.CURRENT, s.tenantId(), s.conversationId(), s.episode(),
+            turnCount + i, newTurns.get(i)));
+      }
+      return new Outcome(s, messages, Optional.ofNullable(handoff), Optional.empty(), turns);
     }
   }
 }

@@ -7,7 +7,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the topology runs; alive unless Kafka Streams has stopped for good. */
+/**
+ * Ready while the topology runs. Alive unless Kafka Streams has stopped for good, which includes
+ * a stream thread failing more often than {@code handoff.max-thread-failures} within the window:
+ * the client then shuts itself down, so that Kubernetes restarts a service that would otherwise
+ * look alive and process nothing.
+ */
 public final class StreamsHealth {
   private StreamsHealth() {}
 
@@ -43,7 +48,10 @@ public final class StreamsHealth {
     @Override
     public HealthCheckResponse call() {
       KafkaStreams.State state = streams.state();
-      return response(state, state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING);
+      boolean up = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING
+          && state != KafkaStreams.State.PENDING_ERROR && state != KafkaStreams.State.PENDING_SHUTDOWN;
+      return HealthCheckResponse.named("handoff-streams").status(up).withData("state", state.name())
+          .withData("recentThreadFailures", streams.recentThreadFailures()).build();
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.baton.handoff.streams;
 
 import dev.baton.handoff.config.HandoffConfig;
 import dev.baton.handoff.engine.ConversationEngine;
+import dev.baton.handoff.engine.StateLimits;
+import dev.baton.schemas.topic.Topics;
 import dev.baton.handoff.topology.HandoffTopology;
 import dev.baton.tenant.TenantDirectory;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,6 +38,7 @@ public class StreamsLifecycle {
   private final TenantDirectory tenants;
   private final String bootstrapServers;
   private volatile KafkaStreams streams;
+  private final ThreadFailurePolicy threadFailures;
 
   public StreamsLifecycle(
       HandoffConfig config,
@@ -43,29 +47,49 @@ public class StreamsLifecycle {
     this.config = config;
     this.tenants = tenants;
     this.bootstrapServers = bootstrapServers;
+    this.threadFailures = new ThreadFailurePolicy(config.maxThreadFailures(), config.threadFailureWindow());
   }
 
   void start(@Observes @Priority(10) StartupEvent ev) {
-    var topology = HandoffTopology.build(new ConversationEngine(tenants),
+    var limits = new StateLimits(config.eventTimeWindow(), config.maxStateBytes(), config.maxSlotsPerType());
+    var topology = HandoffTopology.build(new ConversationEngine(tenants, limits),
         config.silenceCheckInterval(), config.retentionCheckInterval());
     LOG.debug(topology.describe());
     streams = new KafkaStreams(topology, properties());
-    // A failing thread is replaced rather than taking the service down; the failure is logged.
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream thread failed; replacing it", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(this::onThreadFailure);
     streams.start();
+  }
+
+  /**
+   * A failed thread is replaced, since the cause may be passing (the broker restarting). Failing
+   * again and again means it is not: the client shuts down, liveness goes DOWN, and the platform
+   * restarts the service instead of leaving it alive and doing nothing.
+   */
+  StreamThreadExceptionResponse onThreadFailure(Throwable e) {
+    StreamThreadExceptionResponse response = threadFailures.onFailure(Instant.now());
+    if (response == StreamThreadExceptionResponse.SHUTDOWN_CLIENT) {
+      LOG.errorf(e, "stream thread failed more than %d times within %s; shutting down the streams client",
+          config.maxThreadFailures(), config.threadFailureWindow());
+    } else {
+      LOG.error("stream thread failed; replacing it", e);
+    }
+    return response;
   }
 
   void stop(@Observes ShutdownEvent ev) {
     if (streams != null) {
       streams.close(Duration.ofSeconds(30));
     }
+    DeadLetterExceptionHandler.closeAll();
   }
 
   public KafkaStreams.State state() {
     return streams == null ? KafkaStreams.State.CREATED : streams.state();
+  }
+
+  /** Stream thread failures within the configured window, up to now. */
+  public int recentThreadFailures() {
+    return threadFailures.recent(Instant.now());
   }
 
   Properties properties() {
@@ -79,6 +103,9 @@ public class StreamsLifecycle {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_MESSAGE_BYTES);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
     return p;
   }
 

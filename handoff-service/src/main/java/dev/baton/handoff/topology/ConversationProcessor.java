@@ -2,22 +2,27 @@ package dev.baton.handoff.topology;
 
 import dev.baton.handoff.engine.ConversationEngine;
 import dev.baton.handoff.engine.Outcome;
-import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.Conversational;
 import dev.baton.schemas.ConversationState;
+import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.DeadLetters;
-import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.OutboundMessage;
+import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -25,16 +30,23 @@ import org.jboss.logging.Logger;
 
 /**
  * Applies the engine to each record and writes what it decided. Under exactly-once, the state
- * change, the messages, the handoff and the input offset commit together, so a crash never leaves
- * a reply without its state or the reverse.
+ * change, the messages, the handoff, the new transcript turns and the input offset commit
+ * together, so a crash never leaves a reply without its state or the reverse.
+ *
+ * <p>Every path handles its own failures: a record that cannot be read, decided on or stored goes
+ * to its input's dead-letter topic with the reason and processing continues; a punctuator that
+ * fails on one conversation dead-letters that conversation's state and goes on with the others.
+ * Nothing one record contains can stop the stream thread, and so every other tenant.
  */
 final class ConversationProcessor implements Processor<String, byte[], String, Object> {
   private static final Logger LOG = Logger.getLogger(ConversationProcessor.class);
-  private static final String SERVICE = "handoff-service";
+  static final String SERVICE = "handoff-service";
 
   private final ConversationEngine engine;
   private final Duration silenceCheckInterval;
   private final Duration retentionCheckInterval;
+  /** Conversations a punctuator already dead-lettered in this run, so it does not repeat each time. */
+  private final Set<String> failedInPunctuation = new HashSet<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ConversationState> conversations;
   private KeyValueStore<String, String> deadlines;
@@ -56,14 +68,14 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
   }
 
   @Override
-  public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> record) {
+  public void process(Record<String, byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     boolean isAction = meta.topic().equals(Topics.AGENT_ACTIONS.name());
     Topic<String, ?> source = isAction ? Topics.AGENT_ACTIONS : Topics.ENRICHED_EVENTS;
     String dlqSink = isAction ? HandoffTopology.ACTIONS_DLQ_SINK : HandoffTopology.EVENTS_DLQ_SINK;
-    Object value;
+    Conversational value;
     try {
-      value = source.valueSerde().deserializer().deserialize(meta.topic(), record.value());
+      value = (Conversational) source.valueSerde().deserializer().deserialize(meta.topic(), record.value());
       if (value == null) {
         throw new SerializationException("empty record");
       }
@@ -71,111 +83,157 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
       deadLetter(record, meta, dlqSink, e.getMessage());
       return;
     }
-    String conversationId = isAction ? ((AgentAction) value).conversationId() : ((EnrichedEvent) value).conversationId();
-    if (record.key() == null || !record.key().equals(conversationId)) {
+    String key = value.conversationKey();
+    if (!key.equals(record.key())) {
       // Keyed otherwise, it may sit on another partition than its conversation's state.
-      deadLetter(record, meta, dlqSink, "key " + record.key() + " is not the conversation id " + conversationId);
+      deadLetter(record, meta, dlqSink, "key " + record.key() + " is not the conversation key " + key);
       return;
     }
-    ConversationState current = conversations.get(conversationId);
-    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    Outcome outcome;
     try {
-      outcome = isAction
+      ConversationState current = conversations.get(key);
+      Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+      Outcome outcome = isAction
           ? engine.onAgentAction(current, (AgentAction) value, now)
           : engine.onEvent(current, (EnrichedEvent) value, now);
+      if (outcome.rejection().isPresent()) {
+        deadLetter(record, meta, dlqSink, outcome.rejection().get());
+        return;
+      }
+      apply(key, current, outcome, record.timestamp());
     } catch (RuntimeException e) {
-      // A bug on one record must not stop every conversation: keep the record, with the reason.
-      LOG.errorf(e, "engine failed on %s-%d@%d", meta.topic(), meta.partition(), meta.offset());
-      deadLetter(record, meta, dlqSink, "engine failed: " + e);
-      return;
+      // A bug or a bad value on one record must not stop every conversation: keep the record,
+      // with the reason. Nothing was forwarded: apply writes the state before any output.
+      LOG.errorf(e, "failed on %s-%d@%d", meta.topic(), meta.partition(), meta.offset());
+      deadLetter(record, meta, dlqSink, "processing failed: " + e);
     }
-    if (outcome.rejection().isPresent()) {
-      deadLetter(record, meta, dlqSink, outcome.rejection().get());
-      return;
-    }
-    apply(conversationId, current, outcome, record.timestamp());
   }
 
-  private void apply(String conversationId, ConversationState before, Outcome outcome, long timestamp) {
+  private void apply(String key, ConversationState before, Outcome outcome, long timestamp) {
     ConversationState after = outcome.state();
     if (after == before) {
       return; // A redelivered event: already handled.
     }
-    updateDeadline(conversationId, before, after);
-    conversations.put(conversationId, after);
-    context.forward(new org.apache.kafka.streams.processor.api.Record<String, Object>(conversationId, after, timestamp),
-        HandoffTopology.STATE_SINK);
-    outcome.handoff().ifPresent(h -> context.forward(
-        new org.apache.kafka.streams.processor.api.Record<String, Object>(conversationId, h, timestamp),
-        HandoffTopology.HANDOFF_SINK));
+    // The state first: if it cannot be stored, the input is dead-lettered and nothing was sent.
+    conversations.put(key, after);
+    updateDeadline(key, before, after);
+    context.forward(new Record<String, Object>(key, after, timestamp), HandoffTopology.STATE_SINK);
+    for (ConversationTurn turn : outcome.turns()) {
+      context.forward(new Record<String, Object>(key, turn, timestamp), HandoffTopology.TURNS_SINK);
+    }
+    outcome.handoff().ifPresent(h ->
+        context.forward(new Record<String, Object>(key, h, timestamp), HandoffTopology.HANDOFF_SINK));
     for (OutboundMessage m : outcome.messages()) {
-      context.forward(new org.apache.kafka.streams.processor.api.Record<String, Object>(conversationId, m, timestamp),
-          HandoffTopology.OUTBOUND_SINK);
+      context.forward(new Record<String, Object>(key, m, timestamp), HandoffTopology.OUTBOUND_SINK);
     }
   }
 
-  private void updateDeadline(String conversationId, ConversationState before, ConversationState after) {
+  private void updateDeadline(String key, ConversationState before, ConversationState after) {
     Instant old = before == null ? null : before.silenceDeadline();
     Instant next = after.silenceDeadline();
     if (old != null && !old.equals(next)) {
-      deadlines.delete(deadlineKey(old, conversationId));
+      deadlines.delete(deadlineKey(old, key));
     }
     if (next != null && !next.equals(old)) {
-      deadlines.put(deadlineKey(next, conversationId), conversationId);
+      deadlines.put(deadlineKey(next, key), key);
     }
   }
 
-  static String deadlineKey(Instant deadline, String conversationId) {
-    return String.format("%015d|%s", deadline.toEpochMilli(), conversationId);
+  /**
+   * {@code <deadline epoch ms, zero-padded>|<conversation key>}. Deadlines come from times the
+   * engine bounded, so they are positive and fit 15 digits; anything else is clamped rather than
+   * allowed to throw or to sort out of order.
+   */
+  static String deadlineKey(Instant deadline, String key) {
+    long ms;
+    try {
+      ms = Math.max(0, Math.min(deadline.toEpochMilli(), 999_999_999_999_999L));
+    } catch (ArithmeticException e) {
+      ms = deadline.isBefore(Instant.EPOCH) ? 0 : 999_999_999_999_999L;
+    }
+    return String.format("%015d|%s", ms, key);
   }
 
   private void fireDueSilences(long wallClockMs) {
     Instant now = Instant.ofEpochMilli(wallClockMs);
     List<KeyValue<String, String>> due = new ArrayList<>();
-    // Keys sort by deadline; everything up to "now" (inclusive, hence the '}' after '|') is due.
-    try (KeyValueIterator<String, String> it = deadlines.range(null, String.format("%015d}", wallClockMs))) {
-      it.forEachRemaining(due::add);
+    try {
+      // Keys sort by deadline; everything up to "now" (inclusive, hence the '}' after '|') is due.
+      try (KeyValueIterator<String, String> it = deadlines.range(null, String.format("%015d}", wallClockMs))) {
+        it.forEachRemaining(due::add);
+      }
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "cannot read the silence deadlines; retrying at the next check");
+      return;
     }
     for (KeyValue<String, String> entry : due) {
+      // Removed first: a deadline whose handling fails is not retried every 100 ms for ever.
       deadlines.delete(entry.key);
-      ConversationState current = conversations.get(entry.value);
-      Outcome outcome = engine.onSilence(current, now);
-      if (outcome.state() != current) {
-        apply(entry.value, current, outcome, wallClockMs);
+      ConversationState current = null;
+      try {
+        current = conversations.get(entry.value);
+        Outcome outcome = engine.onSilence(current, now);
+        if (outcome.state() != current) {
+          apply(entry.value, current, outcome, wallClockMs);
+        }
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "silence check failed for a conversation of partition %s", context.taskId());
+        deadLetterState(entry.value, current, "silence check failed: " + e, wallClockMs);
       }
     }
   }
 
   private void removeExpired(long wallClockMs) {
     Instant now = Instant.ofEpochMilli(wallClockMs);
-    List<ConversationState> expired = new ArrayList<>();
+    List<KeyValue<String, ConversationState>> expired = new ArrayList<>();
     try (KeyValueIterator<String, ConversationState> it = conversations.all()) {
-      it.forEachRemaining(kv -> {
-        if (kv.value != null && engine.expired(kv.value, now)) {
-          expired.add(kv.value);
+      while (it.hasNext()) {
+        KeyValue<String, ConversationState> kv = it.next();
+        try {
+          if (kv.value != null && engine.expired(kv.value, now)) {
+            expired.add(kv);
+          }
+        } catch (RuntimeException e) {
+          if (failedInPunctuation.add(kv.key)) {
+            deadLetterState(kv.key, kv.value, "retention check failed: " + e, wallClockMs);
+          }
         }
-      });
-    }
-    for (ConversationState s : expired) {
-      if (s.silenceDeadline() != null) {
-        deadlines.delete(deadlineKey(s.silenceDeadline(), s.conversationId()));
       }
-      conversations.delete(s.conversationId());
+    } catch (RuntimeException e) {
+      // An unreadable stored value ends the scan; the next check starts it again.
+      LOG.errorf(e, "retention scan stopped early");
+    }
+    for (KeyValue<String, ConversationState> kv : expired) {
+      ConversationState s = kv.value;
+      if (s.silenceDeadline() != null) {
+        deadlines.delete(deadlineKey(s.silenceDeadline(), kv.key));
+      }
+      conversations.delete(kv.key);
       // The tombstone lets compaction remove the conversation from conversation-state as well.
-      context.forward(new org.apache.kafka.streams.processor.api.Record<String, Object>(s.conversationId(), null, wallClockMs),
-          HandoffTopology.STATE_SINK);
+      context.forward(new Record<String, Object>(kv.key, null, wallClockMs), HandoffTopology.STATE_SINK);
     }
     if (!expired.isEmpty()) {
       LOG.infof("removed %d expired conversation(s)", expired.size());
     }
   }
 
-  private void deadLetter(org.apache.kafka.streams.processor.api.Record<String, byte[]> record, RecordMetadata meta,
-      String sink, String reason) {
-    LOG.warnf("dead-lettering %s-%d@%d: %s", meta.topic(), meta.partition(), meta.offset(), reason);
-    context.forward(new org.apache.kafka.streams.processor.api.Record<String, Object>(record.key(),
+  private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String sink, String reason) {
+    LOG.warnf("dead-lettering %s-%d@%d: %s", meta.topic(), meta.partition(), meta.offset(), DeadLetters.bounded(reason));
+    context.forward(new Record<String, Object>(record.key(),
         DeadLetters.of(meta.topic(), meta.partition(), meta.offset(), record.key(), record.value(), reason, SERVICE),
         record.timestamp()), sink);
+  }
+
+  /** A conversation a punctuator could not handle, kept on {@code conversation-state-dlq}. */
+  private void deadLetterState(String key, ConversationState state, String reason, long timestamp) {
+    byte[] payload = null;
+    try {
+      payload = state == null ? null : Topics.CONVERSATION_STATE.valueSerde().serializer()
+          .serialize(Topics.CONVERSATION_STATE.name(), state);
+    } catch (RuntimeException e) {
+      reason = reason + " (state not serializable: " + e.getMessage() + ")";
+    }
+    context.forward(new Record<String, Object>(key,
+        DeadLetters.of(Topics.CONVERSATION_STATE.name(), -1, -1, key, payload, reason, SERVICE), timestamp),
+        HandoffTopology.STATE_DLQ_SINK);
   }
 }

@@ -15,11 +15,13 @@ import org.apache.kafka.streams.state.Stores;
  * enriched-events ─┐                              ┌─> outbound-messages
  *                  ├─> conversation-processor ────┼─> handoffs
  * agent-actions ───┘   [conversation-store]       ├─> conversation-state (compacted)
- *                      [silence-deadline-store]   ├─> enriched-events-dlq
- *                                                 └─> agent-actions-dlq
+ *                      [silence-deadline-store]   ├─> conversation-turns (every turn)
+ *                                                 ├─> enriched-events-dlq
+ *                                                 ├─> agent-actions-dlq
+ *                                                 └─> conversation-state-dlq (punctuator failures)
  * </pre>
  *
- * Both inputs are keyed by conversation id and co-partitioned, so one task sees every event of a
+ * Both inputs are keyed by conversation key ({@code <tenantId>/<conversationId>}) and co-partitioned, so one task sees every event of a
  * conversation in order and owns its state. Values are read as bytes and parsed in the processor
  * so that a poison record is dead-lettered with its reason instead of stopping the stream.
  */
@@ -34,6 +36,8 @@ public final class HandoffTopology {
   static final String OUTBOUND_SINK = "outbound-messages-sink";
   static final String HANDOFF_SINK = "handoffs-sink";
   static final String STATE_SINK = "conversation-state-sink";
+  static final String TURNS_SINK = "conversation-turns-sink";
+  static final String STATE_DLQ_SINK = "conversation-state-dlq-sink";
   static final String EVENTS_DLQ_SINK = "enriched-events-dlq-sink";
   static final String ACTIONS_DLQ_SINK = "agent-actions-dlq-sink";
 
@@ -58,7 +62,7 @@ public final class HandoffTopology {
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONVERSATION_STORE),
             Serdes.String(), Topics.CONVERSATION_STATE.valueSerde()),
         PROCESSOR);
-    // Key "<deadline epoch ms, zero-padded>|<conversationId>": ordered, so the due deadlines are a
+    // Key "<deadline epoch ms, zero-padded>|<conversation key>": ordered, so the due deadlines are a
     // range scan from the start instead of a scan of every conversation.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE),
@@ -67,6 +71,8 @@ public final class HandoffTopology {
     sink(topology, OUTBOUND_SINK, Topics.OUTBOUND_MESSAGES);
     sink(topology, HANDOFF_SINK, Topics.HANDOFFS);
     sink(topology, STATE_SINK, Topics.CONVERSATION_STATE);
+    sink(topology, TURNS_SINK, Topics.CONVERSATION_TURNS);
+    sink(topology, STATE_DLQ_SINK, Topics.deadLetterOf(Topics.CONVERSATION_STATE));
     sink(topology, EVENTS_DLQ_SINK, Topics.deadLetterOf(Topics.ENRICHED_EVENTS));
     sink(topology, ACTIONS_DLQ_SINK, Topics.deadLetterOf(Topics.AGENT_ACTIONS));
     return topology;

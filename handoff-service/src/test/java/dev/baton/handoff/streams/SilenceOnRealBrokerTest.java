@@ -72,7 +72,7 @@ class SilenceOnRealBrokerTest {
       });
 
       EnrichedEvent callStarted = event(call, EventType.CALL_STARTED, Channel.VOICE, null);
-      producer.send(new ProducerRecord<>(topic.name(), call, callStarted)).get();
+      producer.send(new ProducerRecord<>(topic.name(), callStarted.conversationKey(), callStarted)).get();
       Instant started = callStarted.event().occurredAt();
       List<HandoffRecord> found = new ArrayList<>();
       Instant handedOverAt = null;
@@ -81,10 +81,11 @@ class SilenceOnRealBrokerTest {
         // Load: a steady flow of chat messages from other conversations while the caller is silent.
         for (int i = 0; i < 20; i++, chats++) {
           String chat = "chat-" + UUID.randomUUID();
-          producer.send(new ProducerRecord<>(topic.name(), chat, event(chat, EventType.CUSTOMER_MESSAGE, Channel.WEBCHAT, "hours?")));
+          EnrichedEvent message = event(chat, EventType.CUSTOMER_MESSAGE, Channel.WEBCHAT, "hours?");
+          producer.send(new ProducerRecord<>(topic.name(), message.conversationKey(), message));
         }
         for (var r : consumer.poll(Duration.ofMillis(50))) {
-          if (r.key().equals(call)) {
+          if (r.value().conversationId().equals(call)) {
             found.add(r.value());
             handedOverAt = Instant.now();
           }

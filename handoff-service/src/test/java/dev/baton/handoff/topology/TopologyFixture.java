@@ -4,6 +4,8 @@ import dev.baton.handoff.engine.ConversationEngine;
 import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.ConversationKey;
+import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.Customer;
 import dev.baton.schemas.DeadLetter;
@@ -84,6 +86,8 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, ConversationState> states;
   final TestOutputTopic<String, DeadLetter> eventsDlq;
   final TestOutputTopic<String, DeadLetter> actionsDlq;
+  final TestOutputTopic<String, DeadLetter> stateDlq;
+  final TestOutputTopic<String, ConversationTurn> turns;
   private int seq;
 
   TopologyFixture() {
@@ -110,6 +114,8 @@ final class TopologyFixture implements AutoCloseable {
     states = output(Topics.CONVERSATION_STATE);
     eventsDlq = output(Topics.deadLetterOf(Topics.ENRICHED_EVENTS));
     actionsDlq = output(Topics.deadLetterOf(Topics.AGENT_ACTIONS));
+    stateDlq = output(Topics.deadLetterOf(Topics.CONVERSATION_STATE));
+    turns = output(Topics.CONVERSATION_TURNS);
   }
 
   private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
@@ -171,16 +177,29 @@ final class TopologyFixture implements AutoCloseable {
   // ---- sending
 
   void send(EnrichedEvent e) {
-    events.pipeInput(e.conversationId(), Topics.ENRICHED_EVENTS.valueSerde().serializer().serialize("x", e));
+    events.pipeInput(e.conversationKey(), Topics.ENRICHED_EVENTS.valueSerde().serializer().serialize("x", e));
   }
 
   void send(AgentAction a) {
-    actions.pipeInput(a.conversationId(), Topics.AGENT_ACTIONS.valueSerde().serializer().serialize("x", a));
+    actions.pipeInput(a.conversationKey(), Topics.AGENT_ACTIONS.valueSerde().serializer().serialize("x", a));
   }
 
+  /** The state of one of acme's conversations. */
   ConversationState state(String conversation) {
-    KeyValueStore<String, ConversationState> store = driver.getKeyValueStore(HandoffTopology.CONVERSATION_STORE);
-    return store.get(conversation);
+    return state(TENANT, conversation);
+  }
+
+  ConversationState state(String tenant, String conversation) {
+    return conversations().get(ConversationKey.of(tenant, conversation));
+  }
+
+  KeyValueStore<String, ConversationState> conversations() {
+    return driver.getKeyValueStore(HandoffTopology.CONVERSATION_STORE);
+  }
+
+  /** The record key of one of acme's conversations. */
+  static String key(String conversation) {
+    return ConversationKey.of(TENANT, conversation);
   }
 
   KeyValueStore<String, String> deadlines() {

@@ -32,8 +32,7 @@ public class IntakeService {
       return claim;
     }
     try {
-      publisher.publish(
-          Topics.CONVERSATION_EVENTS, event.conversationId(), event, config.publishTimeout());
+      publisher.publish(Topics.CONVERSATION_EVENTS, event, config.publishTimeout());
     } catch (PublishException | RuntimeException e) {
       dedup.release(event.tenantId(), event.eventId());
       throw e;

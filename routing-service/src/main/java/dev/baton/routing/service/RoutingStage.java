@@ -44,6 +44,6 @@ public class RoutingStage {
     if (routed.isEmpty()) {
       return StageRecords.deadLetter(in, Topics.SENTIMENT_SCORED_EVENTS, "unknown tenant " + event.event().tenantId(), SERVICE);
     }
-    return StageRecords.forward(in, Topics.ENRICHED_EVENTS, event.conversationId(), routed.get());
+    return StageRecords.forward(in, Topics.ENRICHED_EVENTS, routed.get());
   }
 }

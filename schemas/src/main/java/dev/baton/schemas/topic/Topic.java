@@ -5,7 +5,8 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * A Kafka topic with the serdes of its key and value, so that a producer and a consumer of the
- * same topic cannot disagree on the format. Every Baton topic is keyed by conversation id.
+ * same topic cannot disagree on the format. Every Baton topic is keyed by
+ * {@link dev.baton.schemas.ConversationKey} ({@code <tenantId>/<conversationId>}).
  *
  * @param compacted the topic keeps the latest value per key (a state topic) instead of a log
  */

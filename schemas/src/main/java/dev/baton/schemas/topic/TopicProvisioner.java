@@ -66,13 +66,15 @@ public final class TopicProvisioner {
   }
 
   static NewTopic newTopic(Topic<String, ?> topic, int partitions, short replication) {
-    Map<String, String> config =
-        topic.compacted()
-            ? Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                // Compaction removes tombstones of deleted conversations after a day.
-                TopicConfig.DELETE_RETENTION_MS_CONFIG, "86400000")
-            : Map.of();
+    Map<String, String> config = new java.util.HashMap<>();
+    // Stated on every topic rather than inherited from the broker, so that the producers'
+    // max.request.size and the handoff state's size bound are checked against the same number.
+    config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MAX_MESSAGE_BYTES));
+    if (topic.compacted()) {
+      config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+      // Compaction removes tombstones of deleted conversations after a day.
+      config.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, "86400000");
+    }
     return new NewTopic(topic.name(), Optional.of(partitions), Optional.of(replication))
         .configs(config);
   }

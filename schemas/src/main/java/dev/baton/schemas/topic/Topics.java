@@ -3,6 +3,7 @@ package dev.baton.schemas.topic;
 import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationState;
+import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.DeadLetter;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.HandoffRecord;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *        --enriched-events--> handoff --handoffs--> agent-gateway
  *                                     --outbound-messages--> intake (delivery)
  *                                     --conversation-state (compacted)
+ *                                     --conversation-turns (every turn, in order)
  * agent-gateway --agent-actions--> handoff
  * agent-gateway --intent-feedback--> routing (training examples)
  * </pre>
@@ -39,9 +41,16 @@ public final class Topics {
     public static final String HANDOFFS = "handoffs";
     public static final String OUTBOUND_MESSAGES = "outbound-messages";
     public static final String INTENT_FEEDBACK = "intent-feedback";
+    public static final String CONVERSATION_TURNS = "conversation-turns";
 
     private Names() {}
   }
+
+  /**
+   * The largest record any Baton topic takes ({@code max.message.bytes}, and the producers'
+   * {@code max.request.size}). The handoff service bounds a conversation's state well below it.
+   */
+  public static final int MAX_MESSAGE_BYTES = 1_048_576;
 
   private static final Serde<String> KEY = Serdes.String();
 
@@ -62,6 +71,9 @@ public final class Topics {
   public static final Topic<String, IntentFeedback> INTENT_FEEDBACK =
       topic(Names.INTENT_FEEDBACK, IntentFeedback.class, false);
 
+  public static final Topic<String, ConversationTurn> CONVERSATION_TURNS =
+      topic(Names.CONVERSATION_TURNS, ConversationTurn.class, false);
+
   private static final List<Topic<String, ?>> PIPELINE =
       List.of(
           CONVERSATION_EVENTS,
@@ -71,13 +83,19 @@ public final class Topics {
           CONVERSATION_STATE,
           HANDOFFS,
           OUTBOUND_MESSAGES,
-          INTENT_FEEDBACK);
+          INTENT_FEEDBACK,
+          CONVERSATION_TURNS);
 
   private Topics() {}
 
   /** The dead-letter topic that goes with {@code source}. */
   public static Topic<String, DeadLetter> deadLetterOf(Topic<?, ?> source) {
     return topic(source.deadLetterName(), DeadLetter.class, false);
+  }
+
+  /** The dead-letter topic name of the topic called {@code topicName}. */
+  public static String deadLetterName(String topicName) {
+    return topicName + "-dlq";
   }
 
   /** Every pipeline topic. */

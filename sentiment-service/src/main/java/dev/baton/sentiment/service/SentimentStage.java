@@ -30,6 +30,6 @@ public class SentimentStage {
       return StageRecords.deadLetter(in, Topics.CONVERSATION_EVENTS, parsed.error(), SERVICE);
     }
     ConversationEvent event = parsed.value();
-    return StageRecords.forward(in, Topics.SENTIMENT_SCORED_EVENTS, event.conversationId(), scorer.score(event));
+    return StageRecords.forward(in, Topics.SENTIMENT_SCORED_EVENTS, scorer.score(event));
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.support.kafka;
 
+import dev.baton.schemas.Conversational;
 import dev.baton.schemas.topic.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -16,6 +17,12 @@ public class KafkaPublisher {
 
   public KafkaPublisher(KafkaProducer<byte[], byte[]> producer) {
     this.producer = producer;
+  }
+
+  /** Publishes a conversation's record under its {@link Conversational#conversationKey()}. */
+  public <V extends Conversational> void publish(Topic<String, V> topic, V value, Duration timeout)
+      throws PublishException {
+    publish(topic, value.conversationKey(), value, timeout);
   }
 
   public <K, V> void publish(Topic<K, V> topic, K key, V value, Duration timeout)

@@ -1,5 +1,6 @@
 package dev.baton.support.messaging;
 
+import dev.baton.schemas.Conversational;
 import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
@@ -49,9 +50,9 @@ public final class StageRecords {
         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(dlq.name()).withKey(meta.getKey()).build());
   }
 
-  /** {@code value} on the stage's outgoing topic, keyed by conversation id. */
-  public static <V> Message<byte[]> forward(Message<byte[]> in, Topic<String, V> topic, String conversationId, V value) {
+  /** {@code value} on the stage's outgoing topic, keyed by its conversation (tenant and id). */
+  public static <V extends Conversational> Message<byte[]> forward(Message<byte[]> in, Topic<String, V> topic, V value) {
     return in.withPayload(topic.valueSerde().serializer().serialize(topic.name(), value))
-        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(conversationId).build());
+        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(value.conversationKey()).build());
   }
 }
