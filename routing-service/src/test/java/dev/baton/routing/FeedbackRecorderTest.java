@@ -1,9 +1,11 @@
 package dev.baton.routing;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.routing.service.FeedbackRecorder;
+import dev.baton.schemas.DeadLetter;
 import dev.baton.schemas.IntentFeedback;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.topic.Topics;
@@ -12,9 +14,11 @@ import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +41,27 @@ class FeedbackRecorderTest {
         Files.exists(recorder.file()) && Files.readString(recorder.file()).contains(text));
     String line = Files.readAllLines(recorder.file()).stream().filter(l -> l.contains(text)).findFirst().orElseThrow();
     assertTrue(line.contains("reschedule_appointment") && line.contains("acme"), line);
+  }
+
+  @Test
+  void unreadableOrBlankFeedbackIsDeadLetteredAndTheNextCorrectionIsStillKept() throws Exception {
+    String poisonKey = "acme/poison-" + UUID.randomUUID();
+    TestTopics.publishRaw(Topics.INTENT_FEEDBACK, poisonKey, "{not json".getBytes(StandardCharsets.UTF_8));
+    IntentFeedback blank = new IntentFeedback(SchemaVersions.CURRENT, "fb-" + UUID.randomUUID(), "acme",
+        "blank-" + UUID.randomUUID(), "ev-1", "  ", "opening_hours", "reschedule_appointment", "alice", Instant.now());
+    TestTopics.publish(Topics.INTENT_FEEDBACK, blank);
+    String text = "after the poison " + UUID.randomUUID();
+    TestTopics.publish(Topics.INTENT_FEEDBACK, new IntentFeedback(SchemaVersions.CURRENT, "fb-" + UUID.randomUUID(),
+        "acme", "conv-2", "ev-2", text, "opening_hours", "cancel_appointment", "alice", Instant.now()));
+
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        Files.exists(recorder.file()) && Files.readString(recorder.file()).contains(text));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<DeadLetter> letters = TestTopics.read(Topics.deadLetterOf(Topics.INTENT_FEEDBACK),
+          d -> d.key().equals(poisonKey) || d.key().equals(blank.conversationKey()), Duration.ofSeconds(1));
+      assertEquals(2, letters.size(), letters.toString());
+      assertTrue(letters.stream().anyMatch(d -> d.reason().startsWith("not a valid IntentFeedback")));
+      assertTrue(letters.stream().anyMatch(d -> d.reason().equals("feedback without text or corrected intent")));
+    });
   }
 }

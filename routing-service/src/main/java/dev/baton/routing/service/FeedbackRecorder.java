@@ -2,11 +2,15 @@ package dev.baton.routing.service;
 
 import dev.baton.nlp.FeedbackStore;
 import dev.baton.routing.config.RoutingConfig;
+import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.IntentFeedback;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -21,30 +25,57 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class FeedbackRecorder {
   private static final Logger LOG = Logger.getLogger(FeedbackRecorder.class);
+  private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(10);
 
   private final FeedbackStore store;
+  private final KafkaPublisher publisher;
 
-  public FeedbackRecorder(RoutingConfig config) {
+  public FeedbackRecorder(RoutingConfig config, KafkaPublisher publisher) {
     this.store = new FeedbackStore(Path.of(config.feedbackFile()));
+    this.publisher = publisher;
   }
 
+  /**
+   * Keeps the correction, or dead-letters it with the reason (unreadable, no text, no intent,
+   * cannot be stored): one bad correction never stops the channel. If even the dead letter cannot
+   * be written (the broker is away), the failure propagates, the channel reports unhealthy and the
+   * record is read again after the restart: it is never skipped silently.
+   */
   @Incoming(Topics.Names.INTENT_FEEDBACK)
   @Blocking
-  public void record(ConsumerRecord<String, byte[]> record) {
+  public void record(ConsumerRecord<String, byte[]> record) throws PublishException {
     IntentFeedback feedback;
     try {
       feedback = Topics.INTENT_FEEDBACK.valueSerde().deserializer().deserialize(record.topic(), record.value());
     } catch (SerializationException e) {
-      // A correction we cannot read is not worth stopping for; it stays on the topic.
-      LOG.errorf("unreadable intent feedback at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-          e.getMessage());
+      deadLetter(record, e.getMessage());
       return;
     }
-    if (feedback != null) {
-      store.append(feedback.tenantId(), feedback.text(), feedback.correctedIntent());
-      LOG.infof("kept %s's correction to '%s' for tenant %s", feedback.agentId(), feedback.correctedIntent(),
-          feedback.tenantId());
+    if (feedback == null) {
+      deadLetter(record, "empty record");
+      return;
     }
+    if (feedback.text().isBlank() || feedback.correctedIntent().isBlank()) {
+      deadLetter(record, "feedback without text or corrected intent");
+      return;
+    }
+    try {
+      store.append(feedback.tenantId(), feedback.text(), feedback.correctedIntent());
+    } catch (RuntimeException e) {
+      deadLetter(record, "cannot keep the correction: " + e.getMessage());
+      return;
+    }
+    LOG.infof("kept %s's correction to '%s' for tenant %s", feedback.agentId(), feedback.correctedIntent(),
+        feedback.tenantId());
+  }
+
+  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) throws PublishException {
+    LOG.errorf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+        DeadLetters.bounded(reason));
+    publisher.publish(Topics.deadLetterOf(Topics.INTENT_FEEDBACK), record.key(),
+        DeadLetters.of(record.topic(), record.partition(), record.offset(), record.key(), record.value(), reason,
+            RoutingStage.SERVICE),
+        DEAD_LETTER_TIMEOUT);
   }
 
   public Path file() {
