@@ -17,6 +17,7 @@ import dev.baton.testsupport.BatonTestResource;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -85,6 +86,23 @@ class RoutingStageTest {
           d -> in.conversationKey().equals(d.key()), Duration.ofMillis(800));
       assertEquals(1, letters.size());
       assertEquals("unknown tenant nobody", letters.get(0).reason());
+    });
+  }
+
+  @Test
+  void unreadableRecordGoesToTheDeadLetterTopicAndTheStageKeepsWorking() {
+    String key = "acme/poison-" + UUID.randomUUID();
+    TestTopics.publishRaw(Topics.SENTIMENT_SCORED_EVENTS, key, "{\"event\":{\"type\":".getBytes(StandardCharsets.UTF_8));
+    EnrichedEvent after = scored("acme", "What are your opening hours?");
+    TestTopics.publish(Topics.SENTIMENT_SCORED_EVENTS, after);
+
+    assertEquals("opening_hours", routedOf(after).intent().label());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<DeadLetter> letters = TestTopics.read(Topics.deadLetterOf(Topics.SENTIMENT_SCORED_EVENTS),
+          d -> key.equals(d.key()), Duration.ofMillis(800));
+      assertEquals(1, letters.size());
+      assertTrue(letters.get(0).reason().startsWith("not a valid EnrichedEvent"), letters.get(0).reason());
+      assertEquals("routing-service", letters.get(0).failedBy());
     });
   }
 }

@@ -181,4 +181,15 @@ class HardeningTopologyTest {
     assertTrue(ConversationProcessor.deadlineKey(Instant.ofEpochMilli(9), "k")
         .compareTo(ConversationProcessor.deadlineKey(Instant.ofEpochMilli(10), "k")) < 0);
   }
+
+  @Test
+  void anUnreadableAgentActionIsDeadLetteredAndTheNextActionApplies() {
+    f.send(f.say("c", "I want to speak to someone", null, 0, 0.0, null));
+    f.actions.pipeInput(TopologyFixture.key("c"), "{\"type\":\"TELEPORT\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    f.send(f.action("c", Type.CLAIM, "alice", null));
+
+    DeadLetter letter = f.actionsDlq.readValue();
+    assertTrue(letter.reason().startsWith("not a valid AgentAction"), letter.reason());
+    assertEquals(Owner.AGENT, f.state("c").owner());
+  }
 }
