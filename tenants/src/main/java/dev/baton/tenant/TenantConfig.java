@@ -1,6 +1,7 @@
 package dev.baton.tenant;
 
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,9 @@ import java.util.Map;
  * @param callbackUrl where outbound messages for the generic channel are POSTed
  * @param skills intent to agent skill (queue); {@code default} for the rest
  * @param agents the people who may sign in to the agent gateway for this tenant
+ * @param previousWebhookSecret while the secret is being rotated, the one it replaces, resolved
+ *     from {@code previousWebhookSecretEnv}; still accepted on incoming webhooks, never used to sign;
+ *     null otherwise. Never logged.
  */
 public record TenantConfig(
     String id,
@@ -26,9 +30,34 @@ public record TenantConfig(
     Map<String, String> skills,
     EscalationRules escalation,
     Templates templates,
-    List<Agent> agents) {
+    List<Agent> agents,
+    String previousWebhookSecret) {
 
   public static final String DEFAULT_SKILL = "default";
+
+  /** A tenant with no previous secret (not rotating). */
+  public TenantConfig(
+      String id, String name, ZoneId timezone, BusinessHours businessHours, String webhookSecret,
+      String callbackUrl, List<FaqEntry> faq, Map<String, String> skills, EscalationRules escalation,
+      Templates templates, List<Agent> agents) {
+    this(id, name, timezone, businessHours, webhookSecret, callbackUrl, faq, skills, escalation,
+        templates, agents, null);
+  }
+
+  /**
+   * The secrets an incoming webhook may be signed with: the current one, then the previous one
+   * while rotating. Empty when the tenant has no secret configured (its webhooks are refused).
+   */
+  public List<String> acceptedWebhookSecrets() {
+    List<String> secrets = new ArrayList<>(2);
+    if (webhookSecret != null) {
+      secrets.add(webhookSecret);
+    }
+    if (previousWebhookSecret != null) {
+      secrets.add(previousWebhookSecret);
+    }
+    return List.copyOf(secrets);
+  }
 
   public TenantConfig {
     faq = List.copyOf(faq);

@@ -134,7 +134,7 @@ public final class TenantDirectory {
         return null;
       }
       unknownFields(n, path, Set.of("id", "name", "timezone", "businessHours", "webhookSecretEnv",
-          "callbackUrl", "faq", "skills", "escalation", "templates", "agents"));
+          "previousWebhookSecretEnv", "callbackUrl", "faq", "skills", "escalation", "templates", "agents"));
       String id = text(n, path, "id", null);
       if (id != null && !TENANT_ID.matcher(id).matches()) {
         problems.add(path + ".id: must be lower-case letters, digits and '-', was '" + id + "'");
@@ -144,6 +144,10 @@ public final class TenantDirectory {
       BusinessHours hours = businessHours(n.get("businessHours"), path + ".businessHours");
       String secretEnv = text(n, path, "webhookSecretEnv", null);
       String secret = secretEnv == null ? null : env.apply(secretEnv);
+      // Optional: set while rotating the secret, so that senders can switch over at their pace.
+      String previousEnv =
+          n.hasNonNull("previousWebhookSecretEnv") ? text(n, path, "previousWebhookSecretEnv", "") : null;
+      String previous = previousEnv == null || previousEnv.isEmpty() ? null : env.apply(previousEnv);
       String callbackUrl = n.hasNonNull("callbackUrl") ? n.get("callbackUrl").asText() : null;
       if (callbackUrl != null && !callbackUrl.matches("https?://\\S+")) {
         problems.add(path + ".callbackUrl: must be an http(s) URL, was '" + callbackUrl + "'");
@@ -157,7 +161,7 @@ public final class TenantDirectory {
         return null;
       }
       return new TenantConfig(id, name, zone, hours, secret, callbackUrl, faq, skills, rules,
-          templates, agents);
+          templates, agents, previous);
     }
 
     private ZoneId zone(JsonNode n, String path) {

@@ -125,4 +125,23 @@ class TenantDirectoryTest {
     TenantDirectory dir = parse("tenants:\n  - id: t1\n    webhookSecretEnv: S\n", Map.of("S", "hunter2"));
     assertFalse(dir.find("t1").orElseThrow().toString().contains("hunter2"));
   }
+
+  @Test
+  void aPreviousSecretIsAcceptedWhileRotating() {
+    TenantDirectory dir =
+        parse(
+            """
+            tenants:
+              - {id: rotating, webhookSecretEnv: NEW, previousWebhookSecretEnv: OLD}
+              - {id: settled, webhookSecretEnv: NEW}
+              - {id: half-done, webhookSecretEnv: NEW, previousWebhookSecretEnv: UNSET}
+            """,
+            Map.of("NEW", "new-secret", "OLD", "old-secret"));
+    assertEquals(java.util.List.of("new-secret", "old-secret"),
+        dir.find("rotating").orElseThrow().acceptedWebhookSecrets());
+    assertEquals("new-secret", dir.find("rotating").orElseThrow().webhookSecret(), "signs with the new one");
+    assertEquals(java.util.List.of("new-secret"), dir.find("settled").orElseThrow().acceptedWebhookSecrets());
+    assertEquals(java.util.List.of("new-secret"), dir.find("half-done").orElseThrow().acceptedWebhookSecrets());
+    assertFalse(dir.find("rotating").orElseThrow().toString().contains("secret"), "never printed");
+  }
 }
