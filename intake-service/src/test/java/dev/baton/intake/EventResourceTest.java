@@ -40,9 +40,9 @@ class EventResourceTest {
   static String message(String eventId, String conversationId, String text) {
     return """
         {"eventId":"%s","type":"CUSTOMER_MESSAGE","tenantId":"acme","conversationId":"%s",
-         "channel":"WEBCHAT","occurredAt":"2026-11-23T09:15:00Z",
+         "channel":"WEBCHAT","occurredAt":"%s",
          "customer":{"id":"c1","name":"Ana"},"text":"%s"}"""
-        .formatted(eventId, conversationId, text);
+        .formatted(eventId, conversationId, Instant.now().toString(), text);
   }
 
   @Test

@@ -15,6 +15,8 @@ public final class TestTenants {
   public static final String OTHER_TENANT = "globex";
   public static final String SECRET = "test-secret-acme";
   public static final String OTHER_SECRET = "test-secret-globex";
+  /** acme is rotating its secret: webhooks signed with this one are still accepted. */
+  public static final String PREVIOUS_SECRET = "test-secret-acme-previous";
   public static final String AGENT_TOKEN = "test-token-alice";
   public static final String OTHER_AGENT_TOKEN = "test-token-gina";
 
@@ -22,6 +24,7 @@ public final class TestTenants {
   public static final Map<String, String> SECRETS =
       Map.of(
           "BATON_SECRET_ACME", SECRET,
+          "BATON_SECRET_ACME_PREVIOUS", PREVIOUS_SECRET,
           "BATON_SECRET_GLOBEX", OTHER_SECRET,
           "BATON_AGENT_TOKEN_ALICE", AGENT_TOKEN,
           "BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN);
@@ -36,6 +39,7 @@ public final class TestTenants {
           - id: acme
             name: Acme Dental
             webhookSecretEnv: BATON_SECRET_ACME
+            previousWebhookSecretEnv: BATON_SECRET_ACME_PREVIOUS
             callbackUrl: %1$s/callback/acme
             faq:
               - id: opening-hours

@@ -16,9 +16,35 @@ public interface IntakeConfig {
   @WithDefault("24h")
   Duration dedupTtl();
 
-  /** Largest accepted request body, in bytes; larger gets 413. */
+  /**
+   * Largest accepted request body, in bytes; larger gets 413. Enforced while reading: a declared
+   * {@code Content-Length} above it is refused before any byte of the body is read, a chunked body
+   * as soon as it passes it.
+   */
   @WithDefault("65536")
   int maxBodyBytes();
+
+  /**
+   * Largest accepted request head (all header names and values), in bytes; larger gets 431 with a
+   * problem body. {@code quarkus.http.limits.max-header-size} is the framework's backstop above it.
+   */
+  @WithDefault("8192")
+  int maxHeaderBytes();
+
+  /**
+   * Longest time a client may take to send its request, head to last body byte; a slower one gets
+   * 408 and its connection is closed.
+   */
+  @WithDefault("10s")
+  Duration requestReadTimeout();
+
+  /** How far {@code occurredAt} may be from the time of receipt, either way. */
+  @WithDefault("24h")
+  Duration occurredAtWindow();
+
+  /** Most field errors listed in one 400 answer; a last entry says how many more were found. */
+  @WithDefault("20")
+  int maxErrors();
 
   /** Longest accepted message text, in characters. */
   @WithDefault("4000")
@@ -27,6 +53,15 @@ public interface IntakeConfig {
   /** How long to wait for the broker to confirm an event before answering 503. */
   @WithDefault("10s")
   Duration publishTimeout();
+
+  /**
+   * How long an event id stays claimed ({@code pending}) while it is being published. Must exceed
+   * {@code publish-timeout} plus the producer's {@code max.block.ms} (5 s): a claim left behind by
+   * a crash then expires and the sender's retry goes through, instead of answering 409 until
+   * {@code dedup-ttl} runs out.
+   */
+  @WithDefault("30s")
+  Duration claimTimeout();
 
   Delivery delivery();
 

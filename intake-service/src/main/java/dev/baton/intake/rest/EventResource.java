@@ -1,10 +1,15 @@
 package dev.baton.intake.rest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.service.EventDeduplicator.Claim;
 import dev.baton.intake.service.EventValidator;
+import dev.baton.intake.service.FieldError;
 import dev.baton.intake.service.IntakeService;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.schemas.serde.Json;
@@ -13,6 +18,8 @@ import dev.baton.tenant.TenantDirectory;
 import dev.baton.tenant.WebhookSignature;
 import dev.baton.tenant.WebhookSignature.Verdict;
 import jakarta.ws.rs.Consumes;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import java.io.IOException;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -21,16 +28,31 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * {@code POST /v1/events}: the generic, channel-neutral webhook. The body is read as bytes because
- * the signature covers the exact bytes sent. Runs on a worker thread (blocking return type): it
+ * the signature covers the exact bytes sent; {@link RequestLimits} has read them, at most {@code
+ * intake.max-body-bytes}, before this method runs. Runs on a worker thread (blocking return type): it
  * waits for Redis and for the broker's acknowledgement.
+ *
+ * <p>Nothing of an unauthenticated request is logged: every authentication failure gets the same
+ * 401 answer, and only a bounded, escaped form of the claimed tenant id reaches a DEBUG line.
  */
 @Path("/v1/events")
 public class EventResource {
   private static final Logger LOG = Logger.getLogger(EventResource.class);
+  /**
+   * The intake's own reader: a field given twice and anything after the JSON value are errors. The
+   * shared {@code Json.MAPPER} (Kafka serdes) is left as it is.
+   */
+  static final ObjectReader STRICT_READER =
+      Json.MAPPER.reader()
+          .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final String DUPLICATE_FIELD = "Duplicate field";
 
   private final TenantDirectory tenants;
   private final EventValidator validator;
@@ -49,37 +71,48 @@ public class EventResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
   public Response receive(
-      byte[] body,
+      @Context RoutingContext request,
       @HeaderParam(WebhookSignature.TIMESTAMP_HEADER) String timestamp,
       @HeaderParam(WebhookSignature.SIGNATURE_HEADER) String signature) {
+    // Read, within the limits, by RequestLimits before this method runs.
+    byte[] body = RequestLimits.body(request);
     if (body == null || body.length == 0) {
       return Problem.response(400, "Invalid event", "the request body is empty");
     }
-    if (body.length > config.maxBodyBytes()) {
-      return Problem.response(413, "Payload too large",
-          "the body is " + body.length + " bytes; the limit is " + config.maxBodyBytes());
-    }
     JsonNode json;
     try {
-      json = Json.MAPPER.readTree(body);
+      json = STRICT_READER.readTree(body);
+    } catch (StreamReadException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith(DUPLICATE_FIELD)
+          && e.getProcessor() != null) {
+        String field = fieldPath(e.getProcessor());
+        return Problem.response(400, "Invalid event", "a field appears more than once",
+            List.of(new FieldError(field, "appears more than once")));
+      }
+      return Problem.response(400, "Invalid event", "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       return Problem.response(400, "Invalid event", "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      return Problem.response(400, "Invalid event", "the body could not be read: " + e.getMessage());
+      return Problem.response(400, "Invalid event", "the body could not be read");
     }
-    // The tenant is needed to find the secret; an unknown tenant gets the same 401 as a bad
-    // signature so that tenant ids cannot be probed.
-    String tenantId = json.path("tenantId").asText(null);
+    if (json == null || json.isMissingNode()) {
+      return Problem.response(400, "Invalid event", "the request body is empty");
+    }
+    // The tenant is needed to find the secret. Every failure (unknown tenant, missing, malformed or
+    // stale timestamp, wrong signature) gets the same answer after the same work, so that tenant
+    // ids cannot be probed.
+    JsonNode claimed = json.path("tenantId");
+    String tenantId = claimed.isTextual() ? claimed.textValue() : null;
     TenantConfig tenant = tenants.find(tenantId).orElse(null);
     Verdict verdict =
         WebhookSignature.verify(
-            tenant == null ? null : tenant.webhookSecret(), timestamp, signature, body,
+            tenant == null ? List.of() : tenant.acceptedWebhookSecrets(), timestamp, signature, body,
             Instant.now(), config.signatureTolerance());
     if (verdict != Verdict.VALID) {
-      LOG.infof("refused webhook for tenant %s: %s", tenantId, verdict);
-      return Problem.response(401, "Invalid signature",
-          "the request must carry " + WebhookSignature.TIMESTAMP_HEADER + " and a valid "
-              + WebhookSignature.SIGNATURE_HEADER + " for its tenant (" + verdict.name().toLowerCase() + ")");
+      if (LOG.isDebugEnabled()) {
+        LOG.debugf("refused unauthenticated webhook (claimed tenant %s): %s", LogSafe.bounded(tenantId), verdict);
+      }
+      return unauthorized();
     }
     EventValidator.Result result = validator.validate(json);
     if (!result.valid()) {
@@ -98,10 +131,31 @@ public class EventResource {
           .build();
     } catch (PublishException e) {
       LOG.errorf("event %s not published: %s", result.event().eventId(), e.getMessage());
-      return Response.fromResponse(
-              Problem.response(503, "Unavailable", "the event could not be stored; retry it with the same eventId"))
-          .header("Retry-After", "2")
-          .build();
+      return unavailable();
+    } catch (JedisException e) {
+      // Redis is where event ids are remembered: without it nothing is accepted, and nothing kept.
+      LOG.errorf("event %s not accepted, Redis failed: %s", result.event().eventId(), e.toString());
+      return unavailable();
     }
+  }
+
+  static Response unauthorized() {
+    return Problem.response(401, "Unauthorized",
+        "the request must carry " + WebhookSignature.TIMESTAMP_HEADER + " (unix seconds) and a valid "
+            + WebhookSignature.SIGNATURE_HEADER + " for its tenant");
+  }
+
+  private static Response unavailable() {
+    return Response.fromResponse(
+            Problem.response(503, "Unavailable", "the event could not be stored; retry it with the same eventId"))
+        .header("Retry-After", "2")
+        .build();
+  }
+
+  /** The dotted path of the field the parser is on, e.g. {@code customer.name}. */
+  private static String fieldPath(JsonParser parser) {
+    String pointer = parser.getParsingContext().pathAsPointer().toString();
+    String path = pointer.isEmpty() ? "(body)" : pointer.substring(1).replace("~1", "/").replace("~0", "~").replace('/', '.');
+    return path.length() <= 128 ? path : path.substring(0, 128) + "...";
   }
 }

@@ -10,6 +10,7 @@ import dev.baton.schemas.SchemaVersions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class EventValidator {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+\\-]{1,128}");
+  private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z0-9._:@+\\-]{1,64}");
+  /** Longest field name echoed back in an error (unknown fields are named by the sender). */
+  private static final int MAX_ECHOED_NAME = 64;
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Set<String> FIELDS =
       Set.of("schemaVersion", "eventId", "type", "tenantId", "conversationId", "channel",
@@ -37,15 +41,19 @@ public class EventValidator {
   private static final int MAX_SHORT = 256;
 
   private final int maxTextLength;
+  private final Duration occurredAtWindow;
+  private final int maxErrors;
   private final Clock clock;
 
   @Inject
   public EventValidator(IntakeConfig config) {
-    this(config.maxTextLength(), Clock.systemUTC());
+    this(config.maxTextLength(), config.occurredAtWindow(), config.maxErrors(), Clock.systemUTC());
   }
 
-  EventValidator(int maxTextLength, Clock clock) {
+  EventValidator(int maxTextLength, Duration occurredAtWindow, int maxErrors, Clock clock) {
     this.maxTextLength = maxTextLength;
+    this.occurredAtWindow = occurredAtWindow;
+    this.maxErrors = Math.max(1, maxErrors);
     this.clock = clock;
   }
 
@@ -64,13 +72,14 @@ public class EventValidator {
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!FIELDS.contains(f)) {
-        errors.add(new FieldError(f, "unknown field"));
+        errors.add(new FieldError(echo(f), "unknown field"));
       }
     }
-    if (body.has("schemaVersion")
-        && (!body.get("schemaVersion").canConvertToInt()
-            || body.get("schemaVersion").asInt() != SchemaVersions.CURRENT)) {
-      errors.add(new FieldError("schemaVersion", "must be " + SchemaVersions.CURRENT));
+    JsonNode version = body.get("schemaVersion");
+    // An integer, not 1.0, 1.5 or "1".
+    if (version != null
+        && (!version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() != SchemaVersions.CURRENT)) {
+      errors.add(new FieldError("schemaVersion", "must be the integer " + SchemaVersions.CURRENT));
     }
     String eventId = id(body, "eventId", errors);
     String tenantId = id(body, "tenantId", errors);
@@ -79,8 +88,8 @@ public class EventValidator {
     Channel channel = enumValue(body, "channel", Channel.class, errors);
     Instant occurredAt = instant(body, errors);
     Customer customer = customer(body.get("customer"), errors);
-    String text = optionalString(body, "text", maxTextLength, errors);
-    String agentId = optionalString(body, "agentId", 128, errors);
+    String text = optionalString(body, "text", "text", maxTextLength, TextRules.TEXT, errors);
+    String agentId = optionalId(body, "agentId", errors);
     Map<String, String> attributes = attributes(body.get("attributes"), errors);
 
     if (type != null) {
@@ -97,12 +106,32 @@ public class EventValidator {
       }
     }
     if (!errors.isEmpty()) {
-      return new Result(null, List.copyOf(errors));
+      return new Result(null, capped(errors));
     }
     return new Result(
         new ConversationEvent(SchemaVersions.CURRENT, eventId, type, tenantId, conversationId,
             channel, occurredAt, customer, text, agentId, attributes),
         List.of());
+  }
+
+  /** At most {@code maxErrors} errors; a last entry says how many more there were. */
+  private List<FieldError> capped(List<FieldError> errors) {
+    if (errors.size() <= maxErrors) {
+      return List.copyOf(errors);
+    }
+    List<FieldError> out = new ArrayList<>(errors.subList(0, maxErrors));
+    out.add(new FieldError("(body)", (errors.size() - maxErrors) + " more problem(s) omitted"));
+    return List.copyOf(out);
+  }
+
+  /** A sender-chosen field name as it may appear in an answer: bounded. */
+  private static String echo(String name) {
+    return name.length() <= MAX_ECHOED_NAME ? name : name.substring(0, MAX_ECHOED_NAME) + "...";
+  }
+
+  private static String optionalId(JsonNode body, String field, List<FieldError> errors) {
+    JsonNode v = body.get(field);
+    return v == null || v.isNull() ? null : id(body, field, errors);
   }
 
   private static String id(JsonNode body, String field, List<FieldError> errors) {
@@ -111,7 +140,7 @@ public class EventValidator {
       errors.add(new FieldError(field, "is required"));
       return null;
     }
-    if (!v.isTextual() || !ID.matcher(v.asText()).matches()) {
+    if (!v.isTextual() || !ID.matcher(v.textValue()).matches()) {
       errors.add(new FieldError(field, "must be 1-128 characters of letters, digits and . _ : @ + -"));
       return null;
     }
@@ -126,7 +155,10 @@ public class EventValidator {
       return null;
     }
     try {
-      return Enum.valueOf(type, v.asText());
+      if (!v.isTextual()) {
+        throw new IllegalArgumentException("not a string");
+      }
+      return Enum.valueOf(type, v.textValue());
     } catch (IllegalArgumentException e) {
       errors.add(new FieldError(field, "must be one of " + Arrays.toString(type.getEnumConstants())));
       return null;
@@ -138,16 +170,29 @@ public class EventValidator {
     if (v == null || v.isNull()) {
       return clock.instant();
     }
+    Instant at;
     try {
-      return Instant.parse(v.asText());
+      if (!v.isTextual()) {
+        throw new DateTimeParseException("not a string", v.toString(), 0);
+      }
+      at = Instant.parse(v.textValue());
     } catch (DateTimeParseException e) {
       errors.add(new FieldError("occurredAt", "must be an ISO-8601 instant like 2026-11-23T09:15:00Z"));
       return null;
     }
+    // Compared, not subtracted: Instant spans +-1e9 years and Duration arithmetic could overflow.
+    Instant now = clock.instant();
+    if (at.isBefore(now.minus(occurredAtWindow)) || at.isAfter(now.plus(occurredAtWindow))) {
+      errors.add(new FieldError("occurredAt",
+          "must be within " + occurredAtWindow.toHours() + "h of the time of receipt, either way"));
+      return null;
+    }
+    return at;
   }
 
-  private static String optionalString(JsonNode body, String field, int max, List<FieldError> errors) {
-    JsonNode v = body.get(field);
+  private static String optionalString(
+      JsonNode body, String name, String field, int max, TextRules rules, List<FieldError> errors) {
+    JsonNode v = body.get(name);
     if (v == null || v.isNull()) {
       return null;
     }
@@ -155,11 +200,17 @@ public class EventValidator {
       errors.add(new FieldError(field, "must be a string"));
       return null;
     }
-    if (v.asText().length() > max) {
+    String s = v.textValue();
+    if (s.length() > max) {
       errors.add(new FieldError(field, "must be at most " + max + " characters"));
       return null;
     }
-    return v.asText();
+    int refused = rules.firstRefused(s);
+    if (refused >= 0) {
+      errors.add(new FieldError(field, rules.describe(refused)));
+      return null;
+    }
+    return s;
   }
 
   private static Customer customer(JsonNode v, List<FieldError> errors) {
@@ -173,13 +224,13 @@ public class EventValidator {
     for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!CUSTOMER_FIELDS.contains(f)) {
-        errors.add(new FieldError("customer." + f, "unknown field"));
+        errors.add(new FieldError("customer." + echo(f), "unknown field"));
       }
     }
-    String id = optionalString(v, "id", MAX_SHORT, errors);
-    String name = optionalString(v, "name", MAX_SHORT, errors);
-    String phone = optionalString(v, "phone", 32, errors);
-    String email = optionalString(v, "email", MAX_SHORT, errors);
+    String id = optionalString(v, "id", "customer.id", MAX_SHORT, TextRules.LINE, errors);
+    String name = optionalString(v, "name", "customer.name", MAX_SHORT, TextRules.LINE, errors);
+    String phone = optionalString(v, "phone", "customer.phone", 32, TextRules.LINE, errors);
+    String email = optionalString(v, "email", "customer.email", MAX_SHORT, TextRules.LINE, errors);
     if (email != null && !EMAIL.matcher(email).matches()) {
       errors.add(new FieldError("customer.email", "must be an email address"));
     }
@@ -199,11 +250,25 @@ public class EventValidator {
       return out;
     }
     v.fields().forEachRemaining(e -> {
-      if (!e.getValue().isValueNode() || e.getValue().asText().length() > MAX_SHORT) {
-        errors.add(new FieldError("attributes." + e.getKey(), "must be a string of at most " + MAX_SHORT + " characters"));
-      } else {
-        out.put(e.getKey(), e.getValue().asText());
+      String key = e.getKey();
+      JsonNode value = e.getValue();
+      if (!ATTRIBUTE_KEY.matcher(key).matches()) {
+        errors.add(new FieldError("attributes",
+            "keys must be 1-64 characters of letters, digits and . _ : @ + - (found '" + echo(key) + "')"));
+        return;
       }
+      String field = "attributes." + key;
+      if (!value.isTextual() || value.textValue().length() > MAX_SHORT) {
+        // Numbers and booleans are refused, not coerced: the sender's types are not guessed at.
+        errors.add(new FieldError(field, "must be a string of at most " + MAX_SHORT + " characters"));
+        return;
+      }
+      int refused = TextRules.LINE.firstRefused(value.textValue());
+      if (refused >= 0) {
+        errors.add(new FieldError(field, TextRules.LINE.describe(refused)));
+        return;
+      }
+      out.put(key, value.textValue());
     });
     return out;
   }

@@ -17,6 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ProducerFactory {
+  /** Longest {@code send()} may block waiting for metadata or buffer space. */
+  public static final int MAX_BLOCK_MS = 5_000;
 
   @Produces
   @Singleton
@@ -31,6 +33,9 @@ public class ProducerFactory {
             ProducerConfig.LINGER_MS_CONFIG, 1,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            // send() blocks while it has no metadata for the topic (broker down): 60 s by default.
+            // Bounded so that a dead broker answers 503 within max.block.ms + the caller's timeout.
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS,
             ProducerConfig.CLIENT_ID_CONFIG, service),
         new ByteArraySerializer(),
         new ByteArraySerializer());

@@ -1,0 +1,172 @@
+package dev.baton.intake.rest;
+
+import dev.baton.intake.config.IntakeConfig;
+import dev.baton.schemas.serde.Json;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.Response;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Reads a {@code POST /v1/events} on the event loop before the resource sees it, spending as
+ * little as possible on a request that is not yet authenticated, and answers every refusal with a
+ * problem body and a closed connection (the framework's own 413 and 431 have no body):
+ *
+ * <ul>
+ *   <li>431 when the headers exceed {@code intake.max-header-bytes};
+ *   <li>415 when {@code Content-Type} is missing or not {@code application/json} (parameters such
+ *       as {@code charset} are ignored: JSON is UTF-8);
+ *   <li>413 when the declared {@code Content-Length} exceeds {@code intake.max-body-bytes}, before
+ *       a byte of the body is read; a chunked body as soon as it passes the limit;
+ *   <li>408 when the request is not fully received within {@code intake.request-read-timeout} (a
+ *       client trickling its body ties up no worker thread, and not for long).
+ * </ul>
+ *
+ * The body is then handed to {@link EventResource} as bytes ({@link #body}). Runs before the
+ * framework's own body limit ({@link RouteConstants#ROUTE_ORDER_UPLOAD_LIMIT}).
+ */
+@ApplicationScoped
+public class RequestLimits {
+  static final String PATH = "/v1/events";
+  private static final String BODY_KEY = "baton.intake.body";
+
+  private final IntakeConfig config;
+  private final Vertx vertx;
+
+  public RequestLimits(IntakeConfig config, Vertx vertx) {
+    this.config = config;
+    this.vertx = vertx;
+  }
+
+  void install(@Observes Router router) {
+    router.route(PATH).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::read);
+  }
+
+  /** The body read by {@link #read}, or null when the request did not go through it. */
+  static byte[] body(RoutingContext ctx) {
+    Buffer body = ctx.get(BODY_KEY);
+    return body == null ? null : body.getBytes();
+  }
+
+  private void read(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (request.method() != HttpMethod.POST) {
+      ctx.next();
+      return;
+    }
+    if (headerBytes(request.headers()) > config.maxHeaderBytes()) {
+      refuse(ctx, Problem.response(431, "Request header fields too large",
+          "the request headers exceed " + config.maxHeaderBytes() + " bytes"));
+      return;
+    }
+    String type = request.getHeader("Content-Type");
+    if (type == null || !mediaType(type).equals("application/json")) {
+      refuse(ctx, unsupportedMediaType());
+      return;
+    }
+    String length = request.getHeader("Content-Length");
+    if (length != null && declaredLength(length) > config.maxBodyBytes()) {
+      refuse(ctx, tooLarge(config.maxBodyBytes()));
+      return;
+    }
+    int max = config.maxBodyBytes();
+    Buffer body = Buffer.buffer(Math.min(max, 8192));
+    AtomicBoolean refused = new AtomicBoolean();
+    long timer = vertx.setTimer(config.requestReadTimeout().toMillis(), id -> {
+      if (refused.compareAndSet(false, true)) {
+        refuse(ctx, Problem.response(408, "Request timeout",
+            "the request was not received within " + config.requestReadTimeout().toSeconds() + "s"));
+      }
+    });
+    request.handler(chunk -> {
+      if (refused.get()) {
+        return;
+      }
+      if (body.length() + chunk.length() > max) {
+        refused.set(true);
+        vertx.cancelTimer(timer);
+        refuse(ctx, tooLarge(max));
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.exceptionHandler(e -> {
+      if (refused.compareAndSet(false, true)) {
+        vertx.cancelTimer(timer);
+        ctx.request().connection().close();
+      }
+    });
+    request.endHandler(done -> {
+      vertx.cancelTimer(timer);
+      if (refused.compareAndSet(false, true)) {
+        ctx.put(BODY_KEY, body);
+        ctx.next();
+      }
+    });
+  }
+
+  static Response tooLarge(int max) {
+    return Response.fromResponse(
+            Problem.response(413, "Payload too large", "the body must be at most " + max + " bytes"))
+        .header("Connection", "close")
+        .build();
+  }
+
+  static Response unsupportedMediaType() {
+    return Problem.response(415, "Unsupported media type", "send Content-Type: application/json");
+  }
+
+  /** Writes a problem answer from the event loop and closes the connection after it. */
+  private static void refuse(RoutingContext ctx, Response problem) {
+    byte[] body;
+    try {
+      body = Json.MAPPER.writeValueAsBytes(problem.getEntity());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    HttpServerResponse response = ctx.response();
+    response.setStatusCode(problem.getStatus());
+    response.putHeader("Content-Type", Problem.MEDIA_TYPE);
+    response.putHeader("Connection", "close");
+    for (Map.Entry<String, java.util.List<Object>> h : problem.getHeaders().entrySet()) {
+      if (h.getKey().equalsIgnoreCase("Retry-After")) {
+        response.putHeader(h.getKey(), String.valueOf(h.getValue().get(0)));
+      }
+    }
+    // The rest of the body is never read: close rather than drain it.
+    response.end(Buffer.buffer(body)).onComplete(done -> ctx.request().connection().close());
+  }
+
+  private static String mediaType(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static long declaredLength(String value) {
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      return -1; // the HTTP codec refuses it itself
+    }
+  }
+
+  private static long headerBytes(MultiMap headers) {
+    long total = 0;
+    for (Map.Entry<String, String> h : headers) {
+      total += h.getKey().length() + h.getValue().length() + 4; // ": " and CRLF
+    }
+    return total;
+  }
+}
