@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads a {@code POST /v1/events} on the event loop before the resource sees it, spending as
@@ -41,6 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class RequestLimits {
   static final String PATH = "/v1/events";
   private static final String BODY_KEY = "baton.intake.body";
+  private static final long LINGER_MILLIS = 1_000;
+  private static final long LINGER_BYTES = 1 << 20;
 
   private final IntakeConfig config;
   private final Vertx vertx;
@@ -87,7 +90,7 @@ public class RequestLimits {
     long timer = vertx.setTimer(config.requestReadTimeout().toMillis(), id -> {
       if (refused.compareAndSet(false, true)) {
         refuse(ctx, Problem.response(408, "Request timeout",
-            "the request was not received within " + config.requestReadTimeout().toSeconds() + "s"));
+            "the request was not received within " + config.requestReadTimeout().toSeconds() + "s"), false);
       }
     });
     request.handler(chunk -> {
@@ -128,25 +131,49 @@ public class RequestLimits {
     return Problem.response(415, "Unsupported media type", "send Content-Type: application/json");
   }
 
-  /** Writes a problem answer from the event loop and closes the connection after it. */
-  private static void refuse(RoutingContext ctx, Response problem) {
+  /**
+   * Writes a problem answer from the event loop, then closes the connection. Closing while the
+   * client is still sending would make its TCP stack drop our answer (a reset), so the rest of the
+   * body is discarded unread for at most {@link #LINGER_MILLIS} or {@link #LINGER_BYTES} first, as
+   * web servers' lingering close does; a trickling client is closed at once.
+   */
+  private void refuse(RoutingContext ctx, Response problem) {
+    refuse(ctx, problem, true);
+  }
+
+  private void refuse(RoutingContext ctx, Response problem, boolean linger) {
     byte[] body;
     try {
       body = Json.MAPPER.writeValueAsBytes(problem.getEntity());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+    HttpServerRequest request = ctx.request();
+    Runnable close = () -> request.connection().close();
+    if (linger && !request.isEnded()) {
+      AtomicLong discarded = new AtomicLong();
+      long timer = vertx.setTimer(LINGER_MILLIS, id -> close.run());
+      request.handler(chunk -> {
+        if (discarded.addAndGet(chunk.length()) > LINGER_BYTES) {
+          vertx.cancelTimer(timer);
+          close.run();
+        }
+      });
+      request.endHandler(done -> {
+        vertx.cancelTimer(timer);
+        close.run();
+      });
+      request.exceptionHandler(e -> close.run());
+    }
     HttpServerResponse response = ctx.response();
     response.setStatusCode(problem.getStatus());
     response.putHeader("Content-Type", Problem.MEDIA_TYPE);
     response.putHeader("Connection", "close");
-    for (Map.Entry<String, java.util.List<Object>> h : problem.getHeaders().entrySet()) {
-      if (h.getKey().equalsIgnoreCase("Retry-After")) {
-        response.putHeader(h.getKey(), String.valueOf(h.getValue().get(0)));
+    response.end(Buffer.buffer(body)).onComplete(done -> {
+      if (!linger || request.isEnded()) {
+        close.run();
       }
-    }
-    // The rest of the body is never read: close rather than drain it.
-    response.end(Buffer.buffer(body)).onComplete(done -> ctx.request().connection().close());
+    });
   }
 
   private static String mediaType(String contentType) {
