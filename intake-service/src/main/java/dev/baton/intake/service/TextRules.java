@@ -8,7 +8,7 @@ package dev.baton.intake.service;
  * <ul>
  *   <li>{@link #LINE}: ids, names, phone, email, attribute values. No control character at all (C0,
  *       DEL, C1), no bidirectional formatting (U+200E/F, U+061C, U+202A-202E, U+2066-2069), no
- *       zero-width or invisible character (U+200B-200D, U+2060, U+FEFF, U+00AD), no lone surrogate
+ *       zero-width or invisible character (U+200B-200D, U+2060-2064, U+FEFF, U+00AD), no lone surrogate
  *       or non-character (U+FFFE/FFFF).
  *   <li>{@link #TEXT}: message text. The same, except that tab, line feed and carriage return are
  *       kept, and so are the zero-width joiner and non-joiner (U+200C/D), which emoji sequences and
