@@ -1,6 +1,7 @@
 package dev.baton.intake.delivery;
 
 import dev.baton.intake.delivery.OutboundChannel.DeliveryException;
+import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.tenant.TenantConfig;
 import io.smallrye.mutiny.Uni;
@@ -148,7 +149,7 @@ public final class DeliveryEngine {
       if (cause instanceof DeadLetterFailed) {
         return stage;
       }
-      LOG.errorf(cause, "unexpected failure delivering %s", m.messageId());
+      LOG.errorf(cause, "unexpected failure delivering %s", safe(m.messageId()));
       return deadLetter(dlq, "unexpected failure: " + cause);
     });
   }
@@ -161,7 +162,7 @@ public final class DeliveryEngine {
     return CompletableFuture.supplyAsync(() -> marks.isDelivered(tenant.id(), m.messageId()), blocking)
         .thenCompose(already -> {
           if (already) {
-            LOG.debugf("message %s already delivered", m.messageId());
+            LOG.debugf("message %s already delivered", safe(m.messageId()));
             return CompletableFuture.completedFuture(Outcome.ALREADY_DELIVERED);
           }
           OutboundChannel channel =
@@ -172,7 +173,7 @@ public final class DeliveryEngine {
           return attempts(channel, tenant, m, deadline).thenCompose(failure -> failure == null
               ? CompletableFuture.supplyAsync(() -> {
                   marks.markDelivered(tenant.id(), m.messageId());
-                  LOG.debugf("delivered %s to %s", m.messageId(), tenant.id());
+                  LOG.debugf("delivered %s to %s", safe(m.messageId()), tenant.id());
                   return Outcome.DELIVERED;
                 }, blocking)
               : deadLetter(dlq, failure));
@@ -204,7 +205,7 @@ public final class DeliveryEngine {
           boolean retry = cause instanceof DeliveryException d && d.retryable() && attempts.get() < settings.maxAttempts();
           if (retry) {
             LOG.warnf("delivery of %s to %s failed (attempt %d): %s; retrying",
-                m.messageId(), tenant.id(), attempts.get(), cause.getMessage());
+                safe(m.messageId()), tenant.id(), attempts.get(), cause.getMessage());
           }
           return retry;
         })
@@ -241,6 +242,11 @@ public final class DeliveryEngine {
       }
       return Outcome.DEAD_LETTERED;
     });
+  }
+
+  /** An id as it may be logged: control characters escaped, so it cannot forge a log line. */
+  private static String safe(String id) {
+    return DeadLetters.bounded(id);
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -120,7 +120,7 @@ public class OutboundDeliverer {
   private CompletionStage<Void> deadLetter(Source source, String reason) {
     return CompletableFuture.runAsync(() -> {
       LOG.errorf("outbound message at %s-%d@%d dead-lettered: %s",
-          source.topic(), source.partition(), source.offset(), reason);
+          source.topic(), source.partition(), source.offset(), DeadLetters.bounded(reason));
       DeadLetter letter = DeadLetters.of(source.topic(), source.partition(), source.offset(), source.key(),
           source.value(), reason, "intake-service");
       try {
