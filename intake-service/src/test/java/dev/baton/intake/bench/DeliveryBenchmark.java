@@ -11,6 +11,7 @@ import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.Speaker;
 import dev.baton.tenant.TenantDirectory;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,6 +75,8 @@ public final class DeliveryBenchmark {
     for (Result r : results.subList(1, results.size())) {
       System.out.printf("%s: others' p99 %.2fx healthy (target <= 2x)%n", r.scenario(), r.p99() / base);
     }
+    // Mutiny's timer threads (the retry backoff) are not daemons: let the JVM (or exec:java) end.
+    Infrastructure.getDefaultWorkerPool().shutdownNow();
 
   }
 
