@@ -75,10 +75,39 @@ public interface IntakeConfig {
     @WithDefault("500ms")
     Duration initialBackoff();
 
+    /** Longest wait between two attempts. */
     @WithDefault("30s")
     Duration maxBackoff();
 
+    /**
+     * Deadline of one attempt, covering the whole exchange: connect, request, response headers
+     * and response body.
+     */
     @WithDefault("5s")
     Duration requestTimeout();
+
+    /**
+     * How long a message may take from being read to being delivered, waits behind earlier
+     * messages of its conversation and retries included; then it is dead-lettered. Keep
+     * {@code deadline + request-timeout + 10s} below the consumer's
+     * {@code throttled.unprocessed-record-max-age.ms}.
+     */
+    @WithDefault("60s")
+    Duration deadline();
+
+    /** Callback exchanges in flight at once, all tenants together. */
+    @WithDefault("32")
+    int maxConcurrency();
+
+    /** Callback exchanges in flight at once for one tenant: a slow partner fills only this. */
+    @WithDefault("8")
+    int maxConcurrencyPerTenant();
+
+    /**
+     * Messages read but not yet delivered or dead-lettered; beyond this the consumer waits
+     * (back-pressure). Bounds memory and the records redelivered after a restart.
+     */
+    @WithDefault("2000")
+    int maxPending();
   }
 }

@@ -2,18 +2,26 @@ package dev.baton.intake.delivery;
 
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.tenant.TenantConfig;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Sends a message to a customer through one provider. The generic webhook channel is the first;
  * provider channels (WhatsApp, Twilio SMS/voice) plug in beside it.
+ *
+ * <p>Sending is asynchronous: an attempt must not hold a thread while it waits for the far side,
+ * and it must end (complete or fail) within its own deadline, body included, so that a slow
+ * partner only ever costs its own tenant's delivery slots.
  */
 public interface OutboundChannel {
 
   /** True when this channel delivers this tenant's messages on the message's channel. */
   boolean handles(TenantConfig tenant, OutboundMessage message);
 
-  /** One attempt; throws {@link DeliveryException} saying whether a retry may help. */
-  void send(TenantConfig tenant, OutboundMessage message) throws DeliveryException;
+  /**
+   * One attempt. The stage completes when the far side accepted the message, or fails with a
+   * {@link DeliveryException} saying whether a retry may help.
+   */
+  CompletionStage<Void> send(TenantConfig tenant, OutboundMessage message);
 
   /** A failed attempt. */
   class DeliveryException extends Exception {

@@ -1,153 +1,163 @@
 package dev.baton.intake.delivery;
 
 import dev.baton.intake.config.IntakeConfig;
-import dev.baton.intake.delivery.OutboundChannel.DeliveryException;
+import dev.baton.schemas.DeadLetter;
+import dev.baton.schemas.DeadLetters;
+import dev.baton.schemas.OutboundMessage;
+import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
-import dev.baton.schemas.DeadLetter;
-import dev.baton.schemas.OutboundMessage;
-import dev.baton.schemas.SchemaVersions;
-import dev.baton.schemas.topic.Topics;
-import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.SerializationException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * Delivers each outbound message to the customer's channel, retrying with exponential backoff.
- * A message that cannot be delivered goes to {@code outbound-messages-dlq} with the reason: it is
- * never dropped silently. A message already delivered (same id, e.g. after a rebalance) is
- * skipped, so the customer does not get it twice.
+ * Reads {@code outbound-messages} and hands each message to the {@link DeliveryEngine}, which
+ * delivers conversations independently and in order within each; a message that cannot be
+ * delivered goes to {@code outbound-messages-dlq} with the reason and is never dropped silently.
+ *
+ * <p>The method returns as soon as the message has a place in the engine (back-pressure when
+ * {@code intake.delivery.max-pending} messages are in progress), not when it is delivered; the
+ * message is acknowledged once delivered, skipped as already delivered, or dead-lettered. The
+ * connector's throttled commit strategy commits an offset only when every record before it is
+ * acknowledged, so a restart redelivers whatever was still in progress, and the Redis
+ * {@code delivered} marker keeps that redelivery from reaching the customer twice.
  */
 @ApplicationScoped
 public class OutboundDeliverer {
   private static final Logger LOG = Logger.getLogger(OutboundDeliverer.class);
   private static final Duration DELIVERED_TTL = Duration.ofDays(2);
+  private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(10);
 
-  private final TenantDirectory tenants;
-  private final List<OutboundChannel> channels;
   private final KafkaPublisher publisher;
-  private final RedisClient redis;
-  private final IntakeConfig.Delivery config;
+  private final DeliveryEngine engine;
+  private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
   public OutboundDeliverer(
       TenantDirectory tenants,
       Instance<OutboundChannel> channels,
       KafkaPublisher publisher,
       RedisClient redis,
-      IntakeConfig config) {
-    this.tenants = tenants;
-    this.channels = channels.stream().toList();
+      IntakeConfig config,
+      @ConfigProperty(
+              name = "mp.messaging.incoming." + Topics.Names.OUTBOUND_MESSAGES + ".throttled.unprocessed-record-max-age.ms",
+              defaultValue = "60000")
+          long unprocessedMaxAgeMs) {
     this.publisher = publisher;
-    this.redis = redis;
-    this.config = config.delivery();
+    IntakeConfig.Delivery d = config.delivery();
+    this.engine =
+        new DeliveryEngine(tenants::find, channels.stream().toList(), new RedisMarks(redis), blocking,
+            new DeliveryEngine.Settings(d.maxAttempts(), d.initialBackoff(), d.maxBackoff(), d.deadline(),
+                d.maxConcurrency(), d.maxConcurrencyPerTenant(), d.maxPending()));
+    // The longest a message can stay unacknowledged; beyond the connector's limit it would
+    // declare the channel unhealthy although delivery is only slow.
+    Duration longest = d.deadline().plus(d.requestTimeout()).plus(DEAD_LETTER_TIMEOUT);
+    if (unprocessedMaxAgeMs > 0 && longest.toMillis() >= unprocessedMaxAgeMs) {
+      LOG.warnf("intake.delivery.deadline + request-timeout + %s (%s) is not below the connector's "
+          + "throttled.unprocessed-record-max-age.ms (%d): a slow tenant may mark delivery unhealthy",
+          DEAD_LETTER_TIMEOUT, longest, unprocessedMaxAgeMs);
+    }
   }
+
+  /** The record's coordinates and bytes, for its dead letter. */
+  private record Source(String topic, int partition, long offset, String key, byte[] value) {}
 
   @Incoming(Topics.Names.OUTBOUND_MESSAGES)
-  @Blocking // Ordered: messages of a conversation reach the customer in the order they were sent.
-  public void deliver(ConsumerRecord<String, byte[]> record) {
-    OutboundMessage message;
+  public CompletionStage<Void> deliver(Message<byte[]> in) {
     try {
-      message = Topics.OUTBOUND_MESSAGES.valueSerde().deserializer().deserialize(record.topic(), record.value());
-    } catch (SerializationException e) {
-      deadLetter(record, e.getMessage());
-      return;
-    }
-    if (message == null) {
-      deadLetter(record, "empty outbound message");
-      return;
-    }
-    TenantConfig tenant = tenants.find(message.tenantId()).orElse(null);
-    if (tenant == null) {
-      deadLetter(record, "unknown tenant " + message.tenantId());
-      return;
-    }
-    String deliveredKey = "baton:" + tenant.id() + ":delivered:" + message.messageId();
-    if (alreadyDelivered(deliveredKey)) {
-      LOG.debugf("message %s already delivered", message.messageId());
-      return;
-    }
-    OutboundChannel channel = channels.stream().filter(c -> c.handles(tenant, message)).findFirst().orElse(null);
-    if (channel == null) {
-      deadLetter(record, "tenant " + tenant.id() + " has no channel for " + message.channel());
-      return;
-    }
-    String failure = attempt(channel, tenant, message);
-    if (failure == null) {
-      markDelivered(deliveredKey);
-      LOG.debugf("delivered %s to %s", message.messageId(), tenant.id());
-    } else {
-      deadLetter(record, failure);
-    }
-  }
-
-  /**
-   * Without Redis we cannot tell a redelivery from a first delivery; sending it (the receiver has
-   * the Idempotency-Key) is better than stopping delivery for everyone.
-   */
-  private boolean alreadyDelivered(String key) {
-    try {
-      return redis.exists(key);
-    } catch (RuntimeException e) {
-      LOG.warnf("cannot check %s in Redis (%s); delivering", key, e.getMessage());
-      return false;
-    }
-  }
-
-  private void markDelivered(String key) {
-    try {
-      redis.set(key, "1", SetParams.setParams().ex(DELIVERED_TTL.toSeconds()));
-    } catch (RuntimeException e) {
-      LOG.warnf("cannot mark %s delivered in Redis: %s", key, e.getMessage());
-    }
-  }
-
-  /** Returns null on success, else why it finally failed. */
-  private String attempt(OutboundChannel channel, TenantConfig tenant, OutboundMessage message) {
-    Duration backoff = config.initialBackoff();
-    for (int attempt = 1; ; attempt++) {
+      @SuppressWarnings("unchecked")
+      IncomingKafkaRecordMetadata<String, byte[]> meta =
+          in.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+      Source source = new Source(meta.getTopic(), meta.getPartition(), meta.getOffset(), meta.getKey(), in.getPayload());
+      OutboundMessage message;
       try {
-        channel.send(tenant, message);
-        return null;
-      } catch (DeliveryException e) {
-        if (!e.retryable() || attempt >= config.maxAttempts()) {
-          return "delivery failed after " + attempt + " attempt(s): " + e.getMessage();
-        }
-        LOG.warnf("delivery of %s failed (attempt %d): %s; retrying in %s",
-            message.messageId(), attempt, e.getMessage(), backoff);
-        LockSupport.parkNanos(backoff.toNanos());
-        backoff = min(backoff.multipliedBy(2), config.maxBackoff());
+        message = Topics.OUTBOUND_MESSAGES.valueSerde().deserializer().deserialize(source.topic(), source.value());
+      } catch (SerializationException e) {
+        settle(in, source, deadLetter(source, e.getMessage()));
+        return CompletableFuture.completedFuture(null);
+      }
+      if (message == null) {
+        settle(in, source, deadLetter(source, "empty outbound message"));
+        return CompletableFuture.completedFuture(null);
+      }
+      DeliveryEngine.Submission submission = engine.submit(message, reason -> deadLetter(source, reason));
+      settle(in, source, submission.done());
+      return submission.admitted();
+    } catch (RuntimeException e) {
+      // A bug, not a delivery failure: the channel's failure strategy (dead-letter-queue) takes
+      // the record, and the channel goes on.
+      LOG.errorf(e, "cannot handle an outbound record");
+      return in.nack(e);
+    }
+  }
+
+  /** Acknowledges once done; a message whose dead letter could not be written stays uncommitted. */
+  private static void settle(Message<byte[]> in, Source source, CompletionStage<?> done) {
+    done.whenComplete((outcome, e) -> {
+      if (e == null) {
+        in.ack();
+      } else {
+        LOG.errorf("outbound message at %s-%d@%d left uncommitted (redelivered after a restart): %s",
+            source.topic(), source.partition(), source.offset(), e.getMessage());
+      }
+    });
+  }
+
+  /** Publishes the dead letter on a worker thread (the producer call blocks until confirmed). */
+  private CompletionStage<Void> deadLetter(Source source, String reason) {
+    return CompletableFuture.runAsync(() -> {
+      LOG.errorf("outbound message at %s-%d@%d dead-lettered: %s",
+          source.topic(), source.partition(), source.offset(), DeadLetters.bounded(reason));
+      DeadLetter letter = DeadLetters.of(source.topic(), source.partition(), source.offset(), source.key(),
+          source.value(), reason, "intake-service");
+      try {
+        publisher.publish(Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES), source.key(), letter, DEAD_LETTER_TIMEOUT);
+      } catch (PublishException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }, blocking);
+  }
+
+  /** {@code baton:<tenant>:delivered:<messageId>} in Redis. */
+  private record RedisMarks(RedisClient redis) implements DeliveryEngine.DeliveredMarks {
+    private static String key(String tenantId, String messageId) {
+      return "baton:" + tenantId + ":delivered:" + messageId;
+    }
+
+    /**
+     * Without Redis we cannot tell a redelivery from a first delivery; sending it (the receiver
+     * has the Idempotency-Key) is better than stopping delivery for everyone.
+     */
+    @Override
+    public boolean isDelivered(String tenantId, String messageId) {
+      try {
+        return redis.exists(key(tenantId, messageId));
+      } catch (RuntimeException e) {
+        LOG.warnf("cannot check %s in Redis (%s); delivering", key(tenantId, messageId), e.getMessage());
+        return false;
       }
     }
-  }
 
-  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-    LOG.errorf("outbound message at %s-%d@%d dead-lettered: %s",
-        record.topic(), record.partition(), record.offset(), reason);
-    DeadLetter letter =
-        new DeadLetter(SchemaVersions.CURRENT, record.topic(), record.partition(), record.offset(),
-            record.key(), record.value() == null ? null : new String(record.value(), java.nio.charset.StandardCharsets.UTF_8),
-            reason, "intake-service", Instant.now());
-    try {
-      publisher.publish(Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES), record.key(), letter, Duration.ofSeconds(10));
-    } catch (PublishException e) {
-      // Throwing stops the consumer without committing, so the message is retried, not lost.
-      throw new IllegalStateException("cannot dead-letter " + record.offset() + ": " + e.getMessage(), e);
+    @Override
+    public void markDelivered(String tenantId, String messageId) {
+      try {
+        redis.set(key(tenantId, messageId), "1", SetParams.setParams().ex(DELIVERED_TTL.toSeconds()));
+      } catch (RuntimeException e) {
+        LOG.warnf("cannot mark %s delivered in Redis: %s", key(tenantId, messageId), e.getMessage());
+      }
     }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }
