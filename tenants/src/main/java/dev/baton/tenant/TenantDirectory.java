@@ -316,11 +316,16 @@ public final class TenantDirectory {
       for (int i = 0; i < n.size(); i++) {
         JsonNode a = n.get(i);
         String p = path + "[" + i + "]";
-        unknownFields(a, p, Set.of("id", "name", "tokenEnv"));
+        unknownFields(a, p, Set.of("id", "name", "tokenEnv", "role"));
         String id = text(a, p, "id", null);
         String tokenEnv = text(a, p, "tokenEnv", null);
+        String role = text(a, p, "role", Agent.AGENT);
+        if (!role.equals(Agent.AGENT) && !role.equals(Agent.SUPERVISOR)) {
+          problems.add(p + ".role: must be " + Agent.AGENT + " or " + Agent.SUPERVISOR + ", was '" + role + "'");
+          role = Agent.AGENT;
+        }
         if (id != null && tokenEnv != null) {
-          agents.add(new Agent(id, text(a, p, "name", id), env.apply(tokenEnv)));
+          agents.add(new Agent(id, text(a, p, "name", id), env.apply(tokenEnv), role));
         }
       }
       return agents;

@@ -83,6 +83,32 @@ class TenantDirectoryTest {
   }
 
   @Test
+  void agentsAreAgentsUnlessTheFileSaysSupervisor() {
+    String yaml =
+        """
+        tenants:
+          - id: t1
+            agents:
+              - {id: a1, tokenEnv: A1}
+              - {id: s1, tokenEnv: S1, role: supervisor}
+        """;
+    TenantConfig t = parse(yaml, Map.of("A1", "x", "S1", "y")).find("t1").orElseThrow();
+
+    assertEquals(Agent.AGENT, t.agents().get(0).role());
+    assertFalse(t.agents().get(0).supervisor());
+    assertTrue(t.agents().get(1).supervisor());
+  }
+
+  @Test
+  void anUnknownAgentRoleIsAProblemWithItsPath() {
+    String yaml = "tenants:\n  - id: t1\n    agents:\n      - {id: a1, tokenEnv: A1, role: admin}\n";
+
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse(yaml, Map.of()));
+
+    assertTrue(e.getMessage().contains("tenants[0].agents[0].role: must be agent or supervisor, was 'admin'"), e.getMessage());
+  }
+
+  @Test
   void duplicateTenantIdsAreRejected() {
     String yaml = "tenants:\n  - {id: a, webhookSecretEnv: S}\n  - {id: a, webhookSecretEnv: S}\n";
 
