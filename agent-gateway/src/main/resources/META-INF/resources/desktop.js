@@ -93,6 +93,12 @@ async function connect() {
         $("login").hidden = false;
         return;
       }
+      if (response.status === 429) {
+        // Too many open streams for this agent (other tabs): wait longer before trying again.
+        setStatus("too many open desktops for this agent; retrying…");
+        await new Promise((r) => setTimeout(r, 15000));
+        continue;
+      }
       setStatus("connected");
       await readEvents(response.body.getReader());
     } catch (e) {
@@ -115,6 +121,12 @@ async function readEvents(reader) {
       const line = buffer.slice(0, nl).replace(/\r$/, "");
       buffer = buffer.slice(nl + 1);
       if (line === "") {
+        if (event.name === "overflow") {
+          // The gateway ended this stream because we fell behind: reconnect with Last-Event-ID
+          // and the replay brings what we missed.
+          await reader.cancel();
+          return;
+        }
         if (event.data.length) {
           if (event.id) state.lastEventId = event.id;
           try { show(JSON.parse(event.data.join("\n"))); } catch (e) { console.error("bad event", e); }
@@ -122,6 +134,8 @@ async function readEvents(reader) {
         event = { data: [] };
       } else if (line.startsWith("data:")) {
         event.data.push(line.slice(5).replace(/^ /, ""));
+      } else if (line.startsWith("event:")) {
+        event.name = line.slice(6).trim();
       } else if (line.startsWith("id:")) {
         event.id = line.slice(3).trim();
       }

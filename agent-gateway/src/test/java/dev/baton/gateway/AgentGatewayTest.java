@@ -15,27 +15,21 @@ import dev.baton.schemas.HandoffRecord;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.serde.Json;
 import dev.baton.schemas.topic.Topics;
-import dev.baton.testsupport.BatonTestResource;
 import dev.baton.testsupport.TestTenants;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(BatonTestResource.class)
+@QuarkusTestResource(GatewayTestResource.class)
 class AgentGatewayTest {
 
   @TestHTTPResource("/v1/agent/stream")
@@ -48,17 +42,16 @@ class AgentGatewayTest {
         new DecisionAudit("explicit-request", "1", "\"speak to someone\"", "phrases", "ev-1"), false, Instant.now(), 0);
   }
 
+  private final SseClients clients = new SseClients();
+
+  @AfterEach
+  void closeStreams() {
+    clients.closeAll();
+  }
+
   /** Opens the SSE stream and collects its lines until the test ends. */
   private List<String> open(String token, String lastEventId) {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    HttpRequest.Builder request = HttpRequest.newBuilder(stream).header("Authorization", "Bearer " + token);
-    if (lastEventId != null) {
-      request.header("Last-Event-ID", lastEventId);
-    }
-    CompletableFuture<HttpResponse<Stream<String>>> response =
-        HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
-    response.thenAccept(r -> r.body().forEach(lines::add));
-    return lines;
+    return clients.open(stream, "Bearer " + token, lastEventId);
   }
 
   @Test
@@ -110,9 +103,10 @@ class AgentGatewayTest {
   @Test
   void actionsArePublishedForTheAuthenticatedAgentsTenant() {
     String conversation = "conv-" + UUID.randomUUID();
-    given().header("Authorization", "Bearer " + TestTenants.AGENT_TOKEN).header("Idempotency-Key", "k1")
+    String key = "k-" + UUID.randomUUID();
+    given().header("Authorization", "Bearer " + TestTenants.AGENT_TOKEN).header("Idempotency-Key", key)
         .post("/v1/agent/conversations/" + conversation + "/claim")
-        .then().statusCode(202).body("actionId", equalTo("alice:k1"));
+        .then().statusCode(202).body("actionId", equalTo("alice:" + key));
     given().header("Authorization", "Bearer " + TestTenants.AGENT_TOKEN).contentType("application/json")
         .body("{\"text\":\"Hi, Alice here\"}")
         .post("/v1/agent/conversations/" + conversation + "/reply").then().statusCode(202);

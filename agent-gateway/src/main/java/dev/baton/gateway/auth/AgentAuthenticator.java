@@ -28,10 +28,15 @@ public class AgentAuthenticator {
       for (Agent agent : tenant.agents()) {
         if (agent.token() != null && !agent.token().isBlank()) {
           entries.add(new Entry(agent.token().getBytes(StandardCharsets.UTF_8),
-              new AuthenticatedAgent(tenant.id(), agent.id(), agent.name())));
+              new AuthenticatedAgent(tenant.id(), agent.id(), agent.name(), agent.supervisor())));
         }
       }
     }
+  }
+
+  /** The agent, or a 401 problem: call it before looking at anything else in the request. */
+  public AuthenticatedAgent require(String authorizationHeader) {
+    return authenticate(authorizationHeader).orElseThrow(() -> dev.baton.gateway.rest.Problem.unauthorized());
   }
 
   public Optional<AuthenticatedAgent> authenticate(String authorizationHeader) {

@@ -1,7 +1,5 @@
 package dev.baton.gateway.service;
 
-import dev.baton.schemas.HandoffRecord;
-import dev.baton.schemas.serde.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,12 +10,14 @@ import redis.clients.jedis.params.SetParams;
 /**
  * Recent handoffs per tenant in Redis, so an agent who connects (or reconnects with
  * {@code Last-Event-ID}) sees what is waiting: {@code baton:<tenant>:handoff:<id>} holds the
- * record, {@code baton:<tenant>:handoff-log} orders the ids by arrival.
+ * record, {@code baton:<tenant>:handoff-log} orders the ids by arrival (the newest
+ * {@value #MAX_PER_TENANT}). Every method blocks: call it from a worker thread.
  */
 @ApplicationScoped
 public class HandoffStore {
   static final Duration KEEP = Duration.ofDays(7);
-  private static final int MAX_PER_TENANT = 1000;
+  static final int MAX_PER_TENANT = 1000;
+  private static final int MAX_EVENT_ID = 512;
 
   private final RedisClient redis;
 
@@ -26,9 +26,10 @@ public class HandoffStore {
   }
 
   /** Stores a handoff; false when it was already stored (a redelivery). */
-  public boolean add(HandoffRecord h) {
+  public boolean add(RelayedHandoff h) {
+    OffEventLoop.check();
     String key = recordKey(h.tenantId(), h.handoffId());
-    boolean added = "OK".equals(redis.set(key, Json.write(h), SetParams.setParams().nx().ex(KEEP.toSeconds())));
+    boolean added = "OK".equals(redis.set(key, h.json(), SetParams.setParams().nx().ex(KEEP.toSeconds())));
     if (added) {
       String index = indexKey(h.tenantId());
       // Scored by arrival sequence, not by timestamp: two handoffs in the same millisecond must
@@ -42,21 +43,32 @@ public class HandoffStore {
     return added;
   }
 
-  /** The tenant's handoffs after {@code lastSeenId} (or the latest {@code limit}), oldest first. */
-  public List<HandoffRecord> since(String tenantId, String lastSeenId, int limit) {
+  /**
+   * The ids to replay, oldest first: every kept one after {@code lastSeenId} when it is known
+   * (so a reconnect after an overflow loses nothing that is still kept), else the latest
+   * {@code fresh}.
+   */
+  public List<String> idsSince(String tenantId, String lastSeenId, int fresh) {
+    OffEventLoop.check();
     String index = indexKey(tenantId);
-    List<String> ids;
-    Long rank = lastSeenId == null ? null : redis.zrank(index, lastSeenId);
+    Long rank = lastSeenId == null || lastSeenId.length() > MAX_EVENT_ID ? null : redis.zrank(index, lastSeenId);
     if (rank != null) {
-      ids = redis.zrange(index, rank + 1, rank + limit);
-    } else {
-      ids = redis.zrange(index, -limit, -1);
+      return redis.zrange(index, rank + 1, -1);
     }
-    List<HandoffRecord> out = new ArrayList<>();
-    for (String id : ids) {
-      String json = redis.get(recordKey(tenantId, id));
-      if (json != null) {
-        out.add(Json.read(json, HandoffRecord.class));
+    return fresh <= 0 ? List.of() : redis.zrange(index, -fresh, -1);
+  }
+
+  /** The stored handoffs of these ids, in the same order; expired ones are left out. */
+  public List<RelayedHandoff> load(String tenantId, List<String> ids) {
+    OffEventLoop.check();
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<String> json = redis.mget(ids.stream().map(id -> recordKey(tenantId, id)).toArray(String[]::new));
+    List<RelayedHandoff> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (json.get(i) != null) {
+        out.add(new RelayedHandoff(ids.get(i), tenantId, json.get(i)));
       }
     }
     return out;

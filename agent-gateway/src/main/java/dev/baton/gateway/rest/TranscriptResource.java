@@ -1,0 +1,105 @@
+package dev.baton.gateway.rest;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.gateway.auth.AgentAuthenticator;
+import dev.baton.gateway.auth.AuthenticatedAgent;
+import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.service.AuditLog;
+import dev.baton.gateway.service.TranscriptStore;
+import dev.baton.schemas.serde.Json;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.UncheckedIOException;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code GET /v1/agent/conversations/{conversationId}/transcript?from=<seq>&limit=<n>}: the whole
+ * conversation, every turn as the handoff service numbered it on {@code conversation-turns},
+ * paged: {@code {"turns":[ConversationTurn...],"next":<seq of the next page or null>,"total":n}}.
+ * Only in the agent's own tenant (the token says which): another tenant's conversation with the
+ * same id is never visible. 404 for a conversation with no kept turns. Each read is audited.
+ * Query parameters are taken as text so that a bad one is a 400 naming it (not a bare 404).
+ */
+@Path("/v1/agent/conversations/{conversationId}/transcript")
+@Produces(MediaType.APPLICATION_JSON)
+public class TranscriptResource {
+  private static final Logger LOG = Logger.getLogger(TranscriptResource.class);
+
+  private final AgentAuthenticator auth;
+  private final TranscriptStore transcripts;
+  private final AuditLog audit;
+  private final GatewayConfig config;
+
+  public TranscriptResource(AgentAuthenticator auth, TranscriptStore transcripts, AuditLog audit, GatewayConfig config) {
+    this.auth = auth;
+    this.transcripts = transcripts;
+    this.audit = audit;
+    this.config = config;
+  }
+
+  @GET
+  public Response transcript(@PathParam("conversationId") String conversationId,
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @QueryParam("from") String from, @QueryParam("limit") String limit) {
+    AuthenticatedAgent agent = auth.require(authorization);
+    boolean validId = conversationId != null && AgentActionResource.ID.matcher(conversationId).matches();
+    String audited = validId ? conversationId : null;
+    try {
+      if (!validId) {
+        throw Problem.field(400, "Invalid conversation", "conversationId", AgentActionResource.ID_RULE);
+      }
+      long start = Params.number("from", from, 0, 0, Long.MAX_VALUE / 2);
+      int max = config.transcript().maxLimit();
+      int n = (int) Params.number("limit", limit, config.transcript().defaultLimit(), 1, max);
+      TranscriptStore.Page page;
+      try {
+        page = transcripts.page(agent.tenantId(), conversationId, start, n)
+            .orElseThrow(() -> Problem.field(404, "Unknown conversation", "conversationId",
+                "no transcript is kept for this conversation in your tenant"));
+      } catch (WebApplicationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        LOG.errorf("cannot read transcript: %s", e.getMessage());
+        throw Problem.of(503, "Unavailable", "the transcript could not be read; retry");
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      ArrayNode turns = body.putArray("turns");
+      for (String turn : page.turns()) {
+        try {
+          turns.add(Json.MAPPER.readTree(turn));
+        } catch (java.io.IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      if (page.next() == null) {
+        body.putNull("next");
+      } else {
+        body.put("next", page.next());
+      }
+      body.put("total", page.total());
+      record(agent, audited, "read " + page.turns().size() + " turns from " + start);
+      return Response.ok(Json.write(body), MediaType.APPLICATION_JSON).build();
+    } catch (WebApplicationException e) {
+      record(agent, audited, "refused " + e.getResponse().getStatus());
+      throw e;
+    }
+  }
+
+  private void record(AuthenticatedAgent agent, String conversationId, String outcome) {
+    try {
+      audit.record(agent, "TRANSCRIPT_READ", conversationId, outcome);
+    } catch (RuntimeException e) {
+      LOG.errorf("cannot write the audit entry (transcript read of %s by %s): %s", conversationId, agent.agentId(),
+          e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.baton.gateway.service;
+
+import dev.baton.schemas.DeadLetters;
+import dev.baton.schemas.topic.Topic;
+import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * The gateway's failure policy for what it consumes, the same as every stage's: a record it cannot
+ * read goes to {@code <topic>-dlq} as a {@code DeadLetter} with the reason, keyed like the
+ * original, and consumption goes on. The dead letter is written before the record's offset is
+ * committed; if even that fails the consumer fails (health DOWN) rather than skip the record.
+ */
+@ApplicationScoped
+public class DeadLetterer {
+  static final String SERVICE = "agent-gateway";
+  private static final Logger LOG = Logger.getLogger(DeadLetterer.class);
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final KafkaPublisher publisher;
+
+  public DeadLetterer(KafkaPublisher publisher) {
+    this.publisher = publisher;
+  }
+
+  public void send(Topic<String, ?> source, ConsumerRecord<String, byte[]> record, String reason) {
+    String bounded = DeadLetters.bounded(reason);
+    LOG.errorf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), bounded);
+    var letter = DeadLetters.of(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+        reason, SERVICE);
+    try {
+      publisher.publish(Topics.deadLetterOf(source), record.key(), letter, TIMEOUT);
+    } catch (PublishException e) {
+      throw new IllegalStateException("cannot dead-letter " + record.topic() + "-" + record.partition() + "@"
+          + record.offset() + ": " + e.getMessage(), e);
+    }
+  }
+}
