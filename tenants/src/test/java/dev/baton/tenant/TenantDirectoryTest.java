@@ -88,11 +88,12 @@ class TenantDirectoryTest {
         """
         tenants:
           - id: t1
+            webhookSecretEnv: S
             agents:
               - {id: a1, tokenEnv: A1}
               - {id: s1, tokenEnv: S1, role: supervisor}
         """;
-    TenantConfig t = parse(yaml, Map.of("A1", "x", "S1", "y")).find("t1").orElseThrow();
+    TenantConfig t = parse(yaml, Map.of("S", "s", "A1", "x", "S1", "y")).find("t1").orElseThrow();
 
     assertEquals(Agent.AGENT, t.agents().get(0).role());
     assertFalse(t.agents().get(0).supervisor());
