@@ -45,10 +45,10 @@ class RedactionAtIntakeTest {
     String body =
         """
         {"eventId":"%s","type":"CUSTOMER_MESSAGE","tenantId":"%s","conversationId":"conv-%s",
-         "channel":"WHATSAPP","occurredAt":"2026-11-23T09:15:00Z",
+         "channel":"WHATSAPP","occurredAt":"%s",
          "customer":{"id":"c1","name":"Ana","phone":"+447700900123","email":"ana@example.com"},
          "text":"%s"}"""
-            .formatted(eventId, tenant, UUID.randomUUID(), text);
+            .formatted(eventId, tenant, UUID.randomUUID(), Instant.now(), text);
     long ts = Instant.now().getEpochSecond();
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     given()
