@@ -2,6 +2,7 @@ package dev.baton.nlp;
 
 import dev.baton.schemas.Slot;
 import dev.baton.schemas.Slot.SlotType;
+import dev.baton.schemas.privacy.Redactor;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,7 +10,12 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Pulls the data an agent will want out of free text: order numbers, dates, times, emails, phones. */
+/**
+ * Pulls the data an agent will want out of free text: order numbers, dates, times, emails, phones.
+ * A card number is never a slot: card numbers are masked first (the intake has masked them
+ * already; this covers text from anywhere else), so none of its digits can be read as a phone or
+ * an order number.
+ */
 public final class SlotExtractor {
   private static final Pattern EMAIL =
       Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
@@ -38,7 +44,7 @@ public final class SlotExtractor {
       return List.of();
     }
     Set<Slot> slots = new LinkedHashSet<>();
-    String rest = collect(EMAIL, text, SlotType.EMAIL, slots);
+    String rest = collect(EMAIL, Redactor.maskCardNumbers(text), SlotType.EMAIL, slots);
     rest = collect(ORDER, rest, SlotType.ORDER_NUMBER, slots);
     rest = collectGroup(ORDER_AFTER_KEYWORD, rest, SlotType.ORDER_NUMBER, slots);
     rest = collect(DATE, rest, SlotType.DATE, slots);

@@ -1,11 +1,15 @@
 package dev.baton.nlp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.schemas.Slot;
 import dev.baton.schemas.Slot.SlotType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SlotExtractorTest {
   private final SlotExtractor slots = new SlotExtractor();
@@ -38,5 +42,34 @@ class SlotExtractorTest {
     assertTrue(s.contains(new Slot(SlotType.ORDER_NUMBER, "A1234567")), s.toString());
     List<Slot> none = slots.extract("I ordered 3 items on the order page");
     assertTrue(none.stream().noneMatch(x -> x.type() == SlotType.ORDER_NUMBER), none.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "4242 4242 4242 4242", "4242424242424242", "5555-5555-5555-4444", "378282246310005",
+      "[card ending 4242]"})
+  void aCardNumberIsNeverAPhoneOrAnOrderNumber(String card) {
+    for (String text : List.of(
+        "my card is " + card,
+        "please charge " + card + " for it",
+        "order number is " + card,
+        "reference: " + card + " thanks",
+        card)) {
+      List<Slot> s = slots.extract(text);
+      assertTrue(s.stream().noneMatch(x -> x.type() == SlotType.PHONE || x.type() == SlotType.ORDER_NUMBER),
+          text + " -> " + s);
+      assertTrue(s.stream().noneMatch(x -> x.value().matches(".*\\d{4}.*") && card.contains(x.value())),
+          text + " -> " + s);
+    }
+  }
+
+  @Test
+  void theRealOrderAndPhoneNextToACardAreStillFound() {
+    List<Slot> s = slots.extract(
+        "Order ORD-123456 was charged to 4242 4242 4242 4242, call me on +44 7700 900123");
+    assertTrue(s.contains(new Slot(SlotType.ORDER_NUMBER, "ORD-123456")), s.toString());
+    assertTrue(s.contains(new Slot(SlotType.PHONE, "+447700900123")), s.toString());
+    assertEquals(2, s.size(), s.toString());
+    assertFalse(s.toString().contains("4242"), s.toString());
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.schemas;
 
+import dev.baton.schemas.privacy.Redactor;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -11,12 +12,14 @@ public final class DeadLetters {
 
   /**
    * A reason safe to log and to keep: control characters (line breaks included) escaped, so one
-   * cannot forge a log line, and at most {@value #MAX_REASON} characters.
+   * cannot forge a log line, card numbers masked (a parser's message may quote the record), and at
+   * most {@value #MAX_REASON} characters.
    */
   public static String bounded(String reason) {
     if (reason == null) {
       return null;
     }
+    reason = Redactor.maskCardNumbers(reason);
     StringBuilder out = new StringBuilder(Math.min(reason.length(), MAX_REASON) + 16);
     int i = 0;
     for (; i < reason.length() && out.length() < MAX_REASON; i++) {

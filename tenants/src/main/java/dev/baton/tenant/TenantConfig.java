@@ -1,5 +1,6 @@
 package dev.baton.tenant;
 
+import dev.baton.schemas.privacy.PrivacyPolicy;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param previousWebhookSecret while the secret is being rotated, the one it replaces, resolved
  *     from {@code previousWebhookSecretEnv}; still accepted on incoming webhooks, never used to sign;
  *     null otherwise. Never logged.
+ * @param privacy what the intake masks in message text besides card numbers (always masked)
  */
 public record TenantConfig(
     String id,
@@ -31,17 +33,18 @@ public record TenantConfig(
     EscalationRules escalation,
     Templates templates,
     List<Agent> agents,
-    String previousWebhookSecret) {
+    String previousWebhookSecret,
+    PrivacyPolicy privacy) {
 
   public static final String DEFAULT_SKILL = "default";
 
-  /** A tenant with no previous secret (not rotating). */
+  /** A tenant with no previous secret (not rotating) and the default privacy policy. */
   public TenantConfig(
       String id, String name, ZoneId timezone, BusinessHours businessHours, String webhookSecret,
       String callbackUrl, List<FaqEntry> faq, Map<String, String> skills, EscalationRules escalation,
       Templates templates, List<Agent> agents) {
     this(id, name, timezone, businessHours, webhookSecret, callbackUrl, faq, skills, escalation,
-        templates, agents, null);
+        templates, agents, null, PrivacyPolicy.DEFAULTS);
   }
 
   /**
@@ -63,6 +66,17 @@ public record TenantConfig(
     faq = List.copyOf(faq);
     skills = Map.copyOf(skills);
     agents = List.copyOf(agents);
+    privacy = privacy == null ? PrivacyPolicy.DEFAULTS : privacy;
+  }
+
+  /** A tenant, possibly rotating its secret, with the default privacy policy (cards only). */
+  public TenantConfig(
+      String id, String name, ZoneId timezone, BusinessHours businessHours, String webhookSecret,
+      String callbackUrl, List<FaqEntry> faq, Map<String, String> skills,
+      EscalationRules escalation, Templates templates, List<Agent> agents,
+      String previousWebhookSecret) {
+    this(id, name, timezone, businessHours, webhookSecret, callbackUrl, faq, skills, escalation,
+        templates, agents, previousWebhookSecret, PrivacyPolicy.DEFAULTS);
   }
 
   /** The agent skill for an intent, falling back to the tenant's default skill. */

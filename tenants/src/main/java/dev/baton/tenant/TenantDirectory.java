@@ -3,6 +3,7 @@ package dev.baton.tenant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.baton.schemas.privacy.PrivacyPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -134,7 +135,8 @@ public final class TenantDirectory {
         return null;
       }
       unknownFields(n, path, Set.of("id", "name", "timezone", "businessHours", "webhookSecretEnv",
-          "previousWebhookSecretEnv", "callbackUrl", "faq", "skills", "escalation", "templates", "agents"));
+          "previousWebhookSecretEnv", "callbackUrl", "faq", "skills", "escalation", "templates", "agents",
+          "privacy"));
       String id = text(n, path, "id", null);
       if (id != null && !TENANT_ID.matcher(id).matches()) {
         problems.add(path + ".id: must be lower-case letters, digits and '-', was '" + id + "'");
@@ -157,11 +159,12 @@ public final class TenantDirectory {
       EscalationRules rules = escalation(n.get("escalation"), path + ".escalation");
       Templates templates = templates(n.get("templates"), path + ".templates");
       List<Agent> agents = agents(n.get("agents"), path + ".agents");
+      PrivacyPolicy privacy = privacy(n.get("privacy"), path + ".privacy");
       if (id == null) {
         return null;
       }
       return new TenantConfig(id, name, zone, hours, secret, callbackUrl, faq, skills, rules,
-          templates, agents, previous);
+          templates, agents, previous, privacy);
     }
 
     private ZoneId zone(JsonNode n, String path) {
@@ -329,6 +332,43 @@ public final class TenantDirectory {
         }
       }
       return agents;
+    }
+
+    /** Emails and phones are opt-in; card numbers are always masked and cannot be turned off. */
+    private PrivacyPolicy privacy(JsonNode n, String path) {
+      PrivacyPolicy d = PrivacyPolicy.DEFAULTS;
+      if (n == null || n.isNull()) {
+        return d;
+      }
+      if (!n.isObject()) {
+        problems.add(path + ": must be a mapping with maskEmails, maskPhones");
+        return d;
+      }
+      if (n.has("maskCards") || n.has("maskCardNumbers")) {
+        problems.add(path + ": card numbers are always masked (PCI DSS) and cannot be configured");
+      }
+      Set<String> known = Set.of("maskEmails", "maskPhones");
+      Iterator<String> fields = n.fieldNames();
+      while (fields.hasNext()) {
+        String f = fields.next();
+        if (!known.contains(f) && !f.startsWith("maskCard")) {
+          problems.add(path + "." + f + ": unknown field (known: maskEmails, maskPhones)");
+        }
+      }
+      return new PrivacyPolicy(
+          flag(n, path, "maskEmails", d.maskEmails()), flag(n, path, "maskPhones", d.maskPhones()));
+    }
+
+    private boolean flag(JsonNode n, String path, String field, boolean fallback) {
+      if (!n.hasNonNull(field)) {
+        return fallback;
+      }
+      JsonNode v = n.get(field);
+      if (!v.isBoolean()) {
+        problems.add(path + "." + field + ": must be true or false, was '" + v.asText() + "'");
+        return fallback;
+      }
+      return v.asBoolean();
     }
 
     private Duration duration(JsonNode n, String path, String field, Duration fallback) {

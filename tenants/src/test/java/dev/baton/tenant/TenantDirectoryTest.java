@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.schemas.privacy.PrivacyPolicy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -170,5 +171,58 @@ class TenantDirectoryTest {
     assertEquals(java.util.List.of("new-secret"), dir.find("settled").orElseThrow().acceptedWebhookSecrets());
     assertEquals(java.util.List.of("new-secret"), dir.find("half-done").orElseThrow().acceptedWebhookSecrets());
     assertFalse(dir.find("rotating").orElseThrow().toString().contains("secret"), "never printed");
+  }
+
+  @Test
+  void thePrivacyPolicyIsReadAndDefaultsToCardsOnly() {
+    TenantDirectory dir =
+        parse(
+            """
+            tenants:
+              - id: strict
+                webhookSecretEnv: S
+                privacy: {maskEmails: true, maskPhones: true}
+              - id: emails
+                webhookSecretEnv: S
+                privacy:
+                  maskEmails: true
+              - id: plain
+                webhookSecretEnv: S
+            """,
+            Map.of());
+
+    assertEquals(new PrivacyPolicy(true, true), dir.find("strict").orElseThrow().privacy());
+    assertEquals(new PrivacyPolicy(true, false), dir.find("emails").orElseThrow().privacy());
+    assertEquals(PrivacyPolicy.DEFAULTS, dir.find("plain").orElseThrow().privacy());
+    assertFalse(PrivacyPolicy.DEFAULTS.maskEmails() || PrivacyPolicy.DEFAULTS.maskPhones());
+  }
+
+  @Test
+  void aBadPrivacySectionIsReportedAndCardMaskingCannotBeTurnedOff() {
+    String yaml =
+        """
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            privacy: {maskEmails: "sometimes", maskCards: false, maskNames: true}
+          - id: t2
+            webhookSecretEnv: S
+            privacy: [maskEmails]
+        """;
+
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse(yaml, Map.of()));
+
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("tenants[0].privacy.maskEmails: must be true or false, was 'sometimes'"), all);
+    assertTrue(all.contains("tenants[0].privacy: card numbers are always masked"), all);
+    assertTrue(all.contains("tenants[0].privacy.maskNames: unknown field"), all);
+    assertTrue(all.contains("tenants[1].privacy: must be a mapping"), all);
+  }
+
+  @Test
+  void theShippedDemoFileHasAStrictTenant() {
+    TenantDirectory dir = TenantDirectory.load(Path.of("../deploy/tenants.yaml"), Map.<String, String>of()::get);
+    assertEquals(PrivacyPolicy.DEFAULTS, dir.find("demo-dental").orElseThrow().privacy());
+    assertEquals(new PrivacyPolicy(true, true), dir.find("demo-saas").orElseThrow().privacy());
   }
 }

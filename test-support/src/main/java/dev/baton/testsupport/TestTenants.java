@@ -62,6 +62,7 @@ public final class TestTenants {
                 intent: opening_hours
                 examples: [what are your opening hours]
                 answer: Globex is open around the clock.
+            privacy: {maskEmails: true, maskPhones: true}
             agents:
               - {id: gina, name: Gina, tokenEnv: BATON_AGENT_TOKEN_GINA}
         """

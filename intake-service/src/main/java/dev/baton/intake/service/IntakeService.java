@@ -9,7 +9,7 @@ import dev.baton.schemas.topic.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-/** Publishes a validated event exactly once per event id. */
+/** Publishes a validated event exactly once per event id, its text masked per tenant policy. */
 @ApplicationScoped
 public class IntakeService {
   private static final Logger LOG = Logger.getLogger(IntakeService.class);
@@ -17,15 +17,19 @@ public class IntakeService {
   private final EventDeduplicator dedup;
   private final KafkaPublisher publisher;
   private final IntakeConfig config;
+  private final EventRedactor redactor;
 
-  public IntakeService(EventDeduplicator dedup, KafkaPublisher publisher, IntakeConfig config) {
+  public IntakeService(
+      EventDeduplicator dedup, KafkaPublisher publisher, IntakeConfig config, EventRedactor redactor) {
     this.dedup = dedup;
     this.publisher = publisher;
     this.config = config;
+    this.redactor = redactor;
   }
 
   /** Returns how the claim went; throws when the broker did not confirm (nothing was kept). */
   public Claim accept(ConversationEvent event) throws PublishException {
+    event = redactor.redact(event); // privacy: nothing unmasked is published, stored or logged
     Claim claim = dedup.claim(event.tenantId(), event.eventId());
     if (claim != Claim.NEW) {
       LOG.debugf("event %s of %s: %s", event.eventId(), event.tenantId(), claim);

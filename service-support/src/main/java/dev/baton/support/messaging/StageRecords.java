@@ -42,7 +42,8 @@ public final class StageRecords {
   @SuppressWarnings("unchecked")
   public static Message<byte[]> deadLetter(Message<byte[]> in, Topic<String, ?> source, String reason, String service) {
     IncomingKafkaRecordMetadata<String, byte[]> meta = in.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-    LOG.errorf("dead-lettering %s-%d@%d: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(), reason);
+    LOG.errorf("dead-lettering %s-%d@%d: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
+        DeadLetters.bounded(reason));
     var letter = DeadLetters.of(meta.getTopic(), meta.getPartition(), meta.getOffset(), meta.getKey(),
         in.getPayload(), reason, service);
     var dlq = Topics.deadLetterOf(source);
