@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * signed webhooks (two tenants, sharing conversation ids and event ids, FAQ questions and requests
  * for a person, every failed or timed-out POST retried with the same event id), and meanwhile
  * each service in turn is killed with SIGKILL and restarted, then the broker is stopped and
- * started again on the same ports and log dir.
+ * started again on the same ports and log dir, the intake SIGKILLed while it was down (webhooks
+ * claimed and waiting for the broker die with it).
  *
  * <p>Afterwards, reading the topics from the beginning (read_committed): every accepted event has
  * exactly one customer turn on {@code conversation-turns}, each conversation's turns are numbered
@@ -100,19 +101,32 @@ class ChaosTest {
         recoveries.put(service + " (SIGKILL)",
             "ready after %s, turns flowing after %s".formatted(since(killed, ready), since(killed, System.nanoTime())));
       }
+      // The broker, once: it stays down until the provider feels it (POSTs time out while the
+      // intake waits for the broker's confirmation), and then the intake is SIGKILLed too, with
+      // those webhooks claimed and in flight. Broker first, then the intake, started again.
       long stopped = System.nanoTime();
       long down;
+      long up;
+      int failedBefore = load.failedAttempts();
       try {
         EmbeddedKafka.get().shutdown();
+        down = System.nanoTime();
+        await("the provider feeling the broker down").atMost(Duration.ofSeconds(30))
+            .until(() -> load.failedAttempts() - failedBefore >= 10);
+        baton.kill("intake-service");
       } finally {
         // The broker is the JVM's, shared with the other test classes: it is started again whatever happens.
-        down = System.nanoTime();
         EmbeddedKafka.get().startup();
+        up = System.nanoTime();
       }
-      long up = System.nanoTime();
-      awaitFlowing(load, turns, up, "broker");
-      recoveries.put("broker (stop, start)", "shut down in %s, up after %s, turns flowing after %s"
-          .formatted(since(stopped, down), since(stopped, up), since(stopped, System.nanoTime())));
+      baton.start("intake-service");
+      baton.awaitReady("intake-service", RECOVERY);
+      long intakeReady = System.nanoTime();
+      awaitFlowing(load, turns, intakeReady, "broker");
+      recoveries.put("broker (stop, start) + intake (SIGKILL while the broker was down)",
+          "broker shut down in %s, down for %s, up after %s; intake ready after %s; turns flowing after %s"
+              .formatted(since(stopped, down), since(down, up), since(stopped, up), since(stopped, intakeReady),
+                  since(stopped, System.nanoTime())));
 
       load.stop();
       await("the provider done").atMost(GIVE_UP_AFTER.plusSeconds(30)).until(load::idle);

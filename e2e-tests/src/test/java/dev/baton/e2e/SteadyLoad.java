@@ -204,6 +204,11 @@ final class SteadyLoad implements AutoCloseable {
     return duplicates.get();
   }
 
+  /** Failed attempts so far, of every kind. */
+  int failedAttempts() {
+    return failures.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
   /** Failed attempts by kind (HTTP status, timeout, connection error). */
   Map<String, Integer> failures() {
     Map<String, Integer> out = new TreeMap<>();
