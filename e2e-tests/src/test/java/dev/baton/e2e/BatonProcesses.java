@@ -81,6 +81,9 @@ final class BatonProcesses implements AutoCloseable {
     env.put("HANDOFF_STATE_DIR", stateDir.toString());
     env.put("BATON_KAFKA_SESSION_TIMEOUT_MS", Integer.toString(SESSION_TIMEOUT_MS));
     env.put("BATON_KAFKA_HEARTBEAT_INTERVAL_MS", Integer.toString(HEARTBEAT_INTERVAL_MS));
+    // A claim left pending by a killed intake stops refusing retries after this (default 30 s;
+    // still above the 10 s publish timeout plus the producer's 5 s max.block.ms).
+    env.put("INTAKE_CLAIM_TIMEOUT", "20s");
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
     processes.put(service, pb.start());
   }
