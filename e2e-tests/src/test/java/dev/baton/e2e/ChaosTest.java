@@ -39,8 +39,9 @@ import org.junit.jupiter.api.Test;
  * signed webhooks (two tenants, sharing conversation ids and event ids, FAQ questions and requests
  * for a person, every failed or timed-out POST retried with the same event id), and meanwhile
  * each service in turn is killed with SIGKILL and restarted, then the broker is stopped and
- * started again on the same ports and log dir, the intake SIGKILLed while it was down (webhooks
- * claimed and waiting for the broker die with it).
+ * started again on the same ports and log dir (webhooks that timed out while it was down are
+ * stored when it is back, and their retries are duplicates), then stopped again and the intake
+ * SIGKILLed while it is down (webhooks claimed and waiting for the broker die with it).
  *
  * <p>Afterwards, reading the topics from the beginning (read_committed): every accepted event has
  * exactly one customer turn on {@code conversation-turns}, each conversation's turns are numbered
@@ -101,40 +102,34 @@ class ChaosTest {
         recoveries.put(service + " (SIGKILL)",
             "ready after %s, turns flowing after %s".formatted(since(killed, ready), since(killed, System.nanoTime())));
       }
-      // The broker, once: it stays down until the provider feels it (POSTs time out while the
-      // intake waits for the broker's confirmation), and then the intake is SIGKILLed too, with
-      // those webhooks claimed and in flight. Broker first, then the intake, started again.
+      // The broker: down until the provider feels it (POSTs time out while the intake waits for
+      // the broker's confirmation), then up. The timed-out webhooks are stored once the broker is
+      // back, and their retries are answered as duplicates.
       long stopped = System.nanoTime();
-      long down;
-      long up;
-      int failedBefore = load.failedAttempts();
-      try {
-        EmbeddedKafka.get().shutdown();
-        down = System.nanoTime();
-        await("the provider feeling the broker down").atMost(Duration.ofSeconds(30))
-            .until(() -> load.failedAttempts() - failedBefore >= 10);
-        baton.kill("intake-service");
-      } finally {
-        // The broker is the JVM's, shared with the other test classes: it is started again whatever happens.
-        EmbeddedKafka.get().startup();
-        up = System.nanoTime();
-      }
+      int duplicatesBefore = load.duplicates();
+      long up = outage(load, () -> { });
+      awaitFlowing(load, turns, up, "broker");
+      boolean duplicates = awaitQuietly(Duration.ofSeconds(15), () -> load.duplicates() > duplicatesBefore);
+      recoveries.put("broker (stop, start)", "up after %s, turns flowing after %s%s".formatted(
+          since(stopped, up), since(stopped, System.nanoTime()),
+          duplicates ? "" : " (no retry of a stored webhook seen within 15 s)"));
+
+      // The broker down again, and the intake SIGKILLed while it is, with webhooks claimed and
+      // waiting for the broker's confirmation: they die with it, and their retries must be stored.
+      stopped = System.nanoTime();
+      up = outage(load, () -> baton.kill("intake-service"));
       baton.start("intake-service");
       baton.awaitReady("intake-service", RECOVERY);
       long intakeReady = System.nanoTime();
-      awaitFlowing(load, turns, intakeReady, "broker");
+      awaitFlowing(load, turns, intakeReady, "broker and intake");
       recoveries.put("broker (stop, start) + intake (SIGKILL while the broker was down)",
-          "broker shut down in %s, down for %s, up after %s; intake ready after %s; turns flowing after %s"
-              .formatted(since(stopped, down), since(down, up), since(stopped, up), since(stopped, intakeReady),
-                  since(stopped, System.nanoTime())));
+          "broker up after %s, intake ready after %s, turns flowing after %s".formatted(
+              since(stopped, up), since(stopped, intakeReady), since(stopped, System.nanoTime())));
 
       load.stop();
       await("the provider done").atMost(GIVE_UP_AFTER.plusSeconds(30)).until(load::idle);
-      try {
-        await("every accepted event on conversation-turns").atMost(Duration.ofSeconds(60))
-            .until(() -> turns.customerTurns().containsAll(load.accepted()));
-      } catch (ConditionTimeoutException e) {
-        // Not the verdict: the assertions below, on the topics read from the start, say what is missing.
+      // Not the verdict: the assertions below, on the topics read from the start, say what is missing.
+      if (!awaitQuietly(Duration.ofSeconds(60), () -> turns.customerTurns().containsAll(load.accepted()))) {
         System.out.println("chaos: not every accepted event reached conversation-turns within 60 s");
       }
       System.out.printf("chaos: load ran %s; %d callbacks received by the tenants' endpoint%n",
@@ -257,6 +252,39 @@ class ChaosTest {
     assertTrue(accepted.size() > 100 && !botReplies.isEmpty() && !handoffs.isEmpty(),
         "the load must have run: " + accepted.size() + " accepted");
     assertEquals(List.of(), problems.stream().limit(50).toList(), problems.size() + " problems");
+  }
+
+  /** Something done while the broker is down. */
+  private interface WhileDown {
+    void run() throws Exception;
+  }
+
+  /**
+   * Stops the broker, keeps it down until the provider has had 10 more failed POSTs, does
+   * {@code whileDown}, and starts it again on the same ports and log dir; returns when it was up.
+   */
+  private static long outage(SteadyLoad load, WhileDown whileDown) throws Exception {
+    int failedBefore = load.failedAttempts();
+    try {
+      EmbeddedKafka.get().shutdown();
+      await("the provider feeling the broker down").atMost(Duration.ofSeconds(30))
+          .until(() -> load.failedAttempts() - failedBefore >= 10);
+      whileDown.run();
+    } finally {
+      // The broker is the JVM's, shared with the other test classes: it is started again whatever happens.
+      EmbeddedKafka.get().startup();
+    }
+    return System.nanoTime();
+  }
+
+  /** Waits for {@code condition} at most {@code atMost}; says whether it held, without failing. */
+  private static boolean awaitQuietly(Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      await().atMost(atMost).until(condition);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
+    }
   }
 
   /** Waits until an event accepted after {@code since} has reached {@code conversation-turns}. */
