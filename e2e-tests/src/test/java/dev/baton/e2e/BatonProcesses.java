@@ -13,22 +13,30 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
 
 /**
  * The five packaged services, each a real process (their {@code quarkus-run.jar}), wired to the
  * test JVM's broker, the real Redis and a test tenants file. Logs go to
  * {@code e2e-tests/target/e2e-logs/<service>.log}.
+ *
+ * <p>A service can be {@link #kill killed} (SIGKILL) and {@link #start started} again on the same
+ * port. The services' consumer groups run with a short session timeout
+ * ({@value #SESSION_TIMEOUT_MS} ms, the broker's minimum) so that a restart gets its partitions
+ * back in seconds rather than after Kafka's default 45 s.
  */
 final class BatonProcesses implements AutoCloseable {
   static final List<String> SERVICES =
       List.of("intake-service", "sentiment-service", "routing-service", "handoff-service", "agent-gateway");
 
-  private final Map<String, Process> processes = new LinkedHashMap<>();
-  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  static final int SESSION_TIMEOUT_MS = 6000;
+  static final int HEARTBEAT_INTERVAL_MS = 2000;
+
+  private final Map<String, Process> processes = new ConcurrentHashMap<>();
+  private final Map<String, Integer> ports = new ConcurrentHashMap<>();
   private final Path logs;
   private final Path stateDir;
   private final Path tenants;
@@ -50,13 +58,16 @@ final class BatonProcesses implements AutoCloseable {
     }
   }
 
-  /** Starts (or restarts, after {@link #kill}) one service on a fresh port. */
+  /**
+   * Starts one service on a free port, or restarts it after {@link #kill} on the port it had, as a
+   * restarted instance behind the same address would be.
+   */
   void start(String service) throws IOException {
     Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: package the services first (mvn verify from the root)");
     }
-    int port = FreePorts.next();
+    int port = ports.computeIfAbsent(service, s -> FreePorts.next());
     ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-jar", jar.toString());
     Map<String, String> env = pb.environment();
@@ -68,9 +79,13 @@ final class BatonProcesses implements AutoCloseable {
     env.put("BATON_REDIS_HOST", TestRedis.host());
     env.put("BATON_REDIS_PORT", Integer.toString(TestRedis.port()));
     env.put("HANDOFF_STATE_DIR", stateDir.toString());
+    env.put("BATON_KAFKA_SESSION_TIMEOUT_MS", Integer.toString(SESSION_TIMEOUT_MS));
+    env.put("BATON_KAFKA_HEARTBEAT_INTERVAL_MS", Integer.toString(HEARTBEAT_INTERVAL_MS));
+    // A claim left pending by a killed intake stops refusing retries after this (default 30 s;
+    // still above the 10 s publish timeout plus the producer's 5 s max.block.ms).
+    env.put("INTAKE_CLAIM_TIMEOUT", "20s");
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
     processes.put(service, pb.start());
-    ports.put(service, port);
   }
 
   /** Kills a service the hard way (SIGKILL): no shutdown hook, no clean close. */
@@ -82,21 +97,29 @@ final class BatonProcesses implements AutoCloseable {
 
   /** Waits until every started service reports ready; fails early if one exits. */
   void awaitReady(Duration timeout) {
-    HttpClient http = HttpClient.newHttpClient();
-    for (String service : processes.keySet()) {
-      URI ready = URI.create(url(service, "/q/health/ready"));
-      Awaitility.await(service + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
-        Process p = processes.get(service);
-        if (!p.isAlive()) {
-          throw new IllegalStateException(service + " exited with " + p.exitValue() + "; see " + logs.resolve(service + ".log"));
-        }
-        try {
-          return http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException notYet) {
-          return false;
-        }
-      });
+    for (String service : SERVICES) {
+      if (processes.containsKey(service)) {
+        awaitReady(service, timeout);
+      }
     }
+  }
+
+  /** Waits until one started service reports ready; fails early if it exits. */
+  void awaitReady(String service, Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    URI ready = URI.create(url(service, "/q/health/ready"));
+    Awaitility.await(service + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+      Process p = processes.get(service);
+      if (!p.isAlive()) {
+        throw new IllegalStateException(service + " exited with " + p.exitValue() + "; see " + logs.resolve(service + ".log"));
+      }
+      try {
+        HttpRequest request = HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (IOException notYet) {
+        return false;
+      }
+    });
   }
 
   String url(String service, String path) {

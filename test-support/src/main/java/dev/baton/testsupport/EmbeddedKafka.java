@@ -20,20 +20,26 @@ import org.apache.kafka.common.utils.Time;
  * A real single-node KRaft broker (combined broker and controller) inside the test JVM, started
  * once per JVM on free ports, with every Baton topic created. There is no Docker here, so this is
  * how tests get a real broker; it is stopped by a shutdown hook.
+ *
+ * <p>A test may {@link #shutdown()} it and {@link #startup()} it again (a new server on the same
+ * ports and log dir, so every record, offset and transaction survives), as a broker restart in
+ * production would. The broker is shared by the JVM's test classes: a test that stops it starts
+ * it again before it ends.
  */
 public final class EmbeddedKafka {
   private static EmbeddedKafka instance;
 
-  private final KafkaRaftServer server;
+  private final Properties props;
   private final String bootstrapServers;
   private final Path logDir;
+  private KafkaRaftServer server;
 
   private EmbeddedKafka() {
     try {
       logDir = Files.createTempDirectory("baton-kafka-");
       int brokerPort = FreePorts.next();
       int controllerPort = FreePorts.next();
-      Properties props = new Properties();
+      props = new Properties();
       props.putAll(
           Map.ofEntries(
               Map.entry("process.roles", "broker,controller"),
@@ -61,7 +67,7 @@ public final class EmbeddedKafka {
         props.store(out, "Baton test broker");
       }
       format(config);
-      server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      server = newServer(props);
       server.startup();
       bootstrapServers = "127.0.0.1:" + brokerPort;
       TopicProvisioner.ensure(bootstrapServers, 2, (short) 1);
@@ -85,6 +91,32 @@ public final class EmbeddedKafka {
     return bootstrapServers;
   }
 
+  /** Stops the broker (a controlled shutdown) and keeps its log dir for {@link #startup()}. */
+  public synchronized void shutdown() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+  }
+
+  /** Starts the broker again after {@link #shutdown()}: same node, ports, cluster and log dir. */
+  public synchronized void startup() {
+    if (server == null) {
+      KafkaRaftServer restarted = newServer(props);
+      restarted.startup();
+      server = restarted;
+    }
+  }
+
+  public synchronized boolean running() {
+    return server != null;
+  }
+
+  private static KafkaRaftServer newServer(Properties props) {
+    return new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+  }
+
   private static void format(Path config) {
     var sink = new java.io.ByteArrayOutputStream();
     String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()};
@@ -97,8 +129,7 @@ public final class EmbeddedKafka {
 
   private void stop() {
     try {
-      server.shutdown();
-      server.awaitShutdown();
+      shutdown();
     } finally {
       try (Stream<Path> files = Files.walk(logDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -37,16 +37,22 @@ public class StreamsLifecycle {
   private final HandoffConfig config;
   private final TenantDirectory tenants;
   private final String bootstrapServers;
+  private final int sessionTimeoutMs;
+  private final int heartbeatIntervalMs;
   private volatile KafkaStreams streams;
   private final ThreadFailurePolicy threadFailures;
 
   public StreamsLifecycle(
       HandoffConfig config,
       TenantDirectory tenants,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "baton.kafka.session-timeout-ms") int sessionTimeoutMs,
+      @ConfigProperty(name = "baton.kafka.heartbeat-interval-ms") int heartbeatIntervalMs) {
     this.config = config;
     this.tenants = tenants;
     this.bootstrapServers = bootstrapServers;
+    this.sessionTimeoutMs = sessionTimeoutMs;
+    this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.threadFailures = new ThreadFailurePolicy(config.maxThreadFailures(), config.threadFailureWindow());
   }
 
@@ -102,6 +108,9 @@ public class StreamsLifecycle {
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().orElseGet(StreamsLifecycle::tempStateDir));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // How soon the partitions of an instance that died without leaving move to its restart.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeoutMs);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), heartbeatIntervalMs);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_MESSAGE_BYTES);
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
