@@ -46,13 +46,25 @@ final class Webhooks {
   }
 
   static Answer post(byte[] body, Map<String, String> headers) {
+    return post(CLIENT, body, headers);
+  }
+
+  /**
+   * With the JDK client's defaults, which ask a plain-HTTP server to upgrade to HTTP/2 (h2c) on the
+   * first request, as many providers' HTTP libraries do.
+   */
+  static Answer postWithDefaultClient(byte[] body, Map<String, String> headers) {
+    return post(HttpClient.newHttpClient(), body, headers);
+  }
+
+  private static Answer post(HttpClient client, byte[] body, Map<String, String> headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/v1/events"))
             .timeout(Duration.ofSeconds(20))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
     try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       Map<String, String> hs = new LinkedHashMap<>();
       r.headers().map().forEach((k, v) -> hs.put(k.toLowerCase(), v.get(0)));
       return new Answer(r.statusCode(), hs.getOrDefault("content-type", ""), r.body(), hs);
