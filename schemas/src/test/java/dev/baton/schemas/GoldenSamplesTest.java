@@ -41,7 +41,8 @@ class GoldenSamplesTest {
         Arguments.of("agent-action.json", AgentAction.class),
         Arguments.of("dead-letter.json", DeadLetter.class),
         Arguments.of("intent-feedback.json", IntentFeedback.class),
-        Arguments.of("conversation-turn.json", ConversationTurn.class));
+        Arguments.of("conversation-turn.json", ConversationTurn.class),
+        Arguments.of("agent-action-result.json", AgentActionResult.class));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -37,5 +37,8 @@ class TopicsTest {
     assertEquals(Topics.Names.HANDOFFS, Topics.HANDOFFS.name());
     assertEquals(Topics.Names.OUTBOUND_MESSAGES, Topics.OUTBOUND_MESSAGES.name());
     assertEquals("handoffs-dlq", Topics.deadLetterOf(Topics.HANDOFFS).name());
+    assertEquals(Topics.Names.AGENT_ACTION_RESULTS, Topics.AGENT_ACTION_RESULTS.name());
+    assertEquals("agent-action-results-dlq", Topics.deadLetterOf(Topics.AGENT_ACTION_RESULTS).name());
+    assertTrue(Topics.pipeline().contains(Topics.AGENT_ACTION_RESULTS));
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.handoff.topology;
 
+import dev.baton.handoff.engine.ActionResults;
 import dev.baton.handoff.engine.ConversationEngine;
 import dev.baton.handoff.engine.Outcome;
 import dev.baton.schemas.Conversational;
@@ -84,28 +85,46 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
       return;
     }
     String key = value.conversationKey();
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     if (!key.equals(record.key())) {
       // Keyed otherwise, it may sit on another partition than its conversation's state.
-      deadLetter(record, meta, dlqSink, "key " + record.key() + " is not the conversation key " + key);
+      String reason = "key " + record.key() + " is not the conversation key " + key;
+      deadLetter(record, meta, dlqSink, reason);
+      if (isAction) {
+        forwardResult(ActionResults.refused((AgentAction) value, null, reason, now), record.timestamp());
+      }
       return;
     }
+    ConversationState current = null;
     try {
-      ConversationState current = conversations.get(key);
-      Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+      current = conversations.get(key);
       Outcome outcome = isAction
           ? engine.onAgentAction(current, (AgentAction) value, now)
           : engine.onEvent(current, (EnrichedEvent) value, now);
       if (outcome.rejection().isPresent()) {
         deadLetter(record, meta, dlqSink, outcome.rejection().get());
-        return;
+      } else {
+        apply(key, current, outcome, record.timestamp());
       }
-      apply(key, current, outcome, record.timestamp());
+      if (isAction) {
+        // Every action gets its answer, in the same transaction as what it changed.
+        forwardResult(ActionResults.of((AgentAction) value, current, outcome, now), record.timestamp());
+      }
     } catch (RuntimeException e) {
       // A bug or a bad value on one record must not stop every conversation: keep the record,
       // with the reason. Nothing was forwarded: apply writes the state before any output.
       LOG.errorf(e, "failed on %s-%d@%d", meta.topic(), meta.partition(), meta.offset());
-      deadLetter(record, meta, dlqSink, "processing failed: " + e);
+      String reason = "processing failed: " + e;
+      deadLetter(record, meta, dlqSink, reason);
+      if (isAction) {
+        forwardResult(ActionResults.refused((AgentAction) value, current, reason, now), record.timestamp());
+      }
     }
+  }
+
+  private void forwardResult(dev.baton.schemas.AgentActionResult result, long timestamp) {
+    context.forward(new Record<String, Object>(result.conversationKey(), result, timestamp),
+        HandoffTopology.ACTION_RESULTS_SINK);
   }
 
   private void apply(String key, ConversationState before, Outcome outcome, long timestamp) {

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.Stores;
  *                  ├─> conversation-processor ────┼─> handoffs
  * agent-actions ───┘   [conversation-store]       ├─> conversation-state (compacted)
  *                      [silence-deadline-store]   ├─> conversation-turns (every turn)
+ *                                                 ├─> agent-action-results (one per agent action)
  *                                                 ├─> enriched-events-dlq
  *                                                 ├─> agent-actions-dlq
  *                                                 └─> conversation-state-dlq (punctuator failures)
@@ -37,6 +38,7 @@ public final class HandoffTopology {
   static final String HANDOFF_SINK = "handoffs-sink";
   static final String STATE_SINK = "conversation-state-sink";
   static final String TURNS_SINK = "conversation-turns-sink";
+  static final String ACTION_RESULTS_SINK = "agent-action-results-sink";
   static final String STATE_DLQ_SINK = "conversation-state-dlq-sink";
   static final String EVENTS_DLQ_SINK = "enriched-events-dlq-sink";
   static final String ACTIONS_DLQ_SINK = "agent-actions-dlq-sink";
@@ -72,6 +74,7 @@ public final class HandoffTopology {
     sink(topology, HANDOFF_SINK, Topics.HANDOFFS);
     sink(topology, STATE_SINK, Topics.CONVERSATION_STATE);
     sink(topology, TURNS_SINK, Topics.CONVERSATION_TURNS);
+    sink(topology, ACTION_RESULTS_SINK, Topics.AGENT_ACTION_RESULTS);
     sink(topology, STATE_DLQ_SINK, Topics.deadLetterOf(Topics.CONVERSATION_STATE));
     sink(topology, EVENTS_DLQ_SINK, Topics.deadLetterOf(Topics.ENRICHED_EVENTS));
     sink(topology, ACTIONS_DLQ_SINK, Topics.deadLetterOf(Topics.AGENT_ACTIONS));

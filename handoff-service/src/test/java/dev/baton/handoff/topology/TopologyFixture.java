@@ -2,6 +2,7 @@ package dev.baton.handoff.topology;
 
 import dev.baton.handoff.engine.ConversationEngine;
 import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationKey;
@@ -88,6 +89,7 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, DeadLetter> actionsDlq;
   final TestOutputTopic<String, DeadLetter> stateDlq;
   final TestOutputTopic<String, ConversationTurn> turns;
+  final TestOutputTopic<String, AgentActionResult> results;
   private int seq;
 
   TopologyFixture() {
@@ -116,6 +118,7 @@ final class TopologyFixture implements AutoCloseable {
     actionsDlq = output(Topics.deadLetterOf(Topics.AGENT_ACTIONS));
     stateDlq = output(Topics.deadLetterOf(Topics.CONVERSATION_STATE));
     turns = output(Topics.CONVERSATION_TURNS);
+    results = output(Topics.AGENT_ACTION_RESULTS);
   }
 
   private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {

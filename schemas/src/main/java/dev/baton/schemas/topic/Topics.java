@@ -1,6 +1,7 @@
 package dev.baton.schemas.topic;
 
 import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.ConversationTurn;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *                                     --outbound-messages--> intake (delivery)
  *                                     --conversation-state (compacted)
  *                                     --conversation-turns (every turn, in order)
- * agent-gateway --agent-actions--> handoff
+ * agent-gateway --agent-actions--> handoff --agent-action-results--> agent-gateway (every instance)
  * agent-gateway --intent-feedback--> routing (training examples)
  * </pre>
  */
@@ -42,6 +43,7 @@ public final class Topics {
     public static final String OUTBOUND_MESSAGES = "outbound-messages";
     public static final String INTENT_FEEDBACK = "intent-feedback";
     public static final String CONVERSATION_TURNS = "conversation-turns";
+    public static final String AGENT_ACTION_RESULTS = "agent-action-results";
 
     private Names() {}
   }
@@ -74,6 +76,10 @@ public final class Topics {
   public static final Topic<String, ConversationTurn> CONVERSATION_TURNS =
       topic(Names.CONVERSATION_TURNS, ConversationTurn.class, false);
 
+  /** What the handoff service did with each agent action: applied, duplicate or refused. */
+  public static final Topic<String, AgentActionResult> AGENT_ACTION_RESULTS =
+      topic(Names.AGENT_ACTION_RESULTS, AgentActionResult.class, false);
+
   private static final List<Topic<String, ?>> PIPELINE =
       List.of(
           CONVERSATION_EVENTS,
@@ -84,7 +90,8 @@ public final class Topics {
           HANDOFFS,
           OUTBOUND_MESSAGES,
           INTENT_FEEDBACK,
-          CONVERSATION_TURNS);
+          CONVERSATION_TURNS,
+          AGENT_ACTION_RESULTS);
 
   private Topics() {}
 

@@ -1,0 +1,166 @@
+package dev.baton.handoff.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.AgentAction.Type;
+import dev.baton.schemas.AgentActionResult;
+import dev.baton.schemas.AgentActionResult.Outcome;
+import dev.baton.schemas.DeadLetter;
+import dev.baton.schemas.Owner;
+import dev.baton.schemas.SchemaVersions;
+import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every agent action gets exactly one {@code agent-action-results} record: applied, duplicate or refused. */
+class AgentActionResultsTest {
+  private static final String C = "conv-1";
+  private final TopologyFixture f = new TopologyFixture();
+
+  @BeforeEach
+  void queueAConversation() {
+    f.send(f.faq(C));
+    f.send(f.say(C, "speak to a human please", null, 0, 0.0, null));
+    f.outbound.readValuesToList();
+    f.handoffs.readValuesToList();
+    assertEquals(Owner.QUEUED, f.state(C).owner());
+  }
+
+  @AfterEach
+  void close() {
+    f.close();
+  }
+
+  private AgentActionResult onlyResult() {
+    List<TestRecord<String, AgentActionResult>> all = f.results.readRecordsToList();
+    assertEquals(1, all.size(), "results: " + all);
+    TestRecord<String, AgentActionResult> r = all.get(0);
+    assertEquals(r.value().conversationKey(), r.key(), "keyed by the conversation key");
+    return r.value();
+  }
+
+  @Test
+  void anAppliedClaimNamesTheNewOwner() {
+    AgentAction claim = f.action(C, Type.CLAIM, "alice", null);
+    f.send(claim);
+
+    AgentActionResult r = onlyResult();
+    assertEquals(claim.actionId(), r.actionId());
+    assertEquals(Outcome.APPLIED, r.outcome());
+    assertEquals(Type.CLAIM, r.type());
+    assertEquals("alice", r.agentId());
+    assertEquals(Owner.AGENT, r.owner());
+    assertEquals("alice", r.ownerAgentId());
+    assertNull(r.reason());
+    assertEquals(SchemaVersions.CURRENT, r.schemaVersion());
+    assertTrue(f.actionsDlq.isEmpty());
+  }
+
+  @Test
+  void aSecondAgentsClaimIsRefusedNamingTheOwnerAndStillDeadLettered() {
+    f.send(f.action(C, Type.CLAIM, "alice", null));
+    f.results.readValuesToList();
+
+    AgentAction bobs = f.action(C, Type.CLAIM, "bob", null);
+    f.send(bobs);
+
+    AgentActionResult r = onlyResult();
+    assertEquals(bobs.actionId(), r.actionId());
+    assertEquals(Outcome.REFUSED, r.outcome());
+    assertEquals("bob", r.agentId());
+    assertEquals(Owner.AGENT, r.owner());
+    assertEquals("alice", r.ownerAgentId());
+    assertTrue(r.reason().contains("owned by alice"), r.reason());
+    DeadLetter letter = f.actionsDlq.readValue();
+    assertEquals(r.reason(), letter.reason());
+    assertEquals("alice", f.state(C).agentId());
+  }
+
+  @Test
+  void theSameActionTwiceIsADuplicateAndChangesNothingMore() {
+    AgentAction claim = f.action(C, Type.CLAIM, "alice", null);
+    f.send(claim);
+    assertEquals(Outcome.APPLIED, onlyResult().outcome());
+    int joined = f.outbound.readValuesToList().size();
+    assertEquals(1, joined);
+
+    f.send(claim);
+
+    AgentActionResult r = onlyResult();
+    assertEquals(Outcome.DUPLICATE, r.outcome());
+    assertEquals(claim.actionId(), r.actionId());
+    assertEquals("alice", r.ownerAgentId());
+    assertTrue(f.outbound.isEmpty(), "no second joined message");
+    assertTrue(f.actionsDlq.isEmpty());
+  }
+
+  @Test
+  void aReplyByANonOwnerIsRefused() {
+    f.send(f.action(C, Type.CLAIM, "alice", null));
+    f.results.readValuesToList();
+    f.outbound.readValuesToList();
+
+    f.send(f.action(C, Type.REPLY, "mallory", "hijack"));
+
+    AgentActionResult r = onlyResult();
+    assertEquals(Outcome.REFUSED, r.outcome());
+    assertEquals(Type.REPLY, r.type());
+    assertEquals("alice", r.ownerAgentId());
+    assertTrue(r.reason().startsWith("cannot reply"), r.reason());
+    assertTrue(f.outbound.isEmpty());
+    assertEquals(1, f.actionsDlq.readValuesToList().size());
+  }
+
+  @Test
+  void aReplyOnAQueuedConversationIsRefusedForItsState() {
+    f.send(f.action(C, Type.REPLY, "alice", "too early"));
+
+    AgentActionResult r = onlyResult();
+    assertEquals(Outcome.REFUSED, r.outcome());
+    assertEquals(Owner.QUEUED, r.owner());
+    assertNull(r.ownerAgentId());
+  }
+
+  @Test
+  void anActionOnAnUnknownConversationIsRefusedWithoutAnOwner() {
+    f.send(f.action("no-such-conversation", Type.CLAIM, "alice", null));
+
+    AgentActionResult r = onlyResult();
+    assertEquals(Outcome.REFUSED, r.outcome());
+    assertEquals("no-such-conversation", r.conversationId());
+    assertNull(r.owner());
+    assertNull(r.ownerAgentId());
+    assertTrue(r.reason().contains("no conversation"), r.reason());
+    assertTrue(f.actionsDlq.readValue().reason().contains("no conversation"));
+  }
+
+  @Test
+  void fiftyAgentsClaimingAtOnceGiveExactlyOneOwner() {
+    // The engine does not look agents up in the tenants file: any agent id may claim.
+    for (int i = 0; i < 50; i++) {
+      f.send(f.action(C, Type.CLAIM, "agent-" + i, null));
+    }
+
+    List<AgentActionResult> results = f.results.readValuesToList();
+    assertEquals(50, results.size());
+    List<AgentActionResult> applied = results.stream().filter(r -> r.outcome() == Outcome.APPLIED).toList();
+    assertEquals(1, applied.size(), applied.toString());
+    String winner = applied.get(0).agentId();
+    assertEquals("agent-0", winner, "processed in order on the conversation's partition");
+    assertTrue(results.stream().filter(r -> r != applied.get(0))
+        .allMatch(r -> r.outcome() == Outcome.REFUSED && winner.equals(r.ownerAgentId())));
+    assertEquals(winner, f.state(C).agentId());
+    assertEquals(49, f.actionsDlq.readValuesToList().size());
+  }
+
+  @Test
+  void eventsGetNoResults() {
+    f.send(f.faq(C));
+    assertTrue(f.results.isEmpty());
+  }
+}
