@@ -286,7 +286,7 @@ class GatewayHardeningTest {
 
     String body = given().header("Authorization", SAM).get("/v1/agent/audit?conversationId=" + conv).then().statusCode(200)
         .body("entries.action", equalTo(List.of("REPLY", "REPLY", "CLAIM", "TRANSCRIPT_READ")))
-        .body("entries.outcome", equalTo(List.of("refused 400", "accepted", "accepted", "read 1 turns from 0")))
+        .body("entries.outcome", equalTo(List.of("refused 400", "pending", "pending", "read 1 turns from 0")))
         .body("entries[0].agentId", equalTo("alice"))
         .body("entries[0].conversationId", equalTo(conv))
         .extract().asString();

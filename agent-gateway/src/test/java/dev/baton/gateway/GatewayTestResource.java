@@ -11,12 +11,13 @@ import java.util.Map;
 /**
  * {@link BatonTestResource} with the gateway's own agents: the shared test tenants' alice and gina,
  * plus a supervisor (sam) and an agent whose streams only the connection-cap test opens (carl).
- * A one-second heartbeat makes a new stream answer at once.
+ * A one-second heartbeat makes a new stream answer at once; actions wait two seconds for a result.
  */
 public class GatewayTestResource extends BatonTestResource {
   public static final String SUPERVISOR_TOKEN = "test-token-sam";
   public static final String CAPPED_AGENT_TOKEN = "test-token-carl";
   public static final int MAX_STREAMS = 3;
+  public static final java.time.Duration ACTION_RESULT_TIMEOUT = java.time.Duration.ofSeconds(2);
 
   @Override
   public Map<String, String> start() {
@@ -25,6 +26,8 @@ public class GatewayTestResource extends BatonTestResource {
     config.put("BATON_AGENT_TOKEN_CARL", CAPPED_AGENT_TOKEN);
     config.put("baton.tenants-file", tenantsFile().toString());
     config.put("gateway.heartbeat", "1s");
+    // Actions nobody answers (no handoff service here) are answered PENDING after this.
+    config.put("gateway.action-result-timeout", ACTION_RESULT_TIMEOUT.toMillis() + "ms");
     config.put("gateway.stream.max-connections-per-agent", String.valueOf(MAX_STREAMS));
     return config;
   }

@@ -12,6 +12,17 @@ public interface GatewayConfig {
   @WithDefault("15s")
   Duration heartbeat();
 
+  /**
+   * How long an agent action's request waits for the handoff service's result before it is
+   * answered 202 with {@code "outcome":"PENDING"} (the action is stored and will be applied).
+   */
+  @WithDefault("5s")
+  Duration actionResultTimeout();
+
+  /** Requests that may wait for an action result at once; past it a request is answered as pending. */
+  @WithDefault("10000")
+  int actionResultMaxWaiting();
+
   Stream stream();
 
   Transcript transcript();

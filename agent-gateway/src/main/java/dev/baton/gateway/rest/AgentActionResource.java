@@ -6,14 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.baton.gateway.auth.AgentAuthenticator;
 import dev.baton.gateway.auth.AuthenticatedAgent;
+import dev.baton.gateway.service.ActionResults;
 import dev.baton.gateway.service.AuditLog;
 import dev.baton.gateway.service.IdempotencyKeys;
 import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.AgentActionResult;
+import dev.baton.schemas.Owner;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.serde.Json;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,7 +33,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -35,10 +43,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Claim, reply, hand back and resolve: each publishes an {@link AgentAction} to {@code
- * agent-actions}; the handoff service applies it to the conversation (and refuses it, to its
- * dead-letter topic, if the agent does not own the conversation). An {@code Idempotency-Key}
- * header becomes the action id, so a retried click is applied once; the same key for a different
- * action is refused (409).
+ * agent-actions}, then waits (up to {@code gateway.action-result-timeout}, without holding a
+ * thread) for the handoff service's {@link AgentActionResult} and answers with it: 200 applied or
+ * duplicate, 409 refused (naming the owner if another agent has the conversation), 404 no such
+ * conversation in the agent's tenant, 202 {@code PENDING} if no result came in time (the action is
+ * stored and will be applied). An {@code Idempotency-Key} header becomes the action id, so a
+ * retried click is applied once; the same key for a different action is refused (409).
  *
  * <p>Checked in this order, each failure a problem body naming what is at fault: the token (401,
  * before anything in the request is looked at), the conversation id and {@code Idempotency-Key}
@@ -63,57 +73,131 @@ public class AgentActionResource {
   private final KafkaPublisher publisher;
   private final IdempotencyKeys keys;
   private final AuditLog audit;
+  private final ActionResults results;
 
-  public AgentActionResource(AgentAuthenticator auth, KafkaPublisher publisher, IdempotencyKeys keys, AuditLog audit) {
+  public AgentActionResource(AgentAuthenticator auth, KafkaPublisher publisher, IdempotencyKeys keys, AuditLog audit,
+      ActionResults results) {
     this.auth = auth;
     this.publisher = publisher;
     this.keys = keys;
     this.audit = audit;
+    this.results = results;
   }
 
   @POST
+  @Blocking
   @Path("/{conversationId}/claim")
-  public Response claim(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
+  public Uni<Response> claim(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
       @HeaderParam("Idempotency-Key") String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
     return act(AgentAction.Type.CLAIM, id, a, key, type, body);
   }
 
   @POST
+  @Blocking
   @Path("/{conversationId}/reply")
-  public Response reply(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
+  public Uni<Response> reply(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
       @HeaderParam("Idempotency-Key") String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
     return act(AgentAction.Type.REPLY, id, a, key, type, body);
   }
 
   @POST
+  @Blocking
   @Path("/{conversationId}/hand-back")
-  public Response handBack(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
+  public Uni<Response> handBack(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
       @HeaderParam("Idempotency-Key") String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
     return act(AgentAction.Type.HAND_BACK, id, a, key, type, body);
   }
 
   @POST
+  @Blocking
   @Path("/{conversationId}/resolve")
-  public Response resolve(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
+  public Uni<Response> resolve(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
       @HeaderParam("Idempotency-Key") String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
     return act(AgentAction.Type.RESOLVE, id, a, key, type, body);
   }
 
-  private Response act(AgentAction.Type type, String conversationId, String authorization, String key,
+  private Uni<Response> act(AgentAction.Type type, String conversationId, String authorization, String key,
       String contentType, byte[] body) {
     AuthenticatedAgent agent = auth.require(authorization);
     String auditedConversation = conversationId != null && ID.matcher(conversationId).matches() ? conversationId : null;
+    AgentAction action;
+    Uni<Optional<AgentActionResult>> result;
     try {
-      Response response = publish(agent, type, conversationId, key, contentType, body);
-      record(agent, type.name(), auditedConversation, "accepted");
-      return response;
+      action = validate(agent, type, conversationId, key, contentType, body);
+      // Registered before publishing, so that a result faster than this thread is not missed.
+      result = results.expect(agent.tenantId(), action.actionId());
+      try {
+        publisher.publish(Topics.AGENT_ACTIONS, action, PUBLISH_TIMEOUT);
+      } catch (PublishException e) {
+        results.forget(agent.tenantId(), action.actionId());
+        throw Problem.of(503, "Unavailable", "the action could not be stored; retry with the same Idempotency-Key");
+      }
     } catch (WebApplicationException e) {
       record(agent, type.name(), auditedConversation, "refused " + e.getResponse().getStatus());
       throw e;
     }
+    // The answer (and its audit entry, a Redis call) on a worker: the timeout fires on a timer thread.
+    return result.emitOn(Infrastructure.getDefaultWorkerPool()).map(r -> {
+      Response response = answer(agent, action, r);
+      record(agent, type.name(), auditedConversation, auditOutcome(response, r));
+      return response;
+    });
   }
 
-  private Response publish(AuthenticatedAgent agent, AgentAction.Type type, String conversationId, String key,
+  private static String auditOutcome(Response response, Optional<AgentActionResult> result) {
+    if (result.isEmpty()) {
+      return "pending";
+    }
+    return switch (result.get().outcome()) {
+      case APPLIED -> "applied";
+      case DUPLICATE -> "duplicate";
+      case REFUSED -> "refused " + response.getStatus();
+    };
+  }
+
+  /** The response for the handoff service's result, or 202 pending if there was none in time. */
+  static Response answer(AuthenticatedAgent agent, AgentAction action, Optional<AgentActionResult> result) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("actionId", action.actionId());
+    body.put("type", action.type().name());
+    body.put("conversationId", action.conversationId());
+    if (result.isEmpty()) {
+      body.put("outcome", "PENDING");
+      return Response.accepted(body).build();
+    }
+    AgentActionResult r = result.get();
+    return switch (r.outcome()) {
+      case APPLIED, DUPLICATE -> {
+        body.put("outcome", r.outcome().name());
+        body.put("owner", r.owner() == null ? null : r.owner().name());
+        body.put("ownerAgentId", r.ownerAgentId());
+        yield Response.ok(body).build();
+      }
+      case REFUSED -> refusal(agent, action, r).getResponse();
+    };
+  }
+
+  private static WebApplicationException refusal(AuthenticatedAgent agent, AgentAction action, AgentActionResult r) {
+    String verb = action.type().name().toLowerCase().replace('_', ' ');
+    if (r.owner() == null) {
+      return Problem.of(404, "Unknown conversation",
+          "there is no conversation " + action.conversationId() + " in your tenant");
+    }
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("actionId", action.actionId());
+    members.put("owner", r.owner().name());
+    if (r.owner() == Owner.AGENT && r.ownerAgentId() != null && !r.ownerAgentId().equals(agent.agentId())) {
+      members.put("ownerAgentId", r.ownerAgentId());
+      return Problem.withMembers(409, "Owned by another agent",
+          "cannot " + verb + ": " + r.ownerAgentId() + " owns this conversation", members);
+    }
+    String state = r.owner() == Owner.AGENT ? "yours" : r.owner().name();
+    return Problem.withMembers(409, "Conflict with the conversation's state",
+        "cannot " + verb + ": the conversation is " + state, members);
+  }
+
+  /** Every check before publishing, in order; the action to publish. */
+  private AgentAction validate(AuthenticatedAgent agent, AgentAction.Type type, String conversationId, String key,
       String contentType, byte[] body) {
     if (conversationId == null || !ID.matcher(conversationId).matches()) {
       throw Problem.field(400, "Invalid conversation", "conversationId", ID_RULE);
@@ -136,14 +220,8 @@ public class AgentActionResource {
             "was already used for a different action; use a new key for a new action");
       }
     }
-    AgentAction action = new AgentAction(SchemaVersions.CURRENT, actionId, type, agent.tenantId(), conversationId,
+    return new AgentAction(SchemaVersions.CURRENT, actionId, type, agent.tenantId(), conversationId,
         agent.agentId(), text, Instant.now());
-    try {
-      publisher.publish(Topics.AGENT_ACTIONS, action, PUBLISH_TIMEOUT);
-    } catch (PublishException e) {
-      throw Problem.of(503, "Unavailable", "the action could not be stored; retry with the same Idempotency-Key");
-    }
-    return Response.accepted(Map.of("actionId", actionId, "type", type.name(), "conversationId", conversationId)).build();
   }
 
   /** The reply's text (null for the other actions) from a body that must be exactly as documented. */

@@ -26,6 +26,15 @@ public final class Problem {
     return build(status, title, name + ": " + message, List.of(Map.of("field", name, "message", message)));
   }
 
+  /** A problem with extra members (e.g. {@code ownerAgentId}) after the standard ones. */
+  public static WebApplicationException withMembers(int status, String title, String detail, Map<String, Object> members) {
+    WebApplicationException e = build(status, title, detail, null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = (Map<String, Object>) e.getResponse().getEntity();
+    body.putAll(members);
+    return e;
+  }
+
   public static WebApplicationException unauthorized() {
     return of(401, "Unauthorized", "send Authorization: Bearer <agent token>");
   }
