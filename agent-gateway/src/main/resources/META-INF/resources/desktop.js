@@ -57,6 +57,12 @@ function show(h) {
   state.cards.set(h.handoffId, card);
 }
 
+function outcomeText(action, status, body) {
+  if (status === 200) return body.outcome === "DUPLICATE" ? action + ": already done" : action + ": done";
+  if (status === 202) return action + ": stored, being applied";
+  return body.detail || ("failed: HTTP " + status);
+}
+
 async function act(conversationId, action, card) {
   const init = {
     method: "POST",
@@ -72,7 +78,9 @@ async function act(conversationId, action, card) {
   try {
     const response = await fetch("/v1/agent/conversations/" + encodeURIComponent(conversationId) + "/" + action, init);
     const body = await response.json().catch(() => ({}));
-    result.textContent = response.ok ? action + " sent" : (body.detail || ("failed: HTTP " + response.status));
+    // 200: applied (or already applied); 202: stored, not yet applied; otherwise the problem's detail
+    // (e.g. "cannot claim: bob owns this conversation") - a refused action never reads as success.
+    result.textContent = outcomeText(action, response.status, body);
     if (response.ok && action === "reply") card.querySelector("textarea").value = "";
   } catch (e) {
     result.textContent = "failed: " + e.message;
