@@ -6,6 +6,7 @@ import dev.baton.schemas.topic.Topics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,10 +41,15 @@ public class ActionResults {
 
   private record Waiting(CompletableFuture<AgentActionResult> result, long since) {}
 
+  @Inject
   public ActionResults(DeadLetterer deadLetters, GatewayConfig config) {
+    this(deadLetters, config.actionResultTimeout(), config.actionResultMaxWaiting());
+  }
+
+  ActionResults(DeadLetterer deadLetters, Duration timeout, int maxWaiting) {
     this.deadLetters = deadLetters;
-    this.timeout = config.actionResultTimeout();
-    this.maxWaiting = config.actionResultMaxWaiting();
+    this.timeout = timeout;
+    this.maxWaiting = maxWaiting;
   }
 
   /**
