@@ -159,6 +159,25 @@ class AgentActionResultsTest {
   }
 
   @Test
+  void anActionKeyedOtherwiseIsRefusedAndAnsweredUnderItsConversationKey() {
+    AgentAction claim = f.action(C, Type.CLAIM, "alice", null);
+    f.actions.pipeInput("wrong-key", dev.baton.schemas.topic.Topics.AGENT_ACTIONS.valueSerde().serializer().serialize("x", claim));
+
+    AgentActionResult r = onlyResult();
+    assertEquals(Outcome.REFUSED, r.outcome());
+    assertTrue(r.reason().contains("is not the conversation key"), r.reason());
+    assertEquals(Owner.QUEUED, f.state(C).owner(), "not applied");
+  }
+
+  @Test
+  void aPoisonActionIsDeadLetteredWithoutAResult() {
+    f.actions.pipeInput(TopologyFixture.key(C), "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertEquals(1, f.actionsDlq.readValuesToList().size());
+    assertTrue(f.results.isEmpty(), "no action id to answer");
+  }
+
+  @Test
   void eventsGetNoResults() {
     f.send(f.faq(C));
     assertTrue(f.results.isEmpty());
