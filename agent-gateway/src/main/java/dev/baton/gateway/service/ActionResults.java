@@ -1,5 +1,6 @@
 package dev.baton.gateway.service;
 
+import dev.baton.support.messaging.DeadLetterer;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.topic.Topics;

@@ -1,5 +1,6 @@
 package dev.baton.gateway.service;
 
+import dev.baton.support.messaging.DeadLetterer;
 import dev.baton.schemas.HandoffRecord;
 import dev.baton.schemas.topic.Topics;
 import io.smallrye.common.annotation.Blocking;

@@ -2,15 +2,12 @@ package dev.baton.routing.service;
 
 import dev.baton.nlp.FeedbackStore;
 import dev.baton.routing.config.RoutingConfig;
-import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.IntentFeedback;
 import dev.baton.schemas.topic.Topics;
-import dev.baton.support.kafka.KafkaPublisher;
-import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.messaging.DeadLetterer;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -25,14 +22,13 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class FeedbackRecorder {
   private static final Logger LOG = Logger.getLogger(FeedbackRecorder.class);
-  private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(10);
 
   private final FeedbackStore store;
-  private final KafkaPublisher publisher;
+  private final DeadLetterer deadLetters;
 
-  public FeedbackRecorder(RoutingConfig config, KafkaPublisher publisher) {
+  public FeedbackRecorder(RoutingConfig config, DeadLetterer deadLetters) {
     this.store = new FeedbackStore(Path.of(config.feedbackFile()));
-    this.publisher = publisher;
+    this.deadLetters = deadLetters;
   }
 
   /**
@@ -43,7 +39,7 @@ public class FeedbackRecorder {
    */
   @Incoming(Topics.Names.INTENT_FEEDBACK)
   @Blocking
-  public void record(ConsumerRecord<String, byte[]> record) throws PublishException {
+  public void record(ConsumerRecord<String, byte[]> record) {
     IntentFeedback feedback;
     try {
       feedback = Topics.INTENT_FEEDBACK.valueSerde().deserializer().deserialize(record.topic(), record.value());
@@ -69,13 +65,8 @@ public class FeedbackRecorder {
         feedback.tenantId());
   }
 
-  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) throws PublishException {
-    LOG.errorf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-        DeadLetters.bounded(reason));
-    publisher.publish(Topics.deadLetterOf(Topics.INTENT_FEEDBACK), record.key(),
-        DeadLetters.of(record.topic(), record.partition(), record.offset(), record.key(), record.value(), reason,
-            RoutingStage.SERVICE),
-        DEAD_LETTER_TIMEOUT);
+  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    deadLetters.send(Topics.INTENT_FEEDBACK, record, reason);
   }
 
   public Path file() {

@@ -1,4 +1,4 @@
-package dev.baton.gateway.service;
+package dev.baton.support.messaging;
 
 import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.topic.Topic;
@@ -8,31 +8,33 @@ import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The gateway's failure policy for what it consumes, the same as every stage's: a record it cannot
- * read goes to {@code <topic>-dlq} as a {@code DeadLetter} with the reason, keyed like the
+ * The failure policy of a consumer that reads {@code ConsumerRecord}s (the stages use
+ * {@link StageRecords} instead), the same as every stage's: a record it cannot read or process goes to {@code <topic>-dlq} as a {@code DeadLetter} with the reason, keyed like the
  * original, and consumption goes on. The dead letter is written before the record's offset is
  * committed; if even that fails the consumer fails (health DOWN) rather than skip the record.
  */
 @ApplicationScoped
 public class DeadLetterer {
-  static final String SERVICE = "agent-gateway";
   private static final Logger LOG = Logger.getLogger(DeadLetterer.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final KafkaPublisher publisher;
+  private final String service;
 
-  public DeadLetterer(KafkaPublisher publisher) {
+  public DeadLetterer(KafkaPublisher publisher, @ConfigProperty(name = "quarkus.application.name") String service) {
     this.publisher = publisher;
+    this.service = service;
   }
 
   public void send(Topic<String, ?> source, ConsumerRecord<String, byte[]> record, String reason) {
     String bounded = DeadLetters.bounded(reason);
     LOG.errorf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), bounded);
     var letter = DeadLetters.of(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-        reason, SERVICE);
+        reason, service);
     try {
       publisher.publish(Topics.deadLetterOf(source), record.key(), letter, TIMEOUT);
     } catch (PublishException e) {
