@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param reason why the action was refused (as on {@code agent-actions-dlq}); null otherwise
  * @param owner who owns the conversation after the action; null when there is no conversation
  * @param ownerAgentId the agent who owns it after the action, while {@code owner} is AGENT
+ * @param skill the queue the conversation belongs to after the action, when the engine knows it
+ * @param resolutionCode the code of an applied {@link AgentAction.Type#RESOLVE}; null otherwise
  */
 public record AgentActionResult(
     int schemaVersion,
@@ -24,7 +26,9 @@ public record AgentActionResult(
     String reason,
     Owner owner,
     String ownerAgentId,
-    Instant occurredAt) implements Conversational {
+    Instant occurredAt,
+    String skill,
+    String resolutionCode) implements Conversational {
 
   public enum Outcome {
     /** The action changed (or confirmed) the conversation. */
@@ -42,5 +46,13 @@ public record AgentActionResult(
     Objects.requireNonNull(agentId, "agentId");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(outcome, "outcome");
+  }
+
+  /** A result without skill or resolution code. */
+  public AgentActionResult(int schemaVersion, String actionId, String tenantId, String conversationId,
+      String agentId, AgentAction.Type type, Outcome outcome, String reason, Owner owner, String ownerAgentId,
+      Instant occurredAt) {
+    this(schemaVersion, actionId, tenantId, conversationId, agentId, type, outcome, reason, owner, ownerAgentId,
+        occurredAt, null, null);
   }
 }

@@ -6,5 +6,7 @@ public enum Speaker {
   BOT,
   AGENT,
   /** Call started, call ended and other facts that nobody said. */
-  SYSTEM
+  SYSTEM,
+  /** An agent's internal note: shown to agents, never sent to the customer. */
+  NOTE
 }

@@ -3,7 +3,10 @@ package dev.baton.tenant;
 /**
  * What the bot says in the situations that are not FAQ answers. {@code {opening}} in {@code
  * afterHoursNotice} is replaced by the next opening time, {@code {name}} by the tenant name and
- * {@code {agent}} in {@code agentJoined} by the agent's name.
+ * {@code {agent}} in {@code agentJoined} by the agent's name. In {@code queueNotice} and
+ * {@code queueNoticeNoEstimate}, {@code {position}} is the customer's place in the queue and
+ * {@code {wait}} the expected wait ("3 minutes"); {@code callbackOffer} is said instead when no
+ * agent with the skill is available, and {@code callbackConfirmed} when the customer takes it.
  */
 public record Templates(
     String assistantIntro,
@@ -12,7 +15,11 @@ public record Templates(
     String clarifyingQuestion,
     String fallback,
     String missedCallAck,
-    String agentJoined) {
+    String agentJoined,
+    String queueNotice,
+    String queueNoticeNoEstimate,
+    String callbackOffer,
+    String callbackConfirmed) {
 
   public static final Templates DEFAULTS =
       new Templates(
@@ -22,5 +29,9 @@ public record Templates(
           "Sorry, I'm not sure I understood. Could you say that another way?",
           "Sorry, I can't help with that myself.",
           "Sorry we missed your call to {name}. We'll call you back as soon as we can.",
-          "You're now talking with {agent}, who can see our conversation so far.");
+          "You're now talking with {agent}, who can see our conversation so far.",
+          "Thanks for waiting. You're number {position} in the queue; the expected wait is about {wait}.",
+          "Thanks for waiting. You're number {position} in the queue; a colleague will be with you as soon as possible.",
+          "All our colleagues are busy right now. Reply CALLBACK and we'll call you back as soon as someone is free, or stay here and keep your place.",
+          "Thanks, we'll call you back as soon as a colleague is free.");
 }

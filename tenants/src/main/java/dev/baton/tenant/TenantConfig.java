@@ -20,6 +20,7 @@ import java.util.Map;
  *     from {@code previousWebhookSecretEnv}; still accepted on incoming webhooks, never used to sign;
  *     null otherwise. Never logged.
  * @param privacy what the intake masks in message text besides card numbers (always masked)
+ * @param workspace how agents work conversations in the gateway (routing mode, timers, codes)
  */
 public record TenantConfig(
     String id,
@@ -34,7 +35,8 @@ public record TenantConfig(
     Templates templates,
     List<Agent> agents,
     String previousWebhookSecret,
-    PrivacyPolicy privacy) {
+    PrivacyPolicy privacy,
+    Workspace workspace) {
 
   public static final String DEFAULT_SKILL = "default";
 
@@ -44,7 +46,7 @@ public record TenantConfig(
       String callbackUrl, List<FaqEntry> faq, Map<String, String> skills, EscalationRules escalation,
       Templates templates, List<Agent> agents) {
     this(id, name, timezone, businessHours, webhookSecret, callbackUrl, faq, skills, escalation,
-        templates, agents, null, PrivacyPolicy.DEFAULTS);
+        templates, agents, null, PrivacyPolicy.DEFAULTS, Workspace.DEFAULTS);
   }
 
   /**
@@ -67,6 +69,12 @@ public record TenantConfig(
     skills = Map.copyOf(skills);
     agents = List.copyOf(agents);
     privacy = privacy == null ? PrivacyPolicy.DEFAULTS : privacy;
+    workspace = workspace == null ? Workspace.DEFAULTS : workspace;
+  }
+
+  /** The agent with this id, if the tenant has one. */
+  public java.util.Optional<Agent> agent(String agentId) {
+    return agents.stream().filter(a -> a.id().equals(agentId)).findFirst();
   }
 
   /** A tenant, possibly rotating its secret, with the default privacy policy (cards only). */
@@ -76,7 +84,7 @@ public record TenantConfig(
       EscalationRules escalation, Templates templates, List<Agent> agents,
       String previousWebhookSecret) {
     this(id, name, timezone, businessHours, webhookSecret, callbackUrl, faq, skills, escalation,
-        templates, agents, previousWebhookSecret, PrivacyPolicy.DEFAULTS);
+        templates, agents, previousWebhookSecret, PrivacyPolicy.DEFAULTS, Workspace.DEFAULTS);
   }
 
   /** The agent skill for an intent, falling back to the tenant's default skill. */

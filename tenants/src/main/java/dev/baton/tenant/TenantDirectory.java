@@ -136,7 +136,7 @@ public final class TenantDirectory {
       }
       unknownFields(n, path, Set.of("id", "name", "timezone", "businessHours", "webhookSecretEnv",
           "previousWebhookSecretEnv", "callbackUrl", "faq", "skills", "escalation", "templates", "agents",
-          "privacy"));
+          "privacy", "workspace"));
       String id = text(n, path, "id", null);
       if (id != null && !TENANT_ID.matcher(id).matches()) {
         problems.add(path + ".id: must be lower-case letters, digits and '-', was '" + id + "'");
@@ -160,11 +160,12 @@ public final class TenantDirectory {
       Templates templates = templates(n.get("templates"), path + ".templates");
       List<Agent> agents = agents(n.get("agents"), path + ".agents");
       PrivacyPolicy privacy = privacy(n.get("privacy"), path + ".privacy");
+      Workspace workspace = workspace(n.get("workspace"), path + ".workspace");
       if (id == null) {
         return null;
       }
       return new TenantConfig(id, name, zone, hours, secret, callbackUrl, faq, skills, rules,
-          templates, agents, previous, privacy);
+          templates, agents, previous, privacy, workspace);
     }
 
     private ZoneId zone(JsonNode n, String path) {
@@ -296,7 +297,8 @@ public final class TenantDirectory {
         return d;
       }
       unknownFields(n, path, Set.of("assistantIntro", "handoffNotice", "afterHoursNotice",
-          "clarifyingQuestion", "fallback", "missedCallAck", "agentJoined"));
+          "clarifyingQuestion", "fallback", "missedCallAck", "agentJoined", "queueNotice",
+          "queueNoticeNoEstimate", "callbackOffer", "callbackConfirmed"));
       return new Templates(
           text(n, path, "assistantIntro", d.assistantIntro()),
           text(n, path, "handoffNotice", d.handoffNotice()),
@@ -304,7 +306,11 @@ public final class TenantDirectory {
           text(n, path, "clarifyingQuestion", d.clarifyingQuestion()),
           text(n, path, "fallback", d.fallback()),
           text(n, path, "missedCallAck", d.missedCallAck()),
-          text(n, path, "agentJoined", d.agentJoined()));
+          text(n, path, "agentJoined", d.agentJoined()),
+          text(n, path, "queueNotice", d.queueNotice()),
+          text(n, path, "queueNoticeNoEstimate", d.queueNoticeNoEstimate()),
+          text(n, path, "callbackOffer", d.callbackOffer()),
+          text(n, path, "callbackConfirmed", d.callbackConfirmed()));
     }
 
     private List<Agent> agents(JsonNode n, String path) {
@@ -319,7 +325,7 @@ public final class TenantDirectory {
       for (int i = 0; i < n.size(); i++) {
         JsonNode a = n.get(i);
         String p = path + "[" + i + "]";
-        unknownFields(a, p, Set.of("id", "name", "tokenEnv", "role"));
+        unknownFields(a, p, Set.of("id", "name", "tokenEnv", "role", "skills", "capacity"));
         String id = text(a, p, "id", null);
         String tokenEnv = text(a, p, "tokenEnv", null);
         String role = text(a, p, "role", Agent.AGENT);
@@ -327,11 +333,60 @@ public final class TenantDirectory {
           problems.add(p + ".role: must be " + Agent.AGENT + " or " + Agent.SUPERVISOR + ", was '" + role + "'");
           role = Agent.AGENT;
         }
+        if (AgentIds.SYSTEM.equals(id)) {
+          problems.add(p + ".id: '" + id + "' is reserved for what Baton does by itself");
+        } else if (id != null && !AgentIds.PATTERN.matcher(id).matches()) {
+          problems.add(p + ".id: must be letters, digits, '.', '_' or '-' (at most 64), was '" + id + "'");
+        }
+        List<String> skills = strings(a.get("skills"), p + ".skills");
+        int capacity = (int) number(a, p, "capacity", Agent.DEFAULT_CAPACITY, 1, 50);
         if (id != null && tokenEnv != null) {
-          agents.add(new Agent(id, text(a, p, "name", id), env.apply(tokenEnv), role));
+          agents.add(new Agent(id, text(a, p, "name", id), env.apply(tokenEnv), role, skills, capacity));
         }
       }
       return agents;
+    }
+
+    private Workspace workspace(JsonNode n, String path) {
+      Workspace d = Workspace.DEFAULTS;
+      if (n == null || n.isNull()) {
+        return d;
+      }
+      unknownFields(n, path, Set.of("routingMode", "offerTimeout", "reassignAfterNoReply", "queueNoticeAfter",
+          "resolutionCodes", "cannedReplies"));
+      String mode = text(n, path, "routingMode", d.routingMode());
+      if (!mode.equals(Workspace.PULL) && !mode.equals(Workspace.OFFER)) {
+        problems.add(path + ".routingMode: must be " + Workspace.PULL + " or " + Workspace.OFFER + ", was '" + mode + "'");
+        mode = d.routingMode();
+      }
+      List<String> codes = n.has("resolutionCodes") ? strings(n.get("resolutionCodes"), path + ".resolutionCodes")
+          : d.resolutionCodes();
+      if (codes.isEmpty()) {
+        problems.add(path + ".resolutionCodes: must name at least one code");
+        codes = d.resolutionCodes();
+      }
+      for (int i = 0; i < codes.size(); i++) {
+        if (!codes.get(i).matches("[a-z0-9][a-z0-9_-]{0,39}")) {
+          problems.add(path + ".resolutionCodes[" + i + "]: must be lower-case letters, digits, '-' or '_', was '"
+              + codes.get(i) + "'");
+        }
+      }
+      List<Workspace.CannedReply> canned = new ArrayList<>();
+      JsonNode c = n.get("cannedReplies");
+      if (c != null && !c.isNull()) {
+        if (!c.isArray()) {
+          problems.add(path + ".cannedReplies: must be a list");
+        } else {
+          for (int i = 0; i < c.size(); i++) {
+            String p = path + ".cannedReplies[" + i + "]";
+            unknownFields(c.get(i), p, Set.of("title", "text"));
+            canned.add(new Workspace.CannedReply(text(c.get(i), p, "title", null), text(c.get(i), p, "text", null)));
+          }
+        }
+      }
+      return new Workspace(mode, duration(n, path, "offerTimeout", d.offerTimeout()),
+          duration(n, path, "reassignAfterNoReply", d.reassignAfterNoReply()),
+          duration(n, path, "queueNoticeAfter", d.queueNoticeAfter()), codes, canned);
     }
 
     /** Emails and phones are opt-in; card numbers are always masked and cannot be turned off. */
