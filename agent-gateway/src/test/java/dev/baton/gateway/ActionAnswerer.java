@@ -28,8 +28,8 @@ import org.apache.kafka.common.errors.WakeupException;
  * and, for conversations whose id starts with {@link #PREFIX}, publishes an
  * {@link AgentActionResult} on {@code agent-action-results} in the real wire format. Its model is
  * the engine's ownership rule, cut down: conversations {@code <PREFIX>missing-*} do not exist; the
- * first claim wins; only the owner may reply, hand back or resolve; an action id seen before is a
- * duplicate. Conversations without the prefix are never answered (their requests end PENDING).
+ * first claim wins; only the owner may reply, note, transfer, hand back or resolve (and then no
+ * longer owns it); an action id seen before is a duplicate. Conversations without the prefix are never answered (their requests end PENDING).
  */
 final class ActionAnswerer implements AutoCloseable {
   static final String PREFIX = "answered-";
@@ -90,7 +90,27 @@ final class ActionAnswerer implements AutoCloseable {
       return result(a, Outcome.APPLIED, null, Owner.AGENT, a.agentId());
     }
     if (own) {
-      return result(a, Outcome.APPLIED, null, Owner.AGENT, owner);
+      switch (a.type()) {
+        case RESOLVE -> {
+          owners.remove(key);
+          return result(a, Outcome.APPLIED, null, Owner.RESOLVED, null);
+        }
+        case HAND_BACK -> {
+          owners.remove(key);
+          return result(a, Outcome.APPLIED, null, Owner.BOT, null);
+        }
+        case TRANSFER -> {
+          if (a.targetAgentId() != null) {
+            owners.put(key, a.targetAgentId());
+            return result(a, Outcome.APPLIED, null, Owner.AGENT, a.targetAgentId());
+          }
+          owners.remove(key);
+          return result(a, Outcome.APPLIED, null, Owner.QUEUED, null);
+        }
+        default -> {
+          return result(a, Outcome.APPLIED, null, Owner.AGENT, owner);
+        }
+      }
     }
     String reason = "cannot " + a.type() + ": conversation is " + (owner == null ? "QUEUED" : "owned by " + owner);
     return result(a, Outcome.REFUSED, reason, owner == null ? Owner.QUEUED : Owner.AGENT, owner);
@@ -98,7 +118,7 @@ final class ActionAnswerer implements AutoCloseable {
 
   private static AgentActionResult result(AgentAction a, Outcome outcome, String reason, Owner owner, String ownerAgentId) {
     return new AgentActionResult(SchemaVersions.CURRENT, a.actionId(), a.tenantId(), a.conversationId(), a.agentId(),
-        a.type(), outcome, reason, owner, ownerAgentId, Instant.now());
+        a.type(), outcome, reason, owner, ownerAgentId, Instant.now(), a.targetSkill(), a.resolutionCode());
   }
 
   @Override

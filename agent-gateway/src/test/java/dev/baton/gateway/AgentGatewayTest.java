@@ -1,5 +1,7 @@
 package dev.baton.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -62,42 +64,50 @@ class AgentGatewayTest {
   }
 
   @Test
-  void agentsReceiveTheirOwnTenantsHandoffsWithAnSseId() {
+  void agentsReceiveTheirOwnTenantsHandoffsAsTypedEventsWithLogPositions() throws Exception {
     List<String> alice = open(TestTenants.AGENT_TOKEN, null);
     List<String> gina = open(TestTenants.OTHER_AGENT_TOKEN, null);
     HandoffRecord forAcme = handoff("acme");
     HandoffRecord forGlobex = handoff("globex");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !SseClients.named(alice, "reset", "").isEmpty()
+        && !SseClients.named(gina, "reset", "").isEmpty());
 
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      // Published repeatedly until the subscription is up; redeliveries are sent once.
-      TestTopics.publish(Topics.HANDOFFS, forAcme);
-      TestTopics.publish(Topics.HANDOFFS, forGlobex);
-      return alice.contains("id:" + forAcme.handoffId()) && gina.contains("id:" + forGlobex.handoffId());
-    });
+    TestTopics.publish(Topics.HANDOFFS, forAcme);
+    TestTopics.publish(Topics.HANDOFFS, forAcme); // a redelivery changes nothing
+    TestTopics.publish(Topics.HANDOFFS, forGlobex);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !SseClients.named(alice, "handoff", forAcme.conversationId()).isEmpty()
+        && !SseClients.named(gina, "handoff", forGlobex.conversationId()).isEmpty());
 
-    assertTrue(alice.contains("event:handoff"), alice.toString());
-    String data = alice.get(alice.indexOf("id:" + forAcme.handoffId()) + 2);
-    assertTrue(data.startsWith("data:"), alice.toString());
-    assertEquals(forAcme, Json.read(data.substring(5), HandoffRecord.class));
-    assertEquals(1, alice.stream().filter(l -> l.equals("id:" + forAcme.handoffId())).count(), "sent once");
-    assertFalse(alice.stream().anyMatch(l -> l.contains(forGlobex.handoffId())), "tenants are kept apart");
-    assertFalse(gina.stream().anyMatch(l -> l.contains(forAcme.handoffId())), "tenants are kept apart");
+    SseClients.Event event = SseClients.named(alice, "handoff", forAcme.conversationId()).get(0);
+    assertTrue(event.id().matches("\\d+-\\d+"), "the id is a position in the tenant's log: " + event.id());
+    JsonNode data = Json.MAPPER.readTree(event.data());
+    assertEquals("handoff", data.get("type").asText());
+    assertEquals(forAcme.conversationId(), data.get("conversationId").asText());
+    assertEquals("queued", data.at("/conversation/status").asText());
+    assertEquals("reception", data.at("/conversation/skill").asText());
+    assertEquals(3, data.at("/conversation/priority").asInt());
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+        SseClients.named(alice, "handoff", forAcme.conversationId()).size() == 1);
+    assertTrue(SseClients.named(alice, "handoff", forGlobex.conversationId()).isEmpty(), "tenants are kept apart");
+    assertTrue(SseClients.named(gina, "handoff", forAcme.conversationId()).isEmpty(), "tenants are kept apart");
   }
 
   @Test
   void reconnectingAgentGetsWhatItMissedAfterLastEventId() {
     HandoffRecord first = handoff("acme");
     HandoffRecord second = handoff("acme");
+    List<String> probe = open(TestTenants.AGENT_TOKEN, null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !SseClients.named(probe, "reset", "").isEmpty());
     TestTopics.publish(Topics.HANDOFFS, first);
     TestTopics.publish(Topics.HANDOFFS, second);
-    List<String> probe = open(TestTenants.AGENT_TOKEN, null);
-    await().atMost(Duration.ofSeconds(20)).until(() -> probe.contains("id:" + second.handoffId()));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !SseClients.named(probe, "handoff", second.conversationId()).isEmpty());
+    String position = SseClients.named(probe, "handoff", first.conversationId()).get(0).id();
 
-    List<String> resumed = open(TestTenants.AGENT_TOKEN, first.handoffId());
+    List<String> resumed = open(TestTenants.AGENT_TOKEN, position);
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertTrue(resumed.contains("id:" + second.handoffId()), first.handoffId() + " / " + second.handoffId() + " " + resumed));
-    assertFalse(resumed.contains("id:" + first.handoffId()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !SseClients.named(resumed, "handoff", second.conversationId()).isEmpty());
+    assertTrue(SseClients.named(resumed, "handoff", first.conversationId()).isEmpty(), "nothing before the position");
+    assertTrue(SseClients.named(resumed, "reset", "").isEmpty(), "a kept position resumes without a reset");
   }
 
   @Test

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
 
 /**
  * {@link BatonTestResource} with the gateway's own agents: the shared test tenants' alice and gina,
@@ -16,20 +18,47 @@ import java.util.Map;
 public class GatewayTestResource extends BatonTestResource {
   public static final String SUPERVISOR_TOKEN = "test-token-sam";
   public static final String CAPPED_AGENT_TOKEN = "test-token-carl";
+  /** bea works the billing queue only, with room for two conversations. */
+  public static final String BILLING_AGENT_TOKEN = "test-token-bea-billing-0123456789abcdef";
+  /** dan works the reception queue only. */
+  public static final String RECEPTION_AGENT_TOKEN = "test-token-dan-reception-0123456789abcd";
   public static final int MAX_STREAMS = 3;
   public static final java.time.Duration ACTION_RESULT_TIMEOUT = java.time.Duration.ofSeconds(2);
 
   @Override
   public Map<String, String> start() {
     Map<String, String> config = new HashMap<>(super.start());
+    forgetWorkspaces();
     config.put("BATON_AGENT_TOKEN_SAM", SUPERVISOR_TOKEN);
     config.put("BATON_AGENT_TOKEN_CARL", CAPPED_AGENT_TOKEN);
+    config.put("BATON_AGENT_TOKEN_BEA", BILLING_AGENT_TOKEN);
+    config.put("BATON_AGENT_TOKEN_DAN", RECEPTION_AGENT_TOKEN);
     config.put("baton.tenants-file", tenantsFile().toString());
     config.put("gateway.heartbeat", "1s");
     // Actions nobody answers (no handoff service here) are answered PENDING after this.
     config.put("gateway.action-result-timeout", ACTION_RESULT_TIMEOUT.toMillis() + "ms");
     config.put("gateway.stream.max-connections-per-agent", String.valueOf(MAX_STREAMS));
     return config;
+  }
+
+  /**
+   * The test tenants' conversation views, queues and loads start empty: they outlive a run in the
+   * shared Redis, and an agent's load from an earlier run would count against their capacity.
+   */
+  private static void forgetWorkspaces() {
+    try (RedisClient client = RedisClient.create(
+        dev.baton.testsupport.TestRedis.host(), dev.baton.testsupport.TestRedis.port())) {
+      for (String pattern : java.util.List.of("baton:acme:*", "baton:globex:*")) {
+        String cursor = "0";
+        do {
+          var page = client.scan(cursor, new ScanParams().match(pattern).count(1000));
+          if (!page.getResult().isEmpty()) {
+            client.del(page.getResult().toArray(String[]::new));
+          }
+          cursor = page.getCursor();
+        } while (!"0".equals(cursor));
+      }
+    }
   }
 
   private static Path tenantsFile() {
@@ -43,6 +72,13 @@ public class GatewayTestResource extends BatonTestResource {
               - {id: alice, name: Alice, tokenEnv: BATON_AGENT_TOKEN_ALICE}
               - {id: sam, name: Sam, tokenEnv: BATON_AGENT_TOKEN_SAM, role: supervisor}
               - {id: carl, name: Carl, tokenEnv: BATON_AGENT_TOKEN_CARL}
+              - {id: bea, name: Bea, tokenEnv: BATON_AGENT_TOKEN_BEA, skills: [billing], capacity: 2}
+              - {id: dan, name: Dan, tokenEnv: BATON_AGENT_TOKEN_DAN, skills: [reception]}
+            skills: {billing_dispute: billing, default: reception}
+            workspace:
+              resolutionCodes: [solved, callback-needed, not-solved]
+              cannedReplies:
+                - {title: Greeting, text: "Hello, I'm looking into this now."}
           - id: globex
             name: Globex
             webhookSecretEnv: BATON_SECRET_GLOBEX

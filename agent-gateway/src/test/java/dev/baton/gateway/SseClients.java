@@ -33,6 +33,41 @@ final class SseClients {
     return lines;
   }
 
+  /** One parsed Server-Sent Event. */
+  record Event(String id, String name, String data) {}
+
+  /** The complete events in these lines (an event ends with a blank line), in order. */
+  static List<Event> events(List<String> lines) {
+    List<Event> out = new java.util.ArrayList<>();
+    String id = null;
+    String name = null;
+    StringBuilder data = null;
+    for (String line : List.copyOf(lines)) {
+      if (line.isEmpty()) {
+        if (data != null) {
+          out.add(new Event(id, name == null ? "message" : name, data.toString()));
+        }
+        id = null;
+        name = null;
+        data = null;
+      } else if (line.startsWith("id:")) {
+        id = line.substring(3).strip();
+      } else if (line.startsWith("event:")) {
+        name = line.substring(6).strip();
+      } else if (line.startsWith("data:")) {
+        String d = line.substring(5);
+        d = d.startsWith(" ") ? d.substring(1) : d;
+        data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
+      }
+    }
+    return out;
+  }
+
+  /** The events named {@code name} whose data mentions {@code text}. */
+  static List<Event> named(List<String> lines, String name, String text) {
+    return events(lines).stream().filter(e -> e.name().equals(name) && e.data().contains(text)).toList();
+  }
+
   void closeAll() {
     for (var response : open) {
       response.thenAccept(r -> r.body().close());

@@ -31,27 +31,44 @@ public interface GatewayConfig {
 
   Audit audit();
 
-  /** The SSE stream of handoffs. */
+  Presence presence();
+
+  Workspace workspace();
+
+  /** The agents' SSE stream and the tenant event log it serves. */
   interface Stream {
-    /** Handoffs sent on a fresh connect (without {@code Last-Event-ID}). */
-    @WithDefault("50")
-    int replay();
-
     /**
-     * Live handoffs of the agent's tenant held for one connection that is not reading; past it
-     * the stream ends with an {@code overflow} event and the client reconnects with
-     * {@code Last-Event-ID}.
+     * Events kept in each tenant's log (approximate: Redis trims whole nodes). A client that
+     * reconnects with a position older than what is kept gets a {@code reset} and a snapshot.
      */
-    @WithDefault("1000")
-    int buffer();
+    @WithDefault("100000")
+    long logMaxEntries();
 
-    /** Handoff ids remembered per connection to send a handoff in both replay and live once. */
+    /** The newest events per tenant held in memory, from which caught-up streams are served. */
     @WithDefault("2000")
-    int dedupWindow();
+    int recent();
 
     /** Open streams one agent may have at once; the next gets 429. */
     @WithDefault("5")
     int maxConnectionsPerAgent();
+  }
+
+  /** Agents' presence. */
+  interface Presence {
+    /** An agent not heard from (no open stream, no presence call) for this long is offline. */
+    @WithDefault("45s")
+    Duration ttl();
+  }
+
+  /** The sweeper that offers, reassigns and tells waiting customers their place. */
+  interface Workspace {
+    /** How often each tenant is swept (by one instance at a time). */
+    @WithDefault("2s")
+    Duration sweepInterval();
+
+    /** How long a conversation may wait in the queue before its queue status is sent again at most. */
+    @WithDefault("30s")
+    Duration queueStatusInterval();
   }
 
   /** Conversation transcripts kept from {@code conversation-turns}. */

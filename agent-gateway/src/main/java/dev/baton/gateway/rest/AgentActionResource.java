@@ -8,6 +8,9 @@ import dev.baton.gateway.auth.AgentAuthenticator;
 import dev.baton.gateway.auth.AuthenticatedAgent;
 import dev.baton.gateway.service.ActionResults;
 import dev.baton.gateway.service.AuditLog;
+import dev.baton.gateway.service.ConversationViews;
+import dev.baton.tenant.Agent;
+import dev.baton.tenant.TenantConfig;
 import dev.baton.gateway.service.IdempotencyKeys;
 import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.AgentActionResult;
@@ -33,6 +36,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -74,14 +78,18 @@ public class AgentActionResource {
   private final IdempotencyKeys keys;
   private final AuditLog audit;
   private final ActionResults results;
+  private final Agents agents;
+  private final ConversationViews views;
 
   public AgentActionResource(AgentAuthenticator auth, KafkaPublisher publisher, IdempotencyKeys keys, AuditLog audit,
-      ActionResults results) {
+      ActionResults results, Agents agents, ConversationViews views) {
     this.auth = auth;
     this.publisher = publisher;
     this.keys = keys;
     this.audit = audit;
     this.results = results;
+    this.agents = agents;
+    this.views = views;
   }
 
   @POST
@@ -98,6 +106,22 @@ public class AgentActionResource {
   public Uni<Response> reply(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
       @HeaderParam("Idempotency-Key") String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
     return act(AgentAction.Type.REPLY, id, a, key, type, body);
+  }
+
+  @POST
+  @Blocking
+  @Path("/{conversationId}/note")
+  public Uni<Response> note(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
+      @HeaderParam("Idempotency-Key") String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
+    return act(AgentAction.Type.NOTE, id, a, key, type, body);
+  }
+
+  @POST
+  @Blocking
+  @Path("/{conversationId}/transfer")
+  public Uni<Response> transfer(@PathParam("conversationId") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String a,
+      @HeaderParam("Idempotency-Key") String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, byte[] body) {
+    return act(AgentAction.Type.TRANSFER, id, a, key, type, body);
   }
 
   @POST
@@ -186,14 +210,20 @@ public class AgentActionResource {
     Map<String, Object> members = new LinkedHashMap<>();
     members.put("actionId", action.actionId());
     members.put("owner", r.owner().name());
+    if (r.owner() == Owner.AGENT && r.ownerAgentId() != null && !r.ownerAgentId().equals(agent.agentId())
+        && action.type() != AgentAction.Type.CLAIM) {
+      members.put("ownerAgentId", r.ownerAgentId());
+      return Problem.withMembers(403, "Not your conversation",
+          "cannot " + verb + ": " + r.ownerAgentId() + " owns this conversation", members);
+    }
     if (r.owner() == Owner.AGENT && r.ownerAgentId() != null && !r.ownerAgentId().equals(agent.agentId())) {
       members.put("ownerAgentId", r.ownerAgentId());
       return Problem.withMembers(409, "Owned by another agent",
           "cannot " + verb + ": " + r.ownerAgentId() + " owns this conversation", members);
     }
-    String state = r.owner() == Owner.AGENT ? "yours" : r.owner().name();
-    return Problem.withMembers(409, "Conflict with the conversation's state",
-        "cannot " + verb + ": the conversation is " + state, members);
+    String state = r.owner() == Owner.AGENT ? "yours" : r.owner().name().toLowerCase();
+    String why = r.reason() == null ? "the conversation is " + state : r.reason();
+    return Problem.withMembers(409, "Conflict with the conversation's state", "cannot " + verb + ": " + why, members);
   }
 
   /** Every check before publishing, in order; the action to publish. */
@@ -205,12 +235,12 @@ public class AgentActionResource {
     if (key != null && !ID.matcher(key).matches()) {
       throw Problem.field(400, "Invalid idempotency key", "Idempotency-Key", ID_RULE);
     }
-    String text = text(type, contentType, body);
+    Fields fields = fields(type, contentType, body, agents.tenant(agent));
     String actionId = agent.agentId() + ":" + (key != null ? key : UUID.randomUUID().toString());
     if (key != null) {
       IdempotencyKeys.Use use;
       try {
-        use = keys.use(agent.tenantId(), agent.agentId(), key, type, conversationId, text);
+        use = keys.use(agent.tenantId(), agent.agentId(), key, type, conversationId, fields.fingerprint());
       } catch (RuntimeException e) {
         LOG.errorf("cannot check Idempotency-Key of %s: %s", agent.agentId(), e.getMessage());
         throw Problem.of(503, "Unavailable", "the action could not be checked; retry with the same Idempotency-Key");
@@ -220,18 +250,56 @@ public class AgentActionResource {
             "was already used for a different action; use a new key for a new action");
       }
     }
+    if (type == AgentAction.Type.CLAIM) {
+      checkCapacity(agent, conversationId);
+    }
     return new AgentAction(SchemaVersions.CURRENT, actionId, type, agent.tenantId(), conversationId,
-        agent.agentId(), text, Instant.now());
+        agent.agentId(), fields.text(), Instant.now(), fields.toAgent(), fields.toSkill(), fields.code(), null);
   }
 
-  /** The reply's text (null for the other actions) from a body that must be exactly as documented. */
-  private static String text(AgentAction.Type type, String contentType, byte[] body) {
+  /** An agent at capacity cannot take another conversation; supervisors taking over are not counted. */
+  private void checkCapacity(AuthenticatedAgent who, String conversationId) {
+    Agent agent = agents.of(who);
+    if (agent.supervisor()) {
+      return;
+    }
+    long load;
+    try {
+      load = views.load(who.tenantId(), who.agentId());
+    } catch (RuntimeException e) {
+      // Capacity is a guard for people, not for correctness: the engine still decides the claim.
+      LOG.warnf("cannot read the load of %s: %s", who.agentId(), e.getMessage());
+      return;
+    }
+    if (load >= agent.capacity()) {
+      throw Problem.withMembers(409, "At capacity", "you already have " + load + " open conversations (capacity "
+          + agent.capacity() + "); resolve, hand back or transfer one first",
+          Map.of("load", load, "capacity", agent.capacity()));
+    }
+  }
+
+  /** The body fields an action takes; null where not given. */
+  record Fields(String text, String toAgent, String toSkill, String code) {
+    String fingerprint() {
+      return String.join("\u0000", String.valueOf(text), String.valueOf(toAgent), String.valueOf(toSkill),
+          String.valueOf(code));
+    }
+  }
+
+  /** The action's fields from a body that must be exactly as documented (API.md). */
+  private static Fields fields(AgentAction.Type type, String contentType, byte[] body, TenantConfig tenant) {
     boolean empty = body == null || body.length == 0;
     if (!empty && !isJson(contentType)) {
       throw Problem.field(415, "Unsupported media type", "Content-Type", "must be application/json");
     }
     JsonNode json = empty ? null : parse(body);
-    Set<String> allowed = type == AgentAction.Type.REPLY ? Set.of("text") : Set.of();
+    Set<String> allowed = switch (type) {
+      case REPLY, NOTE -> Set.of("text");
+      case TRANSFER -> Set.of("toAgent", "toSkill");
+      case HAND_BACK -> Set.of("message");
+      case RESOLVE -> Set.of("code");
+      default -> Set.of();
+    };
     if (json != null) {
       for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
         String field = it.next();
@@ -241,23 +309,65 @@ public class AgentActionResource {
         }
       }
     }
-    if (type != AgentAction.Type.REPLY) {
+    return switch (type) {
+      case REPLY, NOTE -> new Fields(string(json, "text", true, MAX_REPLY), null, null, null);
+      case HAND_BACK -> new Fields(string(json, "message", false, MAX_REPLY), null, null, null);
+      case RESOLVE -> {
+        String code = string(json, "code", false, 40);
+        List<String> codes = tenant.workspace().resolutionCodes();
+        if (code != null && !codes.contains(code)) {
+          throw Problem.field(400, "Invalid resolution code", "code", "must be one of " + String.join(", ", codes));
+        }
+        yield new Fields(null, null, null, code == null ? codes.get(0) : code);
+      }
+      case TRANSFER -> {
+        String toAgent = string(json, "toAgent", false, 64);
+        String toSkill = string(json, "toSkill", false, 64);
+        if ((toAgent == null) == (toSkill == null)) {
+          throw Problem.field(400, "Invalid transfer", toAgent == null ? "toAgent" : "toSkill",
+              "give exactly one of toAgent (an agent of your tenant) or toSkill (a queue)");
+        }
+        if (toAgent != null && tenant.agent(toAgent).isEmpty()) {
+          throw Problem.field(400, "Invalid transfer", "toAgent", "is not an agent of your tenant");
+        }
+        if (toSkill != null && !skillsOf(tenant).contains(toSkill)) {
+          throw Problem.field(400, "Invalid transfer", "toSkill", "must be one of " + String.join(", ", skillsOf(tenant)));
+        }
+        yield new Fields(null, toAgent, toSkill, null);
+      }
+      default -> new Fields(null, null, null, null);
+    };
+  }
+
+  /** The tenant's queues: every skill intents route to, and every skill an agent works. */
+  static java.util.SortedSet<String> skillsOf(TenantConfig tenant) {
+    java.util.SortedSet<String> skills = new java.util.TreeSet<>(tenant.skills().values());
+    skills.add(tenant.skillFor(null));
+    tenant.agents().forEach(a -> skills.addAll(a.skills()));
+    return skills;
+  }
+
+  private static String string(JsonNode json, String field, boolean required, int max) {
+    JsonNode value = json == null ? null : json.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw Problem.field(400, "Invalid body", field, "is required");
+      }
       return null;
     }
-    JsonNode text = json == null ? null : json.get("text");
-    if (text == null || text.isNull()) {
-      throw Problem.field(400, "Invalid reply", "text", "is required");
+    if (!value.isTextual()) {
+      throw Problem.field(400, "Invalid body", field, "must be a string");
     }
-    if (!text.isTextual()) {
-      throw Problem.field(400, "Invalid reply", "text", "must be a string");
+    if (value.asText().isBlank()) {
+      if (required) {
+        throw Problem.field(400, "Invalid body", field, "is required");
+      }
+      return null;
     }
-    if (text.asText().isBlank()) {
-      throw Problem.field(400, "Invalid reply", "text", "is required");
+    if (value.asText().length() > max) {
+      throw Problem.field(400, "Invalid body", field, "must be at most " + max + " characters");
     }
-    if (text.asText().length() > MAX_REPLY) {
-      throw Problem.field(400, "Invalid reply", "text", "must be at most " + MAX_REPLY + " characters");
-    }
-    return text.asText();
+    return value.asText();
   }
 
   private static JsonNode parse(byte[] body) {

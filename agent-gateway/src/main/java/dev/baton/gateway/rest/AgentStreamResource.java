@@ -1,12 +1,18 @@
 package dev.baton.gateway.rest;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.gateway.auth.AgentAuthenticator;
 import dev.baton.gateway.auth.AuthenticatedAgent;
 import dev.baton.gateway.config.GatewayConfig;
-import dev.baton.gateway.service.HandoffStore;
-import dev.baton.gateway.service.LiveHandoffs;
-import dev.baton.gateway.service.RelayedHandoff;
+import dev.baton.gateway.service.Audience;
+import dev.baton.gateway.service.ConversationViews;
+import dev.baton.gateway.service.EventLog;
+import dev.baton.gateway.service.LiveLog;
+import dev.baton.gateway.service.LogEntry;
+import dev.baton.gateway.service.Presence;
 import dev.baton.gateway.service.StreamConnections;
+import dev.baton.tenant.Agent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -19,39 +25,56 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+import redis.clients.jedis.StreamEntryID;
 
 /**
- * {@code GET /v1/agent/stream}: Server-Sent Events of the handoffs of the agent's tenant. Each
- * event is named {@code handoff}, has the handoff id as its SSE {@code id} and the handoff record
- * as JSON data. On connect, the recent handoffs (all kept ones after {@code Last-Event-ID} when
- * the browser reconnects) are sent first, then new ones; a comment every {@code gateway.heartbeat}
- * keeps idle connections open through proxies.
+ * {@code GET /v1/agent/stream}: the agent's Server-Sent Events, typed as in API.md ({@code
+ * handoff}, {@code offered}, {@code claimed}, {@code message}, {@code updated}, {@code resolved},
+ * {@code handed-back}, {@code reassigned}, {@code presence}, {@code reset}), each the tenant's
+ * events this agent may see ({@link Audience}). An event's {@code id} is its position in the
+ * tenant's {@link EventLog}: with {@code Last-Event-ID} the stream resumes exactly after it, every
+ * missed event once and in order, however long the client was away while the log still holds the
+ * position. Without one, or with a position the log no longer holds (trimmed, expired, unknown),
+ * the stream starts with a {@code reset} event: a snapshot of the agent's queue and open
+ * conversations at a position, followed by everything after it.
  *
- * <p>Bounded per connection: live handoffs are filtered by tenant before they are buffered, at
- * most {@code gateway.stream.buffer} wait for a client that does not read (then the stream sends
- * an {@code overflow} event and ends, and the client resumes with {@code Last-Event-ID}), the
- * handoff ids remembered to send one that is both in the replay and live once are bounded too,
- * and an agent has at most {@code gateway.stream.max-connections-per-agent} streams (the next
- * gets 429). The replay reads Redis on a worker thread, never on the event loop.
+ * <p>The stream reads the log at the client's pace (an event is read when the previous one has
+ * been written), so a slow client holds no memory and misses nothing; a caught-up one is served
+ * from the instance's in-memory tail ({@link LiveLog}). While open, the stream keeps the agent's
+ * presence alive, and a comment every {@code gateway.heartbeat} keeps idle connections open
+ * through proxies. At most {@code gateway.stream.max-connections-per-agent} streams per agent.
  */
 @Path("/v1/agent/stream")
 public class AgentStreamResource {
-  private static final int PAGE = 50;
+  private static final Logger LOG = Logger.getLogger(AgentStreamResource.class);
+  private static final Pattern POSITION = Pattern.compile("\\d{1,19}-\\d{1,19}");
+  private static final int BATCH = 200;
 
   private final AgentAuthenticator auth;
-  private final HandoffStore store;
-  private final LiveHandoffs live;
+  private final Agents agents;
+  private final EventLog log;
+  private final LiveLog live;
+  private final ConversationViews views;
+  private final Presence presence;
   private final StreamConnections connections;
   private final GatewayConfig config;
 
-  public AgentStreamResource(AgentAuthenticator auth, HandoffStore store, LiveHandoffs live,
-      StreamConnections connections, GatewayConfig config) {
+  public AgentStreamResource(AgentAuthenticator auth, Agents agents, EventLog log, LiveLog live,
+      ConversationViews views, Presence presence, StreamConnections connections, GatewayConfig config) {
     this.auth = auth;
-    this.store = store;
+    this.agents = agents;
+    this.log = log;
     this.live = live;
+    this.views = views;
+    this.presence = presence;
     this.connections = connections;
     this.config = config;
   }
@@ -62,68 +85,93 @@ public class AgentStreamResource {
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @HeaderParam("Last-Event-ID") String lastEventId,
       @Context Sse sse) {
-    AuthenticatedAgent agent = auth.require(authorization);
-    String who = agent.tenantId() + "/" + agent.agentId();
+    AuthenticatedAgent who = auth.require(authorization);
+    Agent agent = agents.of(who);
+    String tenant = who.tenantId();
+    String connection = tenant + "/" + who.agentId();
     int max = config.stream().maxConnectionsPerAgent();
-    if (!connections.tryOpen(who, max)) {
+    if (!connections.tryOpen(connection, max)) {
       throw Problem.of(429, "Too many streams", "at most " + max + " open streams per agent; close one and retry");
     }
-    try {
-      return handoffs(agent.tenantId(), lastEventId, sse).onTermination().invoke(() -> connections.close(who));
-    } catch (RuntimeException e) {
-      connections.close(who);
-      throw e;
-    }
-  }
-
-  private Multi<OutboundSseEvent> handoffs(String tenantId, String lastEventId, Sse sse) {
-    int buffer = config.stream().buffer();
-    // Live is subscribed before the replay is read, so no handoff falls between the two; one
-    // that is in both is sent once.
-    Multi<RelayedHandoff> fresh = live.live(tenantId, buffer);
-    Multi<RelayedHandoff> replay = Uni.createFrom().item(() -> store.idsSince(tenantId, lastEventId, config.stream().replay()))
+    AtomicReference<StreamEntryID> cursor = new AtomicReference<>();
+    AtomicLong lastHeartbeat = new AtomicLong(System.currentTimeMillis());
+    long presenceEvery = config.presence().ttl().toMillis() / 3;
+    Multi<OutboundSseEvent> start = Uni.createFrom().item(() -> {
+          presence.heartbeat(tenant, agent);
+          return opening(tenant, agent, lastEventId, cursor, sse);
+        })
         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-        .onItem().transformToMulti(ids -> Multi.createFrom().iterable(pages(ids)))
-        // One page at a time, as the client reads: a long replay is not held in memory at once.
-        .onItem().transformToUniAndConcatenate(ids -> Uni.createFrom().item(() -> store.load(tenantId, ids))
-            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-        .onItem().<RelayedHandoff>disjoint();
-    SentIds sent = new SentIds(config.stream().dedupWindow());
-    Multi<OutboundSseEvent> handoffs = Multi.createBy().merging().streams(fresh, replay)
-        .select().where(h -> sent.firstTime(h.handoffId()))
-        .map(h -> sse.newEventBuilder().id(h.handoffId()).name("handoff").data(h.json()).build());
-    Multi<OutboundSseEvent> beats = Multi.createFrom().ticks().every(config.heartbeat())
-        .onOverflow().drop()
-        .map(t -> sse.newEventBuilder().comment("keep-alive").build());
-    return Multi.createBy().merging().streams(handoffs, beats)
-        .onFailure(LiveHandoffs.Overflow.class).recoverWithItem(e -> sse.newEventBuilder().name("overflow")
-            .data("{\"reconnect\":true,\"detail\":\"" + e.getMessage() + "; reconnect with Last-Event-ID\"}")
-            .build());
+        .onItem().transformToMulti(Multi.createFrom()::iterable);
+    Multi<OutboundSseEvent> events = Multi.createBy().repeating()
+        .uni(() -> live.after(tenant, cursor.get(), BATCH, config.heartbeat()))
+        .indefinitely()
+        .onItem().transformToUniAndConcatenate(batch -> {
+          List<OutboundSseEvent> out = new ArrayList<>(batch.size());
+          for (LogEntry e : batch) {
+            cursor.set(e.id());
+            if (Audience.sees(agent, e)) {
+              out.add(sse.newEventBuilder().id(e.id().toString()).name(e.type()).data(e.data()).build());
+            }
+          }
+          long now = System.currentTimeMillis();
+          if (batch.isEmpty() || now - lastHeartbeat.get() > presenceEvery) {
+            lastHeartbeat.set(now);
+            if (batch.isEmpty()) {
+              out.add(sse.newEventBuilder().comment("keep-alive").build());
+            }
+            return Uni.createFrom().item(() -> {
+              try {
+                presence.heartbeat(tenant, agent);
+              } catch (RuntimeException ex) {
+                LOG.warnf("cannot refresh the presence of %s: %s", agent.id(), ex.getMessage());
+              }
+              return out;
+            }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+          }
+          return Uni.createFrom().item(out);
+        })
+        .onItem().transformToMultiAndConcatenate(Multi.createFrom()::iterable);
+    return Multi.createBy().concatenating().streams(start, events)
+        .onTermination().invoke(() -> connections.close(connection));
   }
 
-  private static List<List<String>> pages(List<String> ids) {
-    List<List<String>> out = new java.util.ArrayList<>();
-    for (int i = 0; i < ids.size(); i += PAGE) {
-      out.add(ids.subList(i, Math.min(ids.size(), i + PAGE)));
+  /** Where the stream starts: after the client's position, or a reset with a snapshot. */
+  private List<OutboundSseEvent> opening(String tenant, Agent agent, String lastEventId,
+      AtomicReference<StreamEntryID> cursor, Sse sse) {
+    String reason = null;
+    StreamEntryID position = null;
+    if (lastEventId == null || lastEventId.isBlank()) {
+      reason = "connected";
+    } else if (!POSITION.matcher(lastEventId.trim()).matches()) {
+      reason = "unknown position";
+    } else {
+      position = new StreamEntryID(lastEventId.trim());
+      if (position.compareTo(log.last(tenant)) > 0) {
+        reason = "unknown position";
+      } else if (log.trimmedAfter(tenant, position)) {
+        reason = "position older than the log's retention";
+      }
     }
-    return out;
-  }
-
-  /** The ids this connection sent lately: bounded, oldest forgotten first. */
-  static final class SentIds {
-    private final Map<String, Boolean> ids;
-
-    SentIds(int capacity) {
-      this.ids = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > capacity;
-        }
-      };
+    if (reason == null) {
+      cursor.set(position);
+      return List.of();
     }
-
-    synchronized boolean firstTime(String id) {
-      return ids.put(id, Boolean.TRUE) == null;
+    // The position first, then the snapshot: whatever changes in between is also in the events
+    // after the position, and applying an event to a view that already has it changes nothing.
+    StreamEntryID at = log.last(tenant);
+    cursor.set(at);
+    ObjectNode data = EventLog.patch();
+    data.put("type", "reset");
+    data.put("reason", reason);
+    ArrayNode list = data.putArray("conversations");
+    Map<String, ObjectNode> snapshot = new LinkedHashMap<>();
+    for (ObjectNode v : views.mine(tenant, agent.id())) {
+      snapshot.put(ConversationViews.text(v, "conversationId"), v);
     }
+    for (ObjectNode v : agent.supervisor() ? views.open(tenant, agent) : views.queue(tenant, agent)) {
+      snapshot.putIfAbsent(ConversationViews.text(v, "conversationId"), v);
+    }
+    snapshot.values().forEach(list::add);
+    return List.of(sse.newEventBuilder().id(at.toString()).name("reset").data(data.toString()).build());
   }
 }

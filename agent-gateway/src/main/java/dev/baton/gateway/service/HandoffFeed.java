@@ -1,8 +1,9 @@
 package dev.baton.gateway.service;
 
-import dev.baton.support.messaging.DeadLetterer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.schemas.HandoffRecord;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.messaging.DeadLetterer;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,22 +11,25 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Reads {@code handoffs}, keeps each in the {@link HandoffStore} and pushes it to the connected
- * agents of its tenant. A redelivered handoff (same id) is stored and pushed once. A record that
- * cannot be read goes to {@code handoffs-dlq} with the reason; one with an enum value this
- * gateway does not know yet is shown as written ({@link ForwardCompatibleReader}).
+ * Reads {@code handoffs} (one consumer group for all instances: each record is applied by one):
+ * keeps the record in the {@link HandoffStore}, puts the conversation in its queue and appends the
+ * {@code handoff} event to the tenant's {@link EventLog}, from which every instance serves it. A
+ * redelivered handoff changes nothing; a record that cannot be read goes to {@code handoffs-dlq}
+ * with the reason; one with an enum value this gateway does not know yet is kept as written
+ * ({@link ForwardCompatibleReader}). While Redis is down the record is not acknowledged, so it
+ * is applied when Redis is back: nothing a customer waits with is dropped.
  */
 @ApplicationScoped
 public class HandoffFeed {
   private static final Logger LOG = Logger.getLogger(HandoffFeed.class);
 
   private final HandoffStore store;
-  private final LiveHandoffs live;
+  private final EventLog log;
   private final DeadLetterer deadLetters;
 
-  public HandoffFeed(HandoffStore store, LiveHandoffs live, DeadLetterer deadLetters) {
+  public HandoffFeed(HandoffStore store, EventLog log, DeadLetterer deadLetters) {
     this.store = store;
-    this.live = live;
+    this.log = log;
     this.deadLetters = deadLetters;
   }
 
@@ -44,17 +48,10 @@ public class HandoffFeed {
       LOG.warnf("handoff %s has values of %s this gateway does not know; relayed as written", h.handoffId(),
           read.unknownEnums());
     }
-    RelayedHandoff relayed = new RelayedHandoff(h.handoffId(), h.tenantId(), read.json());
-    boolean fresh;
-    try {
-      fresh = store.add(relayed);
-    } catch (RuntimeException e) {
-      // Redis down: agents online still get it now; only the replay for late joiners misses it.
-      LOG.errorf("cannot store handoff %s for replay: %s", h.handoffId(), e.getMessage());
-      fresh = true;
-    }
-    if (fresh) {
-      live.publish(relayed);
-    }
+    ObjectNode json = ConversationViews.parse(read.json());
+    Feeds.untilApplied("handoff " + h.handoffId(), () -> {
+      store.put(new RelayedHandoff(h.handoffId(), h.tenantId(), read.json()));
+      log.apply(Projections.handoff(h, json));
+    });
   }
 }

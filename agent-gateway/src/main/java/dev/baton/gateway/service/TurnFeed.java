@@ -12,7 +12,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads {@code conversation-turns} (committed records only) into the {@link TranscriptStore}, so
- * agents can page through a whole conversation however much of it the handoff kept. A record
+ * agents can page through a whole conversation however much of it the handoff kept, and, for a
+ * conversation handed to people, appends its {@code message} event to the tenant's {@link
+ * EventLog}: what the customer writes after a claim reaches the agent live. A record
  * that cannot be read, or whose ids or seq could not be stored safely, goes to
  * {@code conversation-turns-dlq} with the reason; one with an enum value this gateway does not
  * know yet (say a new speaker) is kept as written.
@@ -25,10 +27,12 @@ public class TurnFeed {
   private static final long MAX_SEQ = 1L << 53;
 
   private final TranscriptStore store;
+  private final EventLog log;
   private final DeadLetterer deadLetters;
 
-  public TurnFeed(TranscriptStore store, DeadLetterer deadLetters) {
+  public TurnFeed(TranscriptStore store, EventLog log, DeadLetterer deadLetters) {
     this.store = store;
+    this.log = log;
     this.deadLetters = deadLetters;
   }
 
@@ -52,7 +56,10 @@ public class TurnFeed {
       LOG.warnf("turn %s of %s has values of %s this gateway does not know; kept as written", turn.seq(),
           turn.conversationKey(), read.unknownEnums());
     }
-    store.add(turn.tenantId(), turn.conversationId(), turn.seq(), read.json());
+    Feeds.untilApplied("turn " + turn.seq() + " of " + turn.conversationKey(), () -> {
+      store.add(turn.tenantId(), turn.conversationId(), turn.seq(), read.json());
+      log.apply(Projections.turn(turn, ConversationViews.parse(read.json())));
+    });
   }
 
   private static String problem(ConversationTurn turn) {
