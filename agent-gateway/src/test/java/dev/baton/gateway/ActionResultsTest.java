@@ -89,7 +89,7 @@ class ActionResultsTest {
         .body("owner", equalTo("AGENT"));
     given().header("Authorization", SAM).contentType("application/json").body("{\"text\":\"mine now\"}")
         .post("/v1/agent/conversations/" + conv + "/reply")
-        .then().statusCode(409).body("ownerAgentId", equalTo("alice"));
+        .then().statusCode(403).body("title", equalTo("Not your conversation")).body("ownerAgentId", equalTo("alice"));
   }
 
   @Test

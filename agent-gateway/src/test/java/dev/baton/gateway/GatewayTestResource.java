@@ -69,7 +69,7 @@ public class GatewayTestResource extends BatonTestResource {
             name: Acme Dental
             webhookSecretEnv: BATON_SECRET_ACME
             agents:
-              - {id: alice, name: Alice, tokenEnv: BATON_AGENT_TOKEN_ALICE}
+              - {id: alice, name: Alice, tokenEnv: BATON_AGENT_TOKEN_ALICE, capacity: 50}
               - {id: sam, name: Sam, tokenEnv: BATON_AGENT_TOKEN_SAM, role: supervisor}
               - {id: carl, name: Carl, tokenEnv: BATON_AGENT_TOKEN_CARL}
               - {id: bea, name: Bea, tokenEnv: BATON_AGENT_TOKEN_BEA, skills: [billing], capacity: 2}

@@ -221,9 +221,10 @@ public class AgentActionResource {
       return Problem.withMembers(409, "Owned by another agent",
           "cannot " + verb + ": " + r.ownerAgentId() + " owns this conversation", members);
     }
-    String state = r.owner() == Owner.AGENT ? "yours" : r.owner().name().toLowerCase();
-    String why = r.reason() == null ? "the conversation is " + state : r.reason();
-    return Problem.withMembers(409, "Conflict with the conversation's state", "cannot " + verb + ": " + why, members);
+    String state = r.owner() == Owner.AGENT ? "yours" : r.owner().name();
+    members.put("reason", r.reason());
+    return Problem.withMembers(409, "Conflict with the conversation's state",
+        "cannot " + verb + ": the conversation is " + state, members);
   }
 
   /** Every check before publishing, in order; the action to publish. */

@@ -28,8 +28,8 @@ import org.jboss.logging.Logger;
  * {@code <agentId>:<key>}, unique per tenant only); each entry leaves it when its request is
  * answered or its wait times out, and entries older than twice the wait are swept on the next
  * registration in case a request never subscribed. When the map is full a request does not wait
- * and is answered as pending. A result that cannot be read goes to
- * {@code agent-action-results-dlq} with the reason.
+ * and is answered as pending. A result that cannot be read is ignored here: {@link ResultFeed}
+ * (one group for all instances) sends it to {@code agent-action-results-dlq}.
  */
 @ApplicationScoped
 public class ActionResults {
@@ -93,7 +93,8 @@ public class ActionResults {
         throw new SerializationException("empty record");
       }
     } catch (SerializationException e) {
-      deadLetters.send(Topics.AGENT_ACTION_RESULTS, record, e.getMessage());
+      // Dead-lettered once, by the shared group's ResultFeed, not once per instance here.
+      LOG.debugf("unreadable result at %s-%d@%d ignored here", record.topic(), record.partition(), record.offset());
       return;
     }
     Waiting w = waiting.get(key(result.tenantId(), result.actionId()));

@@ -3,7 +3,7 @@ package dev.baton.gateway.service;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
-/** How the feeds apply a record to Redis: retried until it works, never dropped. */
+/** How the feeds apply a record to Redis: retried while Redis is unreachable, never dropped. */
 final class Feeds {
   private static final Logger LOG = Logger.getLogger(Feeds.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -22,7 +22,8 @@ final class Feeds {
       try {
         apply.run();
         return;
-      } catch (RuntimeException e) {
+      } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+        // Anything else (a record the script refuses) is the record's fault: the caller dead-letters it.
         if (attempt == 1 || attempt % 20 == 0) {
           LOG.errorf("cannot apply %s to Redis (attempt %d), retrying: %s", what, attempt, e.getMessage());
         }

@@ -48,10 +48,14 @@ public class HandoffFeed {
       LOG.warnf("handoff %s has values of %s this gateway does not know; relayed as written", h.handoffId(),
           read.unknownEnums());
     }
-    ObjectNode json = ConversationViews.parse(read.json());
-    Feeds.untilApplied("handoff " + h.handoffId(), () -> {
-      store.put(new RelayedHandoff(h.handoffId(), h.tenantId(), read.json()));
-      log.apply(Projections.handoff(h, json));
-    });
+    try {
+      EventLog.Change change = Projections.handoff(h, ConversationViews.parse(read.json()));
+      Feeds.untilApplied("handoff " + h.handoffId(), () -> {
+        store.put(new RelayedHandoff(h.handoffId(), h.tenantId(), read.json()));
+        log.apply(change);
+      });
+    } catch (RuntimeException e) {
+      deadLetters.send(Topics.HANDOFFS, record, "cannot apply the handoff: " + e);
+    }
   }
 }

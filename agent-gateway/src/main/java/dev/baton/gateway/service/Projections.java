@@ -38,11 +38,12 @@ public final class Projections {
     p.put("declined", "");
     p.put("skill", h.skill());
     p.put("priority", h.priority());
-    p.put("reason", h.reason().name());
+    // As written: a reason or channel newer than this gateway is shown, not dropped.
+    p.put("reason", record.path("reason").asText(null));
     p.put("waitingSince", since.toString());
     p.put("waitingSinceMs", Long.toString(since.toEpochMilli()));
     p.set("customer", record.path("customer").isObject() ? record.get("customer") : Json.MAPPER.createObjectNode());
-    p.put("channel", h.channel() == null ? null : h.channel().name());
+    p.put("channel", record.path("channel").asText(null));
     p.put("summary", h.summary());
     p.put("followUp", h.followUp());
     p.put("turns", h.omittedTurns() + h.transcript().size());

@@ -42,13 +42,17 @@ public class ResultFeed {
       return;
     }
     AgentActionResult r = read.value();
-    Projections.result(r).ifPresent(change -> Feeds.untilApplied("result " + r.actionId(), () -> {
+    try {
+      Projections.result(r).ifPresent(change -> Feeds.untilApplied("result " + r.actionId(), () -> {
       var applied = log.apply(change);
       if (applied.isPresent() && "claimed".equals(change.eventType()) && r.ownerAgentId() != null) {
         presence.busy(r.tenantId(), r.ownerAgentId());
         waited(r.tenantId(), ConversationViews.parse(applied.get().viewJson()));
       }
     }));
+    } catch (RuntimeException e) {
+      deadLetters.send(Topics.AGENT_ACTION_RESULTS, record, "cannot apply the result: " + e);
+    }
   }
 
   /** Folds how long this customer waited for an agent into the tenant's average (for queue estimates). */

@@ -56,10 +56,15 @@ public class TurnFeed {
       LOG.warnf("turn %s of %s has values of %s this gateway does not know; kept as written", turn.seq(),
           turn.conversationKey(), read.unknownEnums());
     }
-    Feeds.untilApplied("turn " + turn.seq() + " of " + turn.conversationKey(), () -> {
-      store.add(turn.tenantId(), turn.conversationId(), turn.seq(), read.json());
-      log.apply(Projections.turn(turn, ConversationViews.parse(read.json())));
-    });
+    try {
+      EventLog.Change change = Projections.turn(turn, ConversationViews.parse(read.json()));
+      Feeds.untilApplied("turn " + turn.seq() + " of " + turn.conversationKey(), () -> {
+        store.add(turn.tenantId(), turn.conversationId(), turn.seq(), read.json());
+        log.apply(change);
+      });
+    } catch (RuntimeException e) {
+      deadLetters.send(Topics.CONVERSATION_TURNS, record, "cannot apply the turn: " + e);
+    }
   }
 
   private static String problem(ConversationTurn turn) {
