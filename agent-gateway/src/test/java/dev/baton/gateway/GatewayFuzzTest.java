@@ -75,7 +75,9 @@ class GatewayFuzzTest {
           .post("/v1/agent/conversations/" + marker + "/reply").then().statusCode(202);
       actions.until(a -> a.conversationId().equals(marker), Duration.ofSeconds(10));
       List<String> published = actions.drain().stream().map(AgentAction::conversationId).filter(id -> !id.equals(marker)).toList();
-      assertEquals(List.of(), published, "refused requests published actions (seed " + seed + ")");
+      if (!published.isEmpty()) {
+        failures.add("refused requests published actions for " + published);
+      }
     }
     assertTrue(failures.isEmpty(), failures.size() + " of " + CASES + " cases failed (seed " + seed + "):\n"
         + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
@@ -191,6 +193,9 @@ class GatewayFuzzTest {
   private static Case fieldsOnABodylessAction(Random r) {
     String action = pick(r, new String[] {"claim", "hand-back", "resolve"});
     String field = r.nextBoolean() ? "text" : randomWord(r);
+    if (field.equals("message") || field.equals("code")) {
+      field = "text"; // hand-back takes a message, resolve a code
+    }
     return new Case("bodyless-action", "POST", actionPath(validId(r), action), TOKEN, null, "application/json",
         bytes("{\"" + field + "\":\"x\"}"), 400, field);
   }

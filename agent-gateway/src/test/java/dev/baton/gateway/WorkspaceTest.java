@@ -316,6 +316,8 @@ class WorkspaceTest {
     TestTopics.publish(Topics.CONVERSATION_TURNS, turn(conv, 1, Speaker.BOT, "Sorry about that"));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", DAN)
         .get("/v1/agent/conversations/" + conv + "/transcript").then().statusCode(200).body("total", equalTo(2)));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", DAN)
+        .get("/v1/agent/conversations/" + conv).then().statusCode(200));
     try (TopicTail<IntentFeedback> feedback = new TopicTail<>(Topics.INTENT_FEEDBACK)) {
       given().header("Authorization", DAN).contentType("application/json")
           .body("{\"seq\":0,\"intent\":\"damaged_item\"}").post("/v1/agent/conversations/" + conv + "/intent")
