@@ -22,6 +22,7 @@ import dev.baton.tenant.Agent;
 import dev.baton.tenant.EscalationRules;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
+import dev.baton.tenant.Templates;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -48,6 +49,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConversationEngine {
   static final int MAX_TRANSCRIPT = 500;
   static final int MAX_RECENT_IDS = 256;
+  /** What a waiting customer says to take the call back they were offered ("CALLBACK", "call me back"). */
+  private static final PhraseMatcher CALLBACK =
+      new PhraseMatcher(List.of("callback", "call back", "call me", "ring me", "phone me"));
+  private static final PhraseMatcher NO_CALLBACK =
+      new PhraseMatcher(List.of("don't call", "not call", "don't ring", "not ring", "no callback"));
   private static final DateTimeFormatter OPENING = DateTimeFormatter.ofPattern("EEEE 'at' HH:mm", Locale.ENGLISH);
 
   private final TenantDirectory tenants;
@@ -121,6 +127,11 @@ public final class ConversationEngine {
         .lastSentiment(sentiment != null ? sentiment : step.start.lastSentiment())
         .silenceDeadline(null);
     step.collect(e.slots());
+    if (step.owner() == Owner.QUEUED && step.start.callbackOfferedAt() != null && step.start.openHandoff() != null
+        && asksForCallback(event.text())) {
+      acceptCallback(step, event);
+      return;
+    }
     if (step.owner() != Owner.BOT) {
       return; // A person owns the conversation (or it waits for one): the bot stays silent.
     }
@@ -229,10 +240,23 @@ public final class ConversationEngine {
     }
   }
 
-  // ---------------------------------------------------------------- silence on calls
+  // ---------------------------------------------------------------- timers
+
+  /**
+   * A deadline of the conversation passed: a silent caller escalates, or a waiting customer gets
+   * their notice. The state decides what is due; a deadline that no longer is (a stale wake-up)
+   * changes nothing.
+   */
+  public Outcome onDeadline(ConversationState current, Instant now) {
+    if (current != null && current.owner() == Owner.QUEUED && current.queueNoticeAt() != null
+        && !now.isBefore(current.queueNoticeAt())) {
+      return onQueueWait(current, now);
+    }
+    return onSilence(current, now);
+  }
 
   /** Escalates a voice call whose caller has been silent past the deadline, if still due. */
-  public Outcome onSilence(ConversationState current, Instant now) {
+  private Outcome onSilence(ConversationState current, Instant now) {
     if (current == null || !current.callActive() || current.owner() != Owner.BOT
         || current.silenceDeadline() == null || now.isBefore(current.silenceDeadline())) {
       return Outcome.of(current, List.of(), null);
@@ -252,6 +276,96 @@ public final class ConversationEngine {
     step.state.silenceDeadline(null);
     escalate(step, t, lastEvent, current.channel());
     return step.outcome();
+  }
+
+  /**
+   * Tells a customer who has waited a full {@code queueNoticeAfter} for an agent where they stand:
+   * one notice per period of waiting. Without an agent available they are offered a call back.
+   *
+   * <p>Idempotent: the message id is the handoff and the deadline it answers, so handling the same
+   * deadline again (a crash before the commit, a redelivered wake-up) makes the same message,
+   * which the deliverer drops, and the state holds the next deadline in the same transaction as
+   * the message. Periods missed while the service was down are not caught up: one notice, then
+   * the next full period.
+   */
+  private Outcome onQueueWait(ConversationState current, Instant now) {
+    TenantConfig tenant = tenants.find(current.tenantId()).orElse(null);
+    if (tenant == null) {
+      return Outcome.of(current, List.of(), null);
+    }
+    Step step = new Step(tenant, current, now, limits);
+    ConversationState.OpenHandoff handoff = current.openHandoff();
+    boolean caller = current.channel() != Channel.VOICE || current.callActive();
+    if (handoff == null || handoff.followUp() || !caller) {
+      // Nobody waits on the line: a follow-up, or a caller who hung up.
+      step.state.queueNoticeAt(null);
+      return step.outcome();
+    }
+    Instant due = current.queueNoticeAt();
+    Duration every = tenant.workspace().queueNoticeAfter();
+    step.state.queueNoticeAt(due.plus(every.multipliedBy(Duration.between(due, now).dividedBy(every) + 1)));
+    String handoffId = current.openHandoffId() != null ? current.openHandoffId()
+        : HandoffRecord.idFor(current.tenantId(), current.conversationId(), current.episode());
+    String messageId = handoffId + ":queue-notice-" + due.toEpochMilli();
+    AgentAction.QueueStatus q = current.queueStatus();
+    Templates t = tenant.templates();
+    if (q != null && q.agentsAvailable() == 0) {
+      step.botSays(messageId, fill(t.callbackOffer(), tenant, null), "callback-offer", current.channel());
+      if (current.callbackOfferedAt() == null) {
+        step.state.callbackOfferedAt(now);
+      }
+    } else if (q != null && q.expectedWaitSeconds() != null) {
+      String text = t.queueNotice().replace("{position}", String.valueOf(q.position()))
+          .replace("{wait}", waitText(q.expectedWaitSeconds()));
+      step.botSays(messageId, fill(text, tenant, null), "queue-notice", current.channel());
+    } else {
+      String text = q != null ? t.queueNoticeNoEstimate().replace("{position}", String.valueOf(q.position()))
+          : withoutClause(t.queueNoticeNoEstimate(), "{position}"); // no place known yet: not "number {position}"
+      text = withoutClause(text, "{wait}");
+      if (!text.isBlank()) {
+        step.botSays(messageId, fill(text, tenant, null), "queue-notice", current.channel());
+      }
+    }
+    return step.outcome();
+  }
+
+  /** An expected wait as the customer reads it: "1 minute", "3 minutes", "2 hours". */
+  static String waitText(int seconds) {
+    long minutes = Math.max(1, Math.round(seconds / 60.0));
+    if (minutes < 90) {
+      return minutes == 1 ? "1 minute" : minutes + " minutes";
+    }
+    return Math.round(minutes / 60.0) + " hours";
+  }
+
+  /**
+   * {@code text} without each clause (up to a ';' or the end of its sentence) that holds
+   * {@code placeholder}, for a value that is not known: "Thanks. You're number {position}; we'll
+   * be quick." reads "Thanks. We'll be quick."
+   */
+  static String withoutClause(String text, String placeholder) {
+    String out = text;
+    for (int at = out.indexOf(placeholder); at >= 0; at = out.indexOf(placeholder)) {
+      int start = at;
+      while (start > 0 && ".;!?".indexOf(out.charAt(start - 1)) < 0) {
+        start--;
+      }
+      int end = at + placeholder.length();
+      while (end < out.length() && ".;!?".indexOf(out.charAt(end)) < 0) {
+        end++;
+      }
+      String before = out.substring(0, start).strip();
+      String after = out.substring(Math.min(out.length(), end + 1)).strip();
+      if (after.isEmpty() && before.endsWith(";")) {
+        before = before.substring(0, before.length() - 1) + ".";
+      }
+      boolean sentenceStart = before.isEmpty() || ".!?".indexOf(before.charAt(before.length() - 1)) >= 0;
+      if (sentenceStart && !after.isEmpty()) {
+        after = Character.toUpperCase(after.charAt(0)) + after.substring(1);
+      }
+      out = (before + " " + after).strip();
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- agent actions
@@ -536,6 +650,36 @@ public final class ConversationEngine {
         Priorities.of(h.reason(), s.lastSentiment(), tenant.escalation(), h.followUp(), waitedSince(s, now)), skill,
         s.transcript(), s.collectedData(), Summaries.of(s, h.reason(), tenant), h.audit(), h.followUp(),
         h.createdAt(), s.omittedTurns());
+  }
+
+  private static boolean asksForCallback(String text) {
+    return CALLBACK.find(text).isPresent() && NO_CALLBACK.find(text).isEmpty();
+  }
+
+  /**
+   * A waiting customer takes the call back they were offered: they are told so, the waiting
+   * notices stop, and the open handoff becomes a follow-up task.
+   *
+   * <p>The handoff is written again with the same {@code handoffId}, {@code followUp: true} and
+   * its first {@code createdAt}: an update of the episode's one handoff, not a second one. A new
+   * id would put the customer in the agents' queue twice (two cards, two claims for one
+   * conversation) and break "one handoff per episode" for every consumer that counts ids; with
+   * the same id a consumer keeps the latest record per id (the topic is keyed by conversation, so
+   * the update always comes after the original), and the unchanged {@code createdAt} keeps the
+   * customer's place in the queue.
+   */
+  private void acceptCallback(Step step, ConversationEvent event) {
+    TenantConfig tenant = step.tenant;
+    ConversationState.OpenHandoff followUp = step.start.openHandoff().asFollowUp();
+    step.state.openHandoff(followUp);
+    step.stopWaitingNotices();
+    step.botSays(event.eventId() + ":callback-confirmed", fill(tenant.templates().callbackConfirmed(), tenant, null),
+        "callback-confirmed", event.channel());
+    ConversationState s = step.state.build();
+    String handoffId = s.openHandoffId() != null ? s.openHandoffId()
+        : HandoffRecord.idFor(s.tenantId(), s.conversationId(), s.episode());
+    String skill = s.skill() != null ? s.skill() : tenant.skillFor(meaningfulIntent(s, tenant));
+    step.handoff = handoffRecord(s, tenant, handoffId, skill, followUp, step.now);
   }
 
   /** How long the customer has been in this episode, from its first customer turn. */
