@@ -22,6 +22,14 @@ import java.util.Objects;
  * @param closedAt when the conversation was resolved; state is deleted after the retention
  * @param turnCount every turn the conversation ever had; {@code transcript} keeps the newest that
  *     fit the state's size bound, and all of them are on {@code conversation-turns}
+ * @param skill the queue the conversation belongs to since its handoff (changed by a transfer or a
+ *     release); null while the bot has it, and in states written before skills were kept
+ * @param queueStatus the last place in its queue the gateway reported, while QUEUED
+ * @param queueNoticeAt when the waiting customer is next told where they stand, while QUEUED
+ * @param callbackOfferedAt when the customer was offered a call back, until they take it or an
+ *     agent takes the conversation
+ * @param openHandoff what the open handoff was written with, to write it again as an update
+ * @param resolutionCode the code the conversation was resolved with, while RESOLVED
  */
 public record ConversationState(
     int schemaVersion,
@@ -46,7 +54,31 @@ public record ConversationState(
     Instant startedAt,
     Instant updatedAt,
     Instant closedAt,
-    int turnCount) implements Conversational {
+    int turnCount,
+    String skill,
+    AgentAction.QueueStatus queueStatus,
+    Instant queueNoticeAt,
+    Instant callbackOfferedAt,
+    OpenHandoff openHandoff,
+    String resolutionCode) implements Conversational {
+
+  /**
+   * The parts of the open handoff that the state does not otherwise hold, so that the engine can
+   * write the same handoff again as an update (a customer who asks to be called back).
+   *
+   * @param followUp no agent answers live: outside business hours, a missed call, or a call back
+   *     the customer asked for; the waiting customer gets no queue notices
+   * @param createdAt when the handoff was first written; an update keeps it
+   */
+  public record OpenHandoff(HandoffReason reason, DecisionAudit audit, boolean followUp, Instant createdAt) {
+    public OpenHandoff {
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    public OpenHandoff asFollowUp() {
+      return new OpenHandoff(reason, audit, true, createdAt);
+    }
+  }
 
   public ConversationState {
     Objects.requireNonNull(tenantId, "tenantId");
@@ -107,6 +139,12 @@ public record ConversationState(
     private Instant updatedAt;
     private Instant closedAt;
     private int turnCount;
+    private String skill;
+    private AgentAction.QueueStatus queueStatus;
+    private Instant queueNoticeAt;
+    private Instant callbackOfferedAt;
+    private OpenHandoff openHandoff;
+    private String resolutionCode;
 
     public Builder() {}
 
@@ -133,6 +171,12 @@ public record ConversationState(
       updatedAt = s.updatedAt;
       closedAt = s.closedAt;
       turnCount = s.turnCount;
+      skill = s.skill;
+      queueStatus = s.queueStatus;
+      queueNoticeAt = s.queueNoticeAt;
+      callbackOfferedAt = s.callbackOfferedAt;
+      openHandoff = s.openHandoff;
+      resolutionCode = s.resolutionCode;
     }
 
     public Builder tenantId(String v) { tenantId = v; return this; }
@@ -157,13 +201,20 @@ public record ConversationState(
     public Builder updatedAt(Instant v) { updatedAt = v; return this; }
     public Builder closedAt(Instant v) { closedAt = v; return this; }
     public Builder turnCount(int v) { turnCount = v; return this; }
+    public Builder skill(String v) { skill = v; return this; }
+    public Builder queueStatus(AgentAction.QueueStatus v) { queueStatus = v; return this; }
+    public Builder queueNoticeAt(Instant v) { queueNoticeAt = v; return this; }
+    public Builder callbackOfferedAt(Instant v) { callbackOfferedAt = v; return this; }
+    public Builder openHandoff(OpenHandoff v) { openHandoff = v; return this; }
+    public Builder resolutionCode(String v) { resolutionCode = v; return this; }
 
     public ConversationState build() {
       return new ConversationState(
           SchemaVersions.CURRENT, tenantId, conversationId, channel, customer, owner, episode,
           agentId, transcript, lastIntent, lastSentiment, recentEventIds, collectedData,
           lowConfidenceStrikes, unansweredStreak, callActive, silenceDeadline, botIntroduced,
-          openHandoffId, startedAt, updatedAt, closedAt, turnCount);
+          openHandoffId, startedAt, updatedAt, closedAt, turnCount, skill, queueStatus, queueNoticeAt,
+          callbackOfferedAt, openHandoff, resolutionCode);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.baton.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,7 @@ class GoldenSamplesTest {
         Arguments.of("conversation-event.speech-segment.json", ConversationEvent.class),
         Arguments.of("enriched-event.json", EnrichedEvent.class),
         Arguments.of("conversation-state.json", ConversationState.class),
+        Arguments.of("conversation-state.waiting.json", ConversationState.class),
         Arguments.of("handoff-record.json", HandoffRecord.class),
         Arguments.of("outbound-message.json", OutboundMessage.class),
         Arguments.of("agent-action.json", AgentAction.class),
@@ -95,6 +97,29 @@ class GoldenSamplesTest {
             () -> serde.deserialize("conversation-events", noConversation.getBytes()));
 
     assertTrue(e.getMessage().contains("conversationId"), e.getMessage());
+  }
+
+  @Test
+  void aStateWrittenBeforeSkillsAndWaitingNoticesReadsWithoutThem() throws IOException {
+    ConversationState old = Json.read(read("conversation-state.json"), ConversationState.class);
+
+    assertEquals(Owner.QUEUED, old.owner());
+    assertNull(old.skill());
+    assertNull(old.queueStatus());
+    assertNull(old.queueNoticeAt());
+    assertNull(old.callbackOfferedAt());
+    assertNull(old.openHandoff());
+    assertNull(old.resolutionCode());
+  }
+
+  @Test
+  void aWaitingStateKeepsItsQueueAndTheOpenHandoff() throws IOException {
+    ConversationState waiting = Json.read(read("conversation-state.waiting.json"), ConversationState.class);
+
+    assertEquals("billing", waiting.skill());
+    assertEquals(new AgentAction.QueueStatus(2, null, 0), waiting.queueStatus());
+    assertEquals(HandoffReason.EXPLICIT_REQUEST, waiting.openHandoff().reason());
+    assertEquals(waiting, waiting.toBuilder().build(), "the builder copies every field");
   }
 
   @Test

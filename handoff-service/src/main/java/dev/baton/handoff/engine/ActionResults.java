@@ -11,7 +11,8 @@ import java.time.Instant;
  * The {@link AgentActionResult} of one agent action, from the state before it and what the engine
  * decided: refused when the engine rejected it, a duplicate when the state had already seen its
  * action id, applied otherwise (a claim by the agent who already owns the conversation included).
- * Owner and owner agent are those after the action, so a losing claimer learns who has it.
+ * Owner, owner agent and skill (the queue) are those after the action, so a losing claimer learns
+ * who has it; an applied resolve also says the code it was resolved with.
  */
 public final class ActionResults {
   private ActionResults() {}
@@ -36,7 +37,11 @@ public final class ActionResults {
     boolean visible = state != null && state.tenantId().equals(action.tenantId());
     Owner owner = visible ? state.owner() : null;
     String ownerAgentId = owner == Owner.AGENT ? state.agentId() : null;
+    String skill = visible ? state.skill() : null;
+    boolean resolved = kind != AgentActionResult.Outcome.REFUSED && action.type() == AgentAction.Type.RESOLVE
+        && owner == Owner.RESOLVED;
     return new AgentActionResult(SchemaVersions.CURRENT, action.actionId(), action.tenantId(),
-        action.conversationId(), action.agentId(), action.type(), kind, reason, owner, ownerAgentId, now);
+        action.conversationId(), action.agentId(), action.type(), kind, reason, owner, ownerAgentId, now, skill,
+        resolved ? state.resolutionCode() : null);
   }
 }

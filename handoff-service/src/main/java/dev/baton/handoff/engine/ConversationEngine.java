@@ -22,15 +22,18 @@ import dev.baton.tenant.Agent;
 import dev.baton.tenant.EscalationRules;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
+import dev.baton.tenant.Templates;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,6 +49,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConversationEngine {
   static final int MAX_TRANSCRIPT = 500;
   static final int MAX_RECENT_IDS = 256;
+  /** What a waiting customer says to take the call back they were offered ("CALLBACK", "call me back"). */
+  private static final PhraseMatcher CALLBACK =
+      new PhraseMatcher(List.of("callback", "call back", "call me", "ring me", "phone me"));
+  private static final PhraseMatcher NO_CALLBACK =
+      new PhraseMatcher(List.of("don't call", "not call", "don't ring", "not ring", "no callback"));
   private static final DateTimeFormatter OPENING = DateTimeFormatter.ofPattern("EEEE 'at' HH:mm", Locale.ENGLISH);
 
   private final TenantDirectory tenants;
@@ -119,6 +127,11 @@ public final class ConversationEngine {
         .lastSentiment(sentiment != null ? sentiment : step.start.lastSentiment())
         .silenceDeadline(null);
     step.collect(e.slots());
+    if (step.owner() == Owner.QUEUED && step.start.callbackOfferedAt() != null && step.start.openHandoff() != null
+        && asksForCallback(event.text())) {
+      acceptCallback(step, event);
+      return;
+    }
     if (step.owner() != Owner.BOT) {
       return; // A person owns the conversation (or it waits for one): the bot stays silent.
     }
@@ -227,10 +240,23 @@ public final class ConversationEngine {
     }
   }
 
-  // ---------------------------------------------------------------- silence on calls
+  // ---------------------------------------------------------------- timers
+
+  /**
+   * A deadline of the conversation passed: a silent caller escalates, or a waiting customer gets
+   * their notice. The state decides what is due; a deadline that no longer is (a stale wake-up)
+   * changes nothing.
+   */
+  public Outcome onDeadline(ConversationState current, Instant now) {
+    if (current != null && current.owner() == Owner.QUEUED && current.queueNoticeAt() != null
+        && !now.isBefore(current.queueNoticeAt())) {
+      return onQueueWait(current, now);
+    }
+    return onSilence(current, now);
+  }
 
   /** Escalates a voice call whose caller has been silent past the deadline, if still due. */
-  public Outcome onSilence(ConversationState current, Instant now) {
+  private Outcome onSilence(ConversationState current, Instant now) {
     if (current == null || !current.callActive() || current.owner() != Owner.BOT
         || current.silenceDeadline() == null || now.isBefore(current.silenceDeadline())) {
       return Outcome.of(current, List.of(), null);
@@ -252,7 +278,120 @@ public final class ConversationEngine {
     return step.outcome();
   }
 
+  /**
+   * Tells a customer who has waited a full {@code queueNoticeAfter} for an agent where they stand:
+   * one notice per period of waiting. Without an agent available they are offered a call back.
+   *
+   * <p>Idempotent: the message id is the handoff and the deadline it answers, so handling the same
+   * deadline again (a crash before the commit, a redelivered wake-up) makes the same message,
+   * which the deliverer drops, and the state holds the next deadline in the same transaction as
+   * the message. Periods missed while the service was down are not caught up: one notice, then
+   * the next full period.
+   */
+  private Outcome onQueueWait(ConversationState current, Instant now) {
+    TenantConfig tenant = tenants.find(current.tenantId()).orElse(null);
+    if (tenant == null) {
+      return Outcome.of(current, List.of(), null);
+    }
+    Step step = new Step(tenant, current, now, limits);
+    ConversationState.OpenHandoff handoff = current.openHandoff();
+    boolean caller = current.channel() != Channel.VOICE || current.callActive();
+    if (handoff == null || handoff.followUp() || !caller) {
+      // Nobody waits on the line: a follow-up, or a caller who hung up.
+      step.state.queueNoticeAt(null);
+      return step.outcome();
+    }
+    Instant due = current.queueNoticeAt();
+    Duration every = tenant.workspace().queueNoticeAfter();
+    step.state.queueNoticeAt(due.plus(every.multipliedBy(Duration.between(due, now).dividedBy(every) + 1)));
+    String handoffId = current.openHandoffId() != null ? current.openHandoffId()
+        : HandoffRecord.idFor(current.tenantId(), current.conversationId(), current.episode());
+    String messageId = handoffId + ":queue-notice-" + due.toEpochMilli();
+    AgentAction.QueueStatus q = current.queueStatus();
+    Templates t = tenant.templates();
+    if (q != null && q.agentsAvailable() == 0) {
+      step.botSays(messageId, fill(t.callbackOffer(), tenant, null), "callback-offer", current.channel());
+      if (current.callbackOfferedAt() == null) {
+        step.state.callbackOfferedAt(now);
+      }
+    } else if (q != null && q.expectedWaitSeconds() != null) {
+      String text = t.queueNotice().replace("{position}", String.valueOf(q.position()))
+          .replace("{wait}", waitText(q.expectedWaitSeconds()));
+      step.botSays(messageId, fill(text, tenant, null), "queue-notice", current.channel());
+    } else {
+      String text = q != null ? t.queueNoticeNoEstimate().replace("{position}", String.valueOf(q.position()))
+          : withoutClause(t.queueNoticeNoEstimate(), "{position}"); // no place known yet: not "number {position}"
+      text = withoutClause(text, "{wait}");
+      if (!text.isBlank()) {
+        step.botSays(messageId, fill(text, tenant, null), "queue-notice", current.channel());
+      }
+    }
+    return step.outcome();
+  }
+
+  /** An expected wait as the customer reads it: "1 minute", "3 minutes", "2 hours". */
+  static String waitText(int seconds) {
+    long minutes = Math.max(1, Math.round(seconds / 60.0));
+    if (minutes < 90) {
+      return minutes == 1 ? "1 minute" : minutes + " minutes";
+    }
+    return Math.round(minutes / 60.0) + " hours";
+  }
+
+  /**
+   * {@code text} without each clause (up to a ';' or the end of its sentence) that holds
+   * {@code placeholder}, for a value that is not known: "Thanks. You're number {position}; we'll
+   * be quick." reads "Thanks. We'll be quick."
+   */
+  static String withoutClause(String text, String placeholder) {
+    String out = text;
+    for (int at = out.indexOf(placeholder); at >= 0; at = out.indexOf(placeholder)) {
+      int start = at;
+      while (start > 0 && ".;!?".indexOf(out.charAt(start - 1)) < 0) {
+        start--;
+      }
+      int end = at + placeholder.length();
+      while (end < out.length() && ".;!?".indexOf(out.charAt(end)) < 0) {
+        end++;
+      }
+      String before = out.substring(0, start).strip();
+      String after = out.substring(Math.min(out.length(), end + 1)).strip();
+      if (after.isEmpty() && before.endsWith(";")) {
+        before = before.substring(0, before.length() - 1) + ".";
+      }
+      boolean sentenceStart = before.isEmpty() || ".!?".indexOf(before.charAt(before.length() - 1)) >= 0;
+      if (sentenceStart && !after.isEmpty()) {
+        after = Character.toUpperCase(after.charAt(0)) + after.substring(1);
+      }
+      out = (before + " " + after).strip();
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- agent actions
+
+  /** What one action decided: applied, applied with nothing to change, or refused with a reason. */
+  private record Decision(String refusal, boolean unchanged) {
+    static final Decision APPLIED = new Decision(null, false);
+    static final Decision UNCHANGED = new Decision(null, true);
+
+    static Decision refused(String reason) {
+      return new Decision(reason, false);
+    }
+  }
+
+  /**
+   * Who acts, as far as the rules care: the agent owning the conversation, a supervisor of the
+   * tenant, or Baton itself ({@link AgentAction#SYSTEM_AGENT}). Any other id is an ordinary agent:
+   * the engine does not require a claimer to be in the tenants file.
+   */
+  private record Actor(String id, boolean owns, boolean supervisor, boolean system) {
+    static Actor of(AgentAction action, ConversationState s, TenantConfig tenant) {
+      String id = action.agentId();
+      return new Actor(id, s.owner() == Owner.AGENT && id.equals(s.agentId()),
+          tenant.agent(id).map(Agent::supervisor).orElse(false), AgentAction.SYSTEM_AGENT.equals(id));
+    }
+  }
 
   public Outcome onAgentAction(ConversationState current, AgentAction action, Instant now) {
     if (current == null) {
@@ -269,51 +408,200 @@ public final class ConversationEngine {
       return Outcome.rejected(current, "unknown tenant " + current.tenantId());
     }
     Step step = new Step(tenant, current, now, limits);
-    step.remember(action.actionId());
-    Owner owner = current.owner();
-    boolean ownedByThisAgent = owner == Owner.AGENT && action.agentId().equals(current.agentId());
-    switch (action.type()) {
-      case CLAIM -> {
-        if (ownedByThisAgent) {
-          return Outcome.of(current, List.of(), null);
-        }
-        if (owner != Owner.QUEUED && owner != Owner.BOT) {
-          return Outcome.rejected(current, "cannot claim: conversation is " + describe(current));
-        }
-        step.state.owner(Owner.AGENT).agentId(action.agentId()).silenceDeadline(null);
-        String name = tenant.agents().stream().filter(a -> a.id().equals(action.agentId()))
-            .map(Agent::name).findFirst().orElse(action.agentId());
-        step.send(action.actionId() + ":joined", Speaker.SYSTEM, action.agentId(),
-            fill(tenant.templates().agentJoined(), tenant, name), "agent-joined", current.channel());
-      }
-      case REPLY -> {
-        if (!ownedByThisAgent) {
-          return Outcome.rejected(current, "cannot reply: conversation is " + describe(current));
-        }
-        if (action.text() == null || action.text().isBlank()) {
-          return Outcome.rejected(current, "reply without text");
-        }
-        step.send(action.actionId() + ":reply", Speaker.AGENT, action.agentId(), action.text(), "agent-reply",
-            current.channel());
-      }
-      case HAND_BACK -> {
-        if (!ownedByThisAgent) {
-          return Outcome.rejected(current, "cannot hand back: conversation is " + describe(current));
-        }
-        step.state.owner(Owner.BOT).agentId(null).episode(current.episode() + 1).openHandoffId(null)
-            .lowConfidenceStrikes(0).unansweredStreak(0);
-        step.addTurn(Turn.of(action.actionId(), Speaker.SYSTEM, "handed back to the assistant", now));
-        step.waitForCaller(now);
-      }
-      case RESOLVE -> {
-        if (!ownedByThisAgent && owner != Owner.QUEUED) {
-          return Outcome.rejected(current, "cannot resolve: conversation is " + describe(current));
-        }
-        step.state.owner(Owner.RESOLVED).closedAt(now).silenceDeadline(null).agentId(action.agentId());
-        step.addTurn(Turn.of(action.actionId(), Speaker.SYSTEM, "resolved by " + action.agentId(), now));
-      }
+    Actor actor = Actor.of(action, current, tenant);
+    Decision decision = switch (action.type()) {
+      case CLAIM -> claim(step, action, actor);
+      case REPLY -> reply(step, action, actor);
+      case NOTE -> note(step, action, actor);
+      case TRANSFER -> transfer(step, action, actor);
+      case HAND_BACK -> handBack(step, action, actor);
+      case RESOLVE -> resolve(step, action, actor);
+      case RELEASE -> release(step, action, actor);
+      case QUEUE_STATUS -> queueStatus(step, action, actor);
+    };
+    if (decision.refusal() != null) {
+      return Outcome.rejected(current, decision.refusal());
+    }
+    if (decision.unchanged()) {
+      return Outcome.of(current, List.of(), null);
+    }
+    // A queue status only sets a value, so applying it twice is harmless; the gateway reports
+    // them often, and remembering each would push real event ids out of the dedup window.
+    if (action.type() != AgentAction.Type.QUEUE_STATUS) {
+      step.remember(action.actionId());
     }
     return step.outcome();
+  }
+
+  private Decision claim(Step step, AgentAction a, Actor actor) {
+    ConversationState s = step.start;
+    if (actor.owns()) {
+      return Decision.UNCHANGED;
+    }
+    if (actor.system()) {
+      return Decision.refused("cannot claim: " + AgentAction.SYSTEM_AGENT + " cannot own a conversation");
+    }
+    boolean takeOver = s.owner() == Owner.AGENT && actor.supervisor();
+    if (s.owner() != Owner.QUEUED && s.owner() != Owner.BOT && !takeOver) {
+      return Decision.refused("cannot claim: conversation is " + describe(s));
+    }
+    if (takeOver) {
+      step.addTurn(Turn.of(a.actionId(), Speaker.SYSTEM, "taken over from " + s.agentId() + " by " + actor.id(), step.now));
+    }
+    step.state.owner(Owner.AGENT).agentId(actor.id()).silenceDeadline(null);
+    step.stopWaitingNotices();
+    step.agentJoined(a.actionId(), actor.id());
+    return Decision.APPLIED;
+  }
+
+  private Decision reply(Step step, AgentAction a, Actor actor) {
+    if (!actor.owns()) {
+      return Decision.refused("cannot reply: conversation is " + describe(step.start));
+    }
+    if (blank(a.text())) {
+      return Decision.refused("reply without text");
+    }
+    step.send(a.actionId() + ":reply", Speaker.AGENT, actor.id(), a.text(), "agent-reply", step.start.channel());
+    return Decision.APPLIED;
+  }
+
+  /** A note is a turn for agents only: it never becomes an outbound message. */
+  private Decision note(Step step, AgentAction a, Actor actor) {
+    if (!actor.owns() && !actor.supervisor()) {
+      return Decision.refused("cannot add a note: conversation is " + describe(step.start));
+    }
+    if (blank(a.text())) {
+      return Decision.refused("note without text");
+    }
+    step.addTurn(new Turn(a.actionId(), Speaker.NOTE, a.text(), step.now, null, null, null, null, actor.id(), null));
+    return Decision.APPLIED;
+  }
+
+  private Decision transfer(Step step, AgentAction a, Actor actor) {
+    ConversationState s = step.start;
+    if (s.owner() != Owner.AGENT && s.owner() != Owner.QUEUED) {
+      return Decision.refused("cannot transfer: conversation is " + describe(s));
+    }
+    if (!actor.owns() && !actor.supervisor() && !actor.system()) {
+      return Decision.refused("cannot transfer: conversation is " + describe(s)
+          + (s.owner() == Owner.QUEUED ? " (claim it first)" : ""));
+    }
+    if ((a.targetAgentId() == null) == (a.targetSkill() == null)) {
+      return Decision.refused("cannot transfer: give either targetAgentId or targetSkill");
+    }
+    TenantConfig tenant = step.tenant;
+    if (a.targetAgentId() != null) {
+      if (tenant.agent(a.targetAgentId()).isEmpty()) {
+        return Decision.refused("cannot transfer: " + a.targetAgentId() + " is not an agent of " + tenant.id());
+      }
+      if (s.owner() == Owner.AGENT && a.targetAgentId().equals(s.agentId())) {
+        return Decision.refused("cannot transfer: conversation is already owned by " + s.agentId());
+      }
+      step.state.owner(Owner.AGENT).agentId(a.targetAgentId());
+      step.stopWaitingNotices();
+      step.addTurn(Turn.of(a.actionId(), Speaker.SYSTEM, "transferred to " + a.targetAgentId() + " by " + actor.id(),
+          step.now));
+      // The customer is now talking with someone else, and is told so as on a claim.
+      step.agentJoined(a.actionId(), a.targetAgentId());
+      return Decision.APPLIED;
+    }
+    if (!skillsOf(tenant).contains(a.targetSkill())) {
+      return Decision.refused("cannot transfer: " + a.targetSkill() + " is not a queue of " + tenant.id());
+    }
+    if (s.owner() == Owner.QUEUED && a.targetSkill().equals(s.skill())) {
+      return Decision.refused("cannot transfer: conversation already waits in queue " + s.skill());
+    }
+    step.state.owner(Owner.QUEUED).agentId(null).skill(a.targetSkill());
+    step.startWaitingNotices();
+    step.addTurn(Turn.of(a.actionId(), Speaker.SYSTEM, "transferred to queue " + a.targetSkill() + " by " + actor.id(),
+        step.now));
+    return Decision.APPLIED;
+  }
+
+  /** Reassignment: an agent who went offline or stopped answering loses the conversation to the queue. */
+  private Decision release(Step step, AgentAction a, Actor actor) {
+    ConversationState s = step.start;
+    if (!actor.supervisor() && !actor.system()) {
+      return Decision.refused("cannot release: only a supervisor or " + AgentAction.SYSTEM_AGENT
+          + " returns a conversation to the queue");
+    }
+    if (s.owner() != Owner.AGENT) {
+      return Decision.refused("cannot release: conversation is " + describe(s));
+    }
+    if (a.targetSkill() != null && !skillsOf(step.tenant).contains(a.targetSkill())) {
+      return Decision.refused("cannot release: " + a.targetSkill() + " is not a queue of " + step.tenant.id());
+    }
+    step.state.owner(Owner.QUEUED).agentId(null).skill(a.targetSkill() != null ? a.targetSkill() : s.skill());
+    step.startWaitingNotices();
+    String text = "returned to the queue" + (a.targetSkill() == null ? "" : " " + a.targetSkill())
+        + (blank(a.text()) ? "" : " (" + a.text() + ")");
+    step.addTurn(Turn.of(a.actionId(), Speaker.SYSTEM, text, step.now));
+    return Decision.APPLIED;
+  }
+
+  private Decision handBack(Step step, AgentAction a, Actor actor) {
+    ConversationState s = step.start;
+    if (!actor.owns()) {
+      return Decision.refused("cannot hand back: conversation is " + describe(s));
+    }
+    step.state.owner(Owner.BOT).agentId(null).episode(s.episode() + 1).openHandoffId(null).openHandoff(null)
+        .skill(null).lowConfidenceStrikes(0).unansweredStreak(0);
+    step.stopWaitingNotices();
+    step.addTurn(Turn.of(a.actionId(), Speaker.SYSTEM, "handed back to the assistant", step.now));
+    if (!blank(a.text())) {
+      // The agent's last word (a survey question, say) is the bot's first of the new episode.
+      step.botSays(a.actionId() + ":hand-back", a.text(), "hand-back", s.channel());
+    }
+    step.waitForCaller(step.now);
+    return Decision.APPLIED;
+  }
+
+  private Decision resolve(Step step, AgentAction a, Actor actor) {
+    ConversationState s = step.start;
+    boolean allowed = actor.owns() || s.owner() == Owner.QUEUED || (actor.supervisor() && s.owner() != Owner.RESOLVED);
+    if (!allowed) {
+      return Decision.refused("cannot resolve: conversation is " + describe(s));
+    }
+    List<String> codes = step.tenant.workspace().resolutionCodes();
+    String code = a.resolutionCode() == null ? codes.get(0) : a.resolutionCode();
+    if (!codes.contains(code)) {
+      return Decision.refused("cannot resolve: unknown resolution code " + code + " (one of " + codes + ")");
+    }
+    step.state.owner(Owner.RESOLVED).closedAt(step.now).silenceDeadline(null).agentId(actor.id()).resolutionCode(code);
+    step.stopWaitingNotices();
+    step.addTurn(Turn.of(a.actionId(), Speaker.SYSTEM, "resolved by " + actor.id() + " (" + code + ")", step.now));
+    return Decision.APPLIED;
+  }
+
+  /** Where a waiting conversation stands in its queue; read by the next waiting notice. */
+  private Decision queueStatus(Step step, AgentAction a, Actor actor) {
+    ConversationState s = step.start;
+    if (!actor.system()) {
+      return Decision.refused("cannot set the queue status: only " + AgentAction.SYSTEM_AGENT + " reports it");
+    }
+    if (s.owner() != Owner.QUEUED) {
+      return Decision.refused("cannot set the queue status: conversation is " + describe(s));
+    }
+    if (a.queueStatus() == null) {
+      return Decision.refused("queue status without a status");
+    }
+    if (a.queueStatus().equals(s.queueStatus())) {
+      return Decision.UNCHANGED;
+    }
+    step.state.queueStatus(a.queueStatus());
+    return Decision.APPLIED;
+  }
+
+  /** Every queue of the tenant: those intents map to, the default, and those its agents work. */
+  private static Set<String> skillsOf(TenantConfig tenant) {
+    Set<String> skills = new HashSet<>(tenant.skills().values());
+    skills.add(tenant.skillFor(null));
+    tenant.agents().forEach(agent -> skills.addAll(agent.skills()));
+    return skills;
+  }
+
+  private static boolean blank(String text) {
+    return text == null || text.isBlank();
   }
 
   /** True when the state of a closed or long-idle conversation should be deleted. */
@@ -343,20 +631,55 @@ public final class ConversationEngine {
     String handoffId = HandoffRecord.idFor(before.tenantId(), before.conversationId(), before.episode());
     DecisionAudit audit = new DecisionAudit(trigger.rule, tenants.version(), trigger.observed, trigger.threshold, eventId);
     String skill = tenant.skillFor(meaningfulIntent(before, tenant));
-    HandoffRecord record =
-        new HandoffRecord(SchemaVersions.CURRENT, handoffId, before.episode(), before.tenantId(),
-            before.conversationId(), before.channel(), before.customer(), trigger.reason,
-            Priorities.of(trigger.reason, before.lastSentiment(), tenant.escalation(), followUp,
-                waitedSince(before, step.now)), skill,
-            before.transcript(), before.collectedData(), Summaries.of(before, trigger.reason, tenant),
-            audit, followUp, step.now, before.omittedTurns());
-    step.handoff = record;
-    step.state.owner(Owner.QUEUED).openHandoffId(handoffId).silenceDeadline(null);
+    ConversationState.OpenHandoff header = new ConversationState.OpenHandoff(trigger.reason, audit, followUp, step.now);
+    step.handoff = handoffRecord(before, tenant, handoffId, skill, header, step.now);
+    step.state.owner(Owner.QUEUED).openHandoffId(handoffId).openHandoff(header).skill(skill).silenceDeadline(null);
+    step.startWaitingNotices();
     if (trigger.reason != HandoffReason.MISSED_CALL) {
       String notice = open ? tenant.templates().handoffNotice()
           : tenant.templates().afterHoursNotice().replace("{opening}", nextOpening(tenant, step.now));
       step.botSays(eventId + ":handoff-notice", fill(notice, tenant, null), "handoff-notice:" + trigger.rule, channel);
     }
+  }
+
+  /** The handoff record of {@code s}'s episode, as first written or written again as an update. */
+  private HandoffRecord handoffRecord(ConversationState s, TenantConfig tenant, String handoffId, String skill,
+      ConversationState.OpenHandoff h, Instant now) {
+    return new HandoffRecord(SchemaVersions.CURRENT, handoffId, s.episode(), s.tenantId(), s.conversationId(),
+        s.channel(), s.customer(), h.reason(),
+        Priorities.of(h.reason(), s.lastSentiment(), tenant.escalation(), h.followUp(), waitedSince(s, now)), skill,
+        s.transcript(), s.collectedData(), Summaries.of(s, h.reason(), tenant), h.audit(), h.followUp(),
+        h.createdAt(), s.omittedTurns());
+  }
+
+  private static boolean asksForCallback(String text) {
+    return CALLBACK.find(text).isPresent() && NO_CALLBACK.find(text).isEmpty();
+  }
+
+  /**
+   * A waiting customer takes the call back they were offered: they are told so, the waiting
+   * notices stop, and the open handoff becomes a follow-up task.
+   *
+   * <p>The handoff is written again with the same {@code handoffId}, {@code followUp: true} and
+   * its first {@code createdAt}: an update of the episode's one handoff, not a second one. A new
+   * id would put the customer in the agents' queue twice (two cards, two claims for one
+   * conversation) and break "one handoff per episode" for every consumer that counts ids; with
+   * the same id a consumer keeps the latest record per id (the topic is keyed by conversation, so
+   * the update always comes after the original), and the unchanged {@code createdAt} keeps the
+   * customer's place in the queue.
+   */
+  private void acceptCallback(Step step, ConversationEvent event) {
+    TenantConfig tenant = step.tenant;
+    ConversationState.OpenHandoff followUp = step.start.openHandoff().asFollowUp();
+    step.state.openHandoff(followUp);
+    step.stopWaitingNotices();
+    step.botSays(event.eventId() + ":callback-confirmed", fill(tenant.templates().callbackConfirmed(), tenant, null),
+        "callback-confirmed", event.channel());
+    ConversationState s = step.state.build();
+    String handoffId = s.openHandoffId() != null ? s.openHandoffId()
+        : HandoffRecord.idFor(s.tenantId(), s.conversationId(), s.episode());
+    String skill = s.skill() != null ? s.skill() : tenant.skillFor(meaningfulIntent(s, tenant));
+    step.handoff = handoffRecord(s, tenant, handoffId, skill, followUp, step.now);
   }
 
   /** How long the customer has been in this episode, from its first customer turn. */
@@ -491,8 +814,33 @@ public final class ConversationEngine {
     }
 
     void reopen() {
-      state.owner(Owner.BOT).episode(start.episode() + 1).openHandoffId(null).closedAt(null).agentId(null)
-          .lowConfidenceStrikes(0).unansweredStreak(0);
+      state.owner(Owner.BOT).episode(start.episode() + 1).openHandoffId(null).openHandoff(null).closedAt(null)
+          .agentId(null).skill(null).resolutionCode(null).lowConfidenceStrikes(0).unansweredStreak(0);
+      stopWaitingNotices();
+    }
+
+    /**
+     * The customer now waits in a queue: the first waiting notice is a full period away, and what
+     * was known of the previous queue no longer holds. A follow-up gets no notices (nobody waits
+     * on the line), nor does a handoff written before the engine kept its header.
+     */
+    void startWaitingNotices() {
+      ConversationState.OpenHandoff h = state.build().openHandoff();
+      boolean live = h != null && !h.followUp();
+      state.queueNoticeAt(live ? now.plus(tenant.workspace().queueNoticeAfter()) : null)
+          .queueStatus(null).callbackOfferedAt(null);
+    }
+
+    /** Nobody waits in a queue any more (an agent has the conversation, or it was closed). */
+    void stopWaitingNotices() {
+      state.queueNoticeAt(null).queueStatus(null).callbackOfferedAt(null);
+    }
+
+    /** The customer is told who they are talking with now ({@code agentJoined}). */
+    void agentJoined(String actionId, String agentId) {
+      String name = tenant.agent(agentId).map(Agent::name).orElse(agentId);
+      send(actionId + ":joined", Speaker.SYSTEM, agentId, fill(tenant.templates().agentJoined(), tenant, name),
+          "agent-joined", start.channel());
     }
 
     void addTurn(Turn turn) {

@@ -63,8 +63,9 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
     this.context = context;
     this.conversations = context.getStateStore(HandoffTopology.CONVERSATION_STORE);
     this.deadlines = context.getStateStore(HandoffTopology.DEADLINE_STORE);
-    // Wall-clock, not stream time: a silent caller sends no events to move stream time forward.
-    context.schedule(silenceCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueSilences);
+    // Wall-clock, not stream time: a silent caller (or a customer waiting for an agent) sends no
+    // events to move stream time forward.
+    context.schedule(silenceCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::fireDueDeadlines);
     context.schedule(retentionCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::removeExpired);
   }
 
@@ -146,15 +147,36 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
     }
   }
 
+  /**
+   * Keeps the deadline store in step with the state's deadlines: the silence deadline of a call
+   * the bot waits on and the next waiting notice of a queued conversation (never both at once:
+   * one needs the bot as owner, the other the queue). The store only wakes the engine up; the
+   * state says what is due.
+   */
   private void updateDeadline(String key, ConversationState before, ConversationState after) {
-    Instant old = before == null ? null : before.silenceDeadline();
-    Instant next = after.silenceDeadline();
-    if (old != null && !old.equals(next)) {
-      deadlines.delete(deadlineKey(old, key));
+    Set<String> old = deadlineKeys(before, key);
+    Set<String> next = deadlineKeys(after, key);
+    for (String k : old) {
+      if (!next.contains(k)) {
+        deadlines.delete(k);
+      }
     }
-    if (next != null && !next.equals(old)) {
-      deadlines.put(deadlineKey(next, key), key);
+    for (String k : next) {
+      if (!old.contains(k)) {
+        deadlines.put(k, key);
+      }
     }
+  }
+
+  private static Set<String> deadlineKeys(ConversationState state, String key) {
+    Set<String> keys = new HashSet<>(2);
+    if (state != null && state.silenceDeadline() != null) {
+      keys.add(deadlineKey(state.silenceDeadline(), key));
+    }
+    if (state != null && state.queueNoticeAt() != null) {
+      keys.add(deadlineKey(state.queueNoticeAt(), key));
+    }
+    return keys;
   }
 
   /**
@@ -172,7 +194,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
     return String.format("%015d|%s", ms, key);
   }
 
-  private void fireDueSilences(long wallClockMs) {
+  private void fireDueDeadlines(long wallClockMs) {
     Instant now = Instant.ofEpochMilli(wallClockMs);
     List<KeyValue<String, String>> due = new ArrayList<>();
     try {
@@ -181,7 +203,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
         it.forEachRemaining(due::add);
       }
     } catch (RuntimeException e) {
-      LOG.errorf(e, "cannot read the silence deadlines; retrying at the next check");
+      LOG.errorf(e, "cannot read the deadlines; retrying at the next check");
       return;
     }
     for (KeyValue<String, String> entry : due) {
@@ -190,13 +212,13 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
       ConversationState current = null;
       try {
         current = conversations.get(entry.value);
-        Outcome outcome = engine.onSilence(current, now);
+        Outcome outcome = engine.onDeadline(current, now);
         if (outcome.state() != current) {
           apply(entry.value, current, outcome, wallClockMs);
         }
       } catch (RuntimeException e) {
-        LOG.errorf(e, "silence check failed for a conversation of partition %s", context.taskId());
-        deadLetterState(entry.value, current, "silence check failed: " + e, wallClockMs);
+        LOG.errorf(e, "deadline check failed for a conversation of partition %s", context.taskId());
+        deadLetterState(entry.value, current, "deadline check failed: " + e, wallClockMs);
       }
     }
   }
@@ -222,10 +244,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
       LOG.errorf(e, "retention scan stopped early");
     }
     for (KeyValue<String, ConversationState> kv : expired) {
-      ConversationState s = kv.value;
-      if (s.silenceDeadline() != null) {
-        deadlines.delete(deadlineKey(s.silenceDeadline(), kv.key));
-      }
+      deadlineKeys(kv.value, kv.key).forEach(deadlines::delete);
       conversations.delete(kv.key);
       // The tombstone lets compaction remove the conversation from conversation-state as well.
       context.forward(new Record<String, Object>(kv.key, null, wallClockMs), HandoffTopology.STATE_SINK);

@@ -46,8 +46,8 @@ public final class HandoffTopology {
   private HandoffTopology() {}
 
   /**
-   * @param silenceCheckInterval how often open silence deadlines are checked (wall-clock); bounds
-   *     how late after its deadline a silent call escalates
+   * @param silenceCheckInterval how often open deadlines (silent calls, waiting notices) are
+   *     checked (wall-clock); bounds how late after its deadline a silent call escalates
    * @param retentionCheckInterval how often expired conversation state is deleted
    */
   public static Topology build(
@@ -65,7 +65,8 @@ public final class HandoffTopology {
             Serdes.String(), Topics.CONVERSATION_STATE.valueSerde()),
         PROCESSOR);
     // Key "<deadline epoch ms, zero-padded>|<conversation key>": ordered, so the due deadlines are a
-    // range scan from the start instead of a scan of every conversation.
+    // range scan from the start instead of a scan of every conversation. It holds the waiting-notice
+    // deadlines too; the name stays, as renaming a store renames its changelog and loses what it holds.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE),
             Serdes.String(), Serdes.String()),

@@ -8,9 +8,12 @@ import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.AgentAction.Type;
 import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.AgentActionResult.Outcome;
+import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.DeadLetter;
 import dev.baton.schemas.Owner;
 import dev.baton.schemas.SchemaVersions;
+import dev.baton.schemas.Speaker;
+import dev.baton.schemas.Turn;
 import java.util.List;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +178,66 @@ class AgentActionResultsTest {
 
     assertEquals(1, f.actionsDlq.readValuesToList().size());
     assertTrue(f.results.isEmpty(), "no action id to answer");
+  }
+
+  @Test
+  void aNoteIsATurnForAgentsAndNeverAnOutboundMessage() {
+    f.send(f.action(C, Type.CLAIM, "alice", null));
+    f.results.readValuesToList();
+    f.outbound.readValuesToList();
+    f.turns.readValuesToList();
+
+    f.send(f.action(C, Type.NOTE, "alice", "asked for the invoice twice"));
+    f.send(f.action(C, Type.NOTE, "sam", "VIP customer"));
+    f.send(f.action(C, Type.NOTE, "erin", "not mine"));
+
+    List<AgentActionResult> results = f.results.readValuesToList();
+    assertEquals(List.of(Outcome.APPLIED, Outcome.APPLIED, Outcome.REFUSED),
+        results.stream().map(AgentActionResult::outcome).toList());
+    assertTrue(results.get(2).reason().contains("owned by alice"), results.get(2).reason());
+    assertTrue(f.outbound.isEmpty(), "a note never reaches the customer");
+    List<Turn> notes = f.turns.readValuesToList().stream().map(ConversationTurn::turn).toList();
+    assertEquals(List.of("alice", "sam"), notes.stream().map(Turn::agentId).toList());
+    assertTrue(notes.stream().allMatch(t -> t.speaker() == Speaker.NOTE));
+  }
+
+  @Test
+  void aTransferSaysTheQueueAndAResolveItsCode() {
+    f.send(f.action(C, Type.CLAIM, "alice", null));
+    f.results.readValuesToList();
+
+    f.send(f.transfer(C, "alice", null, "billing"));
+    AgentActionResult transferred = onlyResult();
+    assertEquals(Outcome.APPLIED, transferred.outcome());
+    assertEquals(Owner.QUEUED, transferred.owner());
+    assertEquals("billing", transferred.skill());
+
+    f.send(f.resolve(C, "sam", "not-a-code"));
+    AgentActionResult refused = onlyResult();
+    assertEquals(Outcome.REFUSED, refused.outcome());
+    assertTrue(refused.reason().contains("unknown resolution code not-a-code"), refused.reason());
+    assertNull(refused.resolutionCode());
+
+    f.send(f.resolve(C, "sam", null));
+    AgentActionResult resolved = onlyResult();
+    assertEquals(Outcome.APPLIED, resolved.outcome());
+    assertEquals(Owner.RESOLVED, resolved.owner());
+    assertEquals("solved", resolved.resolutionCode(), "the tenant's first code");
+  }
+
+  @Test
+  void aTransferToAnUnknownAgentAndAQueueStatusFromAnAgentAreRefused() {
+    f.send(f.transfer(C, "sam", "nobody", null));
+    AgentActionResult transfer = onlyResult();
+    assertEquals(Outcome.REFUSED, transfer.outcome());
+    assertTrue(transfer.reason().contains("nobody is not an agent of acme"), transfer.reason());
+
+    f.send(new AgentAction(SchemaVersions.CURRENT, "fake-status", Type.QUEUE_STATUS, TopologyFixture.TENANT, C,
+        "alice", null, TopologyFixture.OPEN, null, null, null, new AgentAction.QueueStatus(1, 10, 1)));
+    AgentActionResult status = onlyResult();
+    assertEquals(Outcome.REFUSED, status.outcome());
+    assertNull(f.state(C).queueStatus());
+    assertEquals(2, f.actionsDlq.readValuesToList().size());
   }
 
   @Test

@@ -166,7 +166,7 @@ class HardeningTopologyTest {
 
     DeadLetter letter = f.stateDlq.readValue();
     assertEquals(key, letter.key());
-    assertTrue(letter.reason().startsWith("silence check failed"), letter.reason());
+    assertTrue(letter.reason().startsWith("deadline check failed"), letter.reason());
     assertNotNull(letter.payload(), "the conversation is kept");
     HandoffRecord h = f.handoffs.readValue();
     assertEquals("call-ok", h.conversationId());

@@ -67,8 +67,11 @@ final class TopologyFixture implements AutoCloseable {
             handoffNotice: A colleague is taking over.
             afterHoursNotice: We're closed; a colleague will answer {opening}.
             missedCallAck: Sorry we missed your call to {name}.
+          workspace: {queueNoticeAfter: 2m}
           agents:
             - {id: alice, name: Alice, tokenEnv: T}
+            - {id: erin, name: Erin, tokenEnv: T, skills: [billing]}
+            - {id: sam, name: Sam, tokenEnv: T, role: supervisor}
         - id: other
           webhookSecretEnv: S
         - id: strict
@@ -175,6 +178,23 @@ final class TopologyFixture implements AutoCloseable {
 
   AgentAction action(String conversation, AgentAction.Type type, String agent, String text) {
     return new AgentAction(SchemaVersions.CURRENT, "act-" + (++seq), type, TENANT, conversation, agent, text, eventTime);
+  }
+
+  AgentAction transfer(String conversation, String agent, String targetAgent, String targetSkill) {
+    return new AgentAction(SchemaVersions.CURRENT, "act-" + (++seq), AgentAction.Type.TRANSFER, TENANT, conversation,
+        agent, null, eventTime, targetAgent, targetSkill, null, null);
+  }
+
+  AgentAction resolve(String conversation, String agent, String code) {
+    return new AgentAction(SchemaVersions.CURRENT, "act-" + (++seq), AgentAction.Type.RESOLVE, TENANT, conversation,
+        agent, null, eventTime, null, null, code, null);
+  }
+
+  /** A queue status as the gateway reports it, from {@link AgentAction#SYSTEM_AGENT}. */
+  AgentAction queueStatus(String conversation, int position, Integer waitSeconds, int agentsAvailable) {
+    return new AgentAction(SchemaVersions.CURRENT, "status-" + (++seq), AgentAction.Type.QUEUE_STATUS, TENANT,
+        conversation, AgentAction.SYSTEM_AGENT, null, eventTime, null, null, null,
+        new AgentAction.QueueStatus(position, waitSeconds, agentsAvailable));
   }
 
   // ---- sending
