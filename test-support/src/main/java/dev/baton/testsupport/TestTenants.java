@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,12 @@ public final class TestTenants {
   public static final String PREVIOUS_SECRET = "test-secret-acme-previous";
   public static final String AGENT_TOKEN = "test-token-alice";
   public static final String OTHER_AGENT_TOKEN = "test-token-gina";
+  /** acme's two agents of the reception queue and its supervisor (the desktop's browser test). */
+  public static final String DAN_TOKEN = "test-token-dan-5b0e7c2f9a41d836e4f1";
+  public static final String ERIN_TOKEN = "test-token-erin-c81d4a6e02f7b395a1d0";
+  public static final String SUE_TOKEN = "test-token-sue-3e9f61b7d2c04a85f6e2";
+  /** acme's resolution codes; the first is the default. */
+  public static final List<String> RESOLUTION_CODES = List.of("solved", "callback-needed", "not-solved");
 
   /** Environment (or config) entries the file refers to. */
   public static final Map<String, String> SECRETS =
@@ -27,7 +34,10 @@ public final class TestTenants {
           "BATON_SECRET_ACME_PREVIOUS", PREVIOUS_SECRET,
           "BATON_SECRET_GLOBEX", OTHER_SECRET,
           "BATON_AGENT_TOKEN_ALICE", AGENT_TOKEN,
-          "BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN);
+          "BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN,
+          "BATON_AGENT_TOKEN_DAN", DAN_TOKEN,
+          "BATON_AGENT_TOKEN_ERIN", ERIN_TOKEN,
+          "BATON_AGENT_TOKEN_SUE", SUE_TOKEN);
 
   private TestTenants() {}
 
@@ -53,6 +63,13 @@ public final class TestTenants {
             skills: {default: reception}
             agents:
               - {id: alice, name: Alice, tokenEnv: BATON_AGENT_TOKEN_ALICE}
+              - {id: dan, name: Dan, tokenEnv: BATON_AGENT_TOKEN_DAN, skills: [reception], capacity: 3}
+              - {id: erin, name: Erin, tokenEnv: BATON_AGENT_TOKEN_ERIN, skills: [reception], capacity: 3}
+              - {id: sue, name: Sue, tokenEnv: BATON_AGENT_TOKEN_SUE, role: supervisor}
+            workspace:
+              resolutionCodes: [%2$s]
+              cannedReplies:
+                - {title: Looking into it, text: "Thanks for waiting, I'm looking into it now."}
           - id: globex
             name: Globex
             webhookSecretEnv: BATON_SECRET_GLOBEX
@@ -66,7 +83,7 @@ public final class TestTenants {
             agents:
               - {id: gina, name: Gina, tokenEnv: BATON_AGENT_TOKEN_GINA}
         """
-            .formatted(callbackBaseUrl);
+            .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES));
     try {
       Path file = Files.createTempFile("baton-tenants-", ".yaml");
       Files.writeString(file, yaml);
