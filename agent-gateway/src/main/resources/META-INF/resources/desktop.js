@@ -28,6 +28,8 @@ const state = {
   supervisor: null,         // last GET /v1/agent/supervisor
   offers: new Map(),        // conversationId -> toast element
   composeMode: "reply",
+  signedInAt: 0,
+  announced: new Set(),     // handoff ids already counted unread and alerted
 };
 
 const $ = (id) => document.getElementById(id);
@@ -137,6 +139,7 @@ async function signIn(token) {
   }
   sessionStorage.setItem(TOKEN_KEY, token);
   state.me = me.body;
+  state.signedInAt = Date.now();
   startDesk();
 }
 
@@ -161,6 +164,7 @@ function signOut(message) {
   });
   state.conversations.clear();
   state.unread.clear();
+  state.announced.clear();
   state.offers.forEach((toast) => toast.remove());
   state.offers.clear();
   $("queue-list").replaceChildren();
@@ -310,6 +314,7 @@ function compareViews(a, b) {
 
 function remember(view) {
   if (!view || !view.conversationId) return null;
+  if (view.status) view.status = String(view.status).toLowerCase();
   const kept = newer(state.conversations.get(view.conversationId), view);
   state.conversations.set(view.conversationId, kept);
   return kept;
@@ -356,9 +361,17 @@ function renderList() {
   if (!state.me) return;
   const list = $("queue-list");
   const views = [...state.conversations.values()].filter((v) => belongs(v, state.tab) && matches(v)).sort(compareViews);
+  // Rows are redrawn as events arrive: keep the keyboard focus on the row it was on.
+  const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("#queue-list .row");
+  const focusedId = focused ? focused.dataset.conversationId : null;
   list.replaceChildren(...views.map(row));
+  if (focusedId) {
+    const again = list.querySelector('.row[data-conversation-id="' + CSS.escape(focusedId) + '"]');
+    if (again) again.focus();
+  }
   $("queue-empty").hidden = views.length > 0;
   updateTitle();
+  if (state.view === "team") renderWaiting();
 }
 
 function row(view) {
@@ -505,14 +518,32 @@ function renderConversation() {
   renderContext(view);
 }
 
+// Turns are added in place (by seq), not redrawn: an intent correction being typed survives the
+// customer's next message.
 function renderTranscript() {
   const list = $("transcript");
+  const fresh = list.dataset.conversation !== state.selected;
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.replaceChildren(...state.turns.map(turnItem));
+  if (fresh) {
+    list.replaceChildren();
+    list.dataset.conversation = state.selected;
+  }
+  const shown = new Map([...list.querySelectorAll(":scope > [data-seq]")].map((li) => [Number(li.dataset.seq), li]));
+  let before = null;
+  for (let i = state.turns.length - 1; i >= 0; i--) {
+    const ct = state.turns[i];
+    let li = shown.get(ct.seq);
+    if (!li) {
+      li = turnItem(ct);
+      list.insertBefore(li, before);
+    }
+    before = li;
+  }
   const omitted = state.turns.length ? state.turns[0].seq : 0;
-  if (omitted > 0) list.prepend(el("li", { class: "turn SYSTEM", text: omitted + " earlier turns not loaded" }));
-  if (atBottom || list.dataset.conversation !== state.selected) list.scrollTop = list.scrollHeight;
-  list.dataset.conversation = state.selected;
+  const gap = list.querySelector(":scope > .omitted");
+  if (omitted > 0 && !gap) list.prepend(el("li", { class: "turn SYSTEM omitted", text: omitted + " earlier turns not loaded" }));
+  if (omitted === 0 && gap) gap.remove();
+  if (fresh || atBottom) list.scrollTop = list.scrollHeight;
 }
 
 const SPEAKER_LABEL = { CUSTOMER: "Customer", BOT: "Bot", AGENT: "Agent", SYSTEM: "System", NOTE: "Internal note" };
@@ -731,7 +762,15 @@ function renderSupervisor() {
   const s = state.supervisor;
   if (!s) return;
   setText("stat-waiting", s.waiting ?? 0);
-  setText("stat-longest", duration(s.longestWaitSeconds || 0));
+  // The longest wait keeps ticking between reads while someone is waiting.
+  const longest = $("stat-longest");
+  if ((s.waiting || 0) > 0) {
+    longest.dataset.since = new Date(Date.now() - (s.longestWaitSeconds || 0) * 1000).toISOString();
+    tick(longest.parentElement);
+  } else {
+    delete longest.dataset.since;
+    longest.textContent = "0s";
+  }
   setText("stat-online", s.agentsOnline ?? 0);
   $("agents").replaceChildren(...(s.agents || []).map((a) => el("tr", { testid: "agent-row", "data-agent-id": a.agentId },
     el("th", { scope: "row" }, el("span", { text: a.name || a.agentId }), " ", el("span", { class: "muted mono small", text: a.agentId })),
@@ -740,6 +779,24 @@ function renderSupervisor() {
       el("span", { testid: "agent-load", text: (a.load ?? 0) + " / " + (a.capacity ?? "?") })),
     el("td", { class: "small", text: (a.skills || []).join(", ") || "all queues" }))));
   setText("team-updated", "updated " + new Date().toLocaleTimeString());
+  renderWaiting();
+}
+
+// The conversations waiting for a person, most urgent first (from the desk's own lists).
+function renderWaiting() {
+  const waiting = [...state.conversations.values()]
+    .filter((v) => v.status === "queued" || v.status === "offered")
+    .sort((a, b) => (a.priority || 9) - (b.priority || 9) || (Date.parse(a.waitingSince) || 0) - (Date.parse(b.waitingSince) || 0));
+  $("waiting").replaceChildren(...waiting.map((v) => el("tr", { testid: "waiting-row", "data-conversation-id": v.conversationId },
+    el("td", {}, el("span", { class: "badge p" + v.priority, text: "P" + (v.priority || "?") })),
+    el("th", { scope: "row" }, el("button", { type: "button", class: "link", text: customerLabel(v.customer),
+      onclick: () => { showView("desk"); openConversation(v.conversationId); } })),
+    el("td", { class: "mono small", text: v.conversationId }),
+    el("td", {}, el("span", { class: "badge skill", text: v.skill || "—" })),
+    el("td", { class: "wait", "data-since": v.waitingSince || "" }),
+    el("td", { class: "small", text: v.status === "offered" && v.offeredTo ? "offered to " + agentName(v.offeredTo) : "queued" }))));
+  $("waiting-empty").hidden = waiting.length > 0;
+  tick($("waiting"));
 }
 
 function showView(view) {
@@ -748,7 +805,10 @@ function showView(view) {
   $("team").hidden = view !== "team";
   $("view-desk").setAttribute("aria-pressed", String(view === "desk"));
   $("view-team").setAttribute("aria-pressed", String(view === "team"));
-  if (view === "team") refreshSupervisor();
+  if (view === "team") {
+    refreshSupervisor();
+    refreshList("all");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -844,10 +904,15 @@ function handle(type, data) {
   const me = state.me;
   switch (type) {
     case "handoff": {
+      // News to this agent: handed over since signing in (a list read may have brought it a
+      // moment before its event), or a new episode of a conversation we hold. Old handoffs
+      // replayed on connect are not news.
       const known = state.conversations.get(view.conversationId);
-      const fresh = !known || known.handoffId !== view.handoffId || known.status === "resolved" || known.status === "bot";
+      const fresh = (Date.parse(view.waitingSince) || 0) >= state.signedInAt - 5000
+        || (known !== undefined && known.handoffId !== view.handoffId);
       remember(view);
-      if (fresh && view.conversationId !== state.selected) {
+      if (fresh && !state.announced.has(view.handoffId) && view.conversationId !== state.selected) {
+        state.announced.add(view.handoffId);
         bumpUnread(view.conversationId);
         alertAgent(view);
       }
