@@ -182,6 +182,7 @@ function startDesk() {
   showView("desk");
   fillWorkspaceLists();
   $("notify").checked = localStorage.getItem(NOTIFY_KEY) === "on";
+  renderConversation();
   selectTab(state.tab);
   refreshList("mine");
   refreshList("all");
@@ -472,9 +473,19 @@ async function loadTurns(id, from) {
   return out;
 }
 
+// A ConversationTurn is {seq, turn: Turn}; a bare Turn that carries its seq is taken too.
+function asConversationTurn(t) {
+  if (!t) return null;
+  if (t.turn) return t;
+  return typeof t.seq === "number" && t.speaker ? { seq: t.seq, turn: t } : null;
+}
+
 function mergeTurns(turns) {
   const bySeq = new Map(state.turns.map((t) => [t.seq, t]));
-  for (const t of turns) if (t && t.turn) bySeq.set(t.seq, t);
+  for (const raw of turns) {
+    const t = asConversationTurn(raw);
+    if (t) bySeq.set(t.seq, t);
+  }
   state.turns = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
@@ -902,6 +913,10 @@ async function readEvents(reader) {
 function handle(type, data) {
   const view = data.conversation;
   const me = state.me;
+  if (type !== "presence" && type !== "reset" && (!view || !view.conversationId)) {
+    console.warn("event without a conversation", type);
+    return;
+  }
   switch (type) {
     case "handoff": {
       // News to this agent: handed over since signing in (a list read may have brought it a
@@ -934,8 +949,8 @@ function handle(type, data) {
     }
     case "message": {
       remember(view);
-      const turn = data.turn;
-      if (view.conversationId === state.selected && turn && turn.turn) {
+      const turn = asConversationTurn(data.turn);
+      if (view.conversationId === state.selected && turn) {
         const last = state.turns.length ? state.turns[state.turns.length - 1].seq : -1;
         if (turn.seq > last + 1) {
           // A gap (a reconnect, a page not loaded): fetch what is missing.
@@ -946,7 +961,7 @@ function handle(type, data) {
         }
         mergeTurns([turn]);
         if (document.hidden && turn.turn.speaker === "CUSTOMER") bumpUnread(view.conversationId);
-      } else if (turn && turn.turn && turn.turn.speaker === "CUSTOMER" && (view.owner === me.agentId || !view.owner)) {
+      } else if (turn && turn.turn.speaker === "CUSTOMER" && (view.owner === me.agentId || !view.owner)) {
         bumpUnread(view.conversationId);
       }
       break;
