@@ -590,8 +590,10 @@ function intentForm(item, ct) {
   if (item.querySelector("form")) return;
   const known = new Set(state.turns.map((x) => x.turn.intent).filter(Boolean));
   const listId = "intents-" + ct.seq;
+  // The gateway's rule for an intent label: lower-case letters, digits and '_'.
   const input = el("input", { type: "text", list: listId, required: true, maxlength: "64", "aria-label": "Correct intent",
-    placeholder: "the right intent", testid: "intent-input" });
+    pattern: "[a-z][a-z0-9_]{0,63}", title: "an intent label: lower-case letters, digits, _",
+    placeholder: "e.g. order_status", testid: "intent-input" });
   const form = el("form", { class: "intent-form", testid: "intent-form" },
     input, el("datalist", { id: listId }, ...[...known].map((i) => el("option", { value: i }))),
     el("button", { type: "submit", class: "primary small", testid: "intent-submit", text: "Save" }),
