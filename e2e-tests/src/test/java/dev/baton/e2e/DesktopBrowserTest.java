@@ -41,8 +41,9 @@ import org.openqa.selenium.NoAlertPresentException;
 
 /**
  * The agent desktop in real browsers against the five packaged services on a real broker: two
- * agents of acme's reception queue (dan, erin) and its supervisor (sue), each in a headless
- * Chromium, while a customer writes through the signed webhook. Screenshots of the main screens go
+ * agents of the desk tenant's reception queue (dan, erin) and its supervisor (sue), each in a
+ * headless Chromium, while a customer writes through the signed webhook. The tenant is new in
+ * every run ({@link TestTenants#DESK_TENANT}), so its queues and loads start empty. Screenshots of the main screens go
  * to {@code e2e-tests/target/screenshots/}.
  */
 class DesktopBrowserTest {
@@ -259,7 +260,7 @@ class DesktopBrowserTest {
 
   private static String message(String conversation, String text) {
     return Json.write(Map.of(
-        "eventId", "ev-" + UUID.randomUUID(), "type", "CUSTOMER_MESSAGE", "tenantId", TestTenants.TENANT,
+        "eventId", "ev-" + UUID.randomUUID(), "type", "CUSTOMER_MESSAGE", "tenantId", TestTenants.DESK_TENANT,
         "conversationId", conversation, "channel", "WEBCHAT", "occurredAt", Instant.now().toString(),
         "customer", Map.of("id", "cust-" + conversation, "name", "Ana Desk", "email", "ana.desk@example.com"),
         "text", text));
@@ -271,7 +272,7 @@ class DesktopBrowserTest {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baton.url("intake-service", "/v1/events")))
         .header("Content-Type", "application/json")
         .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
-        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(TestTenants.SECRET, ts, bytes))
+        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(TestTenants.DESK_SECRET, ts, bytes))
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
