@@ -175,6 +175,7 @@ function startDesk() {
   const me = state.me;
   $("login").hidden = true;
   $("app").hidden = false;
+  setText("tenant-name", me.tenantName || me.tenantId);
   setText("me-name", me.name || me.agentId);
   setText("me-role", me.role || "agent");
   showPresence(me.presence || "online");
@@ -397,7 +398,7 @@ function row(view) {
       unread ? el("span", { class: "unread-badge", testid: "row-unread", "aria-label": unread + " unread", text: String(unread) }) : null,
       wait),
     el("span", { class: "row-line small" },
-      el("span", { class: "mono muted", testid: "row-id", text: view.conversationId }),
+      el("span", { class: "row-id mono muted", testid: "row-id", title: view.conversationId, text: view.conversationId }),
       el("span", { class: "badge skill", testid: "row-skill", text: view.skill || "—" }),
       el("span", { class: "row-owner" + (view.owner === me.agentId ? " mine" : ""), testid: "row-owner", text: owner })),
     view.lastMessage ? el("span", { class: "row-last muted small", testid: "row-last", text: lastLine(view.lastMessage) }) : null);
@@ -500,6 +501,8 @@ function renderConversation() {
   const me = state.me;
   setText("conv-customer", customerLabel(view.customer));
   setText("conv-id", view.conversationId);
+  $("conv-id").title = view.conversationId;
+  $("conv-customer").title = customerLabel(view.customer);
   setText("conv-priority", view.priority ? "P" + view.priority : "");
   $("conv-priority").className = "badge p" + view.priority;
   setText("conv-status", view.status);
