@@ -158,6 +158,8 @@ class DesktopBrowserTest {
     String refusal = erin.text("action-result");
     assertTrue(refusal.toLowerCase().contains("dan"), refusal);
     assertFalse(refusal.startsWith("Claimed"), refusal);
+    System.out.println("erin's refused claim reads: " + refusal);
+    erin.screenshot(SCREENSHOTS, "claim-refused.png");
 
     // The customer writes again: dan sees it live, without a reload.
     dan.script("window.batonNoReload = true;");
