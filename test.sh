@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Baton test: unit, TopologyTestDriver, @QuarkusTest on a real in-JVM Kafka broker,
-# and the end-to-end test of the five packaged services. Needs Java 17+, Maven and Redis on
-# 127.0.0.1:6379 (started here if absent; installed if missing and we are allowed to).
+# and the end-to-end tests of the five packaged services, among them the agent desktop's browser
+# test. Needs Java 17+, Maven, Redis on 127.0.0.1:6379 (started here if absent; installed if
+# missing and we are allowed to) and Debian's chromium and chromium-driver (installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -29,6 +30,17 @@ if ! redis_up; then
   redis-server --bind 127.0.0.1 --port "$redis_port" --daemonize yes --save '' --appendonly no >/dev/null
   for _ in $(seq 1 50); do redis_up && break; sleep 0.1; done
   redis_up || { echo "Redis did not start on port $redis_port" >&2; exit 1; }
+fi
+
+# The desktop's browser test drives Debian's Chromium through its chromedriver, both at fixed
+# paths (Selenium is pointed at them and never downloads a browser or driver itself).
+if [ ! -x /usr/bin/chromedriver ]; then
+  echo "chromedriver is missing; installing chromium and chromium-driver..." >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  [ -x /usr/bin/chromedriver ] && [ -x /usr/bin/chromium ] || { echo "chromium or chromedriver did not install" >&2; exit 1; }
 fi
 
 exec mvn -B -ntp verify "$@"

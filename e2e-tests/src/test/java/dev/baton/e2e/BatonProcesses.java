@@ -84,6 +84,9 @@ final class BatonProcesses implements AutoCloseable {
     // A claim left pending by a killed intake stops refusing retries after this (default 30 s;
     // still above the 10 s publish timeout plus the producer's 5 s max.block.ms).
     env.put("INTAKE_CLAIM_TIMEOUT", "20s");
+    // The routing service keeps agents' intent corrections in a CSV: with the test's artifacts,
+    // not in the working directory (the module's source tree).
+    env.put("ROUTING_FEEDBACK_FILE", root.resolve("e2e-tests/target/intent-feedback.csv").toString());
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
     processes.put(service, pb.start());
   }

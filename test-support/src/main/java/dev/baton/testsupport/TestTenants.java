@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes a tenants file for tests, with callbacks pointing at a {@link CallbackReceiver}, and the
@@ -19,6 +21,18 @@ public final class TestTenants {
   public static final String PREVIOUS_SECRET = "test-secret-acme-previous";
   public static final String AGENT_TOKEN = "test-token-alice";
   public static final String OTHER_AGENT_TOKEN = "test-token-gina";
+  /**
+   * The agent desktop's browser test's tenant: two agents of its reception queue (dan, erin) and a
+   * supervisor (sue). Its id is new in every JVM, so that what an earlier run left in the shared
+   * Redis (queues, agents' loads, event logs) belongs to another tenant.
+   */
+  public static final String DESK_TENANT = "desk-" + UUID.randomUUID().toString().substring(0, 8);
+  public static final String DESK_SECRET = "test-secret-desk";
+  public static final String DAN_TOKEN = "test-token-dan-5b0e7c2f9a41d836e4f1";
+  public static final String ERIN_TOKEN = "test-token-erin-c81d4a6e02f7b395a1d0";
+  public static final String SUE_TOKEN = "test-token-sue-3e9f61b7d2c04a85f6e2";
+  /** The desk tenant's resolution codes; the first is the default. */
+  public static final List<String> RESOLUTION_CODES = List.of("solved", "callback-needed", "not-solved");
 
   /** Environment (or config) entries the file refers to. */
   public static final Map<String, String> SECRETS =
@@ -26,8 +40,12 @@ public final class TestTenants {
           "BATON_SECRET_ACME", SECRET,
           "BATON_SECRET_ACME_PREVIOUS", PREVIOUS_SECRET,
           "BATON_SECRET_GLOBEX", OTHER_SECRET,
+          "BATON_SECRET_DESK", DESK_SECRET,
           "BATON_AGENT_TOKEN_ALICE", AGENT_TOKEN,
-          "BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN);
+          "BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN,
+          "BATON_AGENT_TOKEN_DAN", DAN_TOKEN,
+          "BATON_AGENT_TOKEN_ERIN", ERIN_TOKEN,
+          "BATON_AGENT_TOKEN_SUE", SUE_TOKEN);
 
   private TestTenants() {}
 
@@ -65,8 +83,26 @@ public final class TestTenants {
             privacy: {maskEmails: true, maskPhones: true}
             agents:
               - {id: gina, name: Gina, tokenEnv: BATON_AGENT_TOKEN_GINA}
+          - id: %3$s
+            name: Desk Dental
+            webhookSecretEnv: BATON_SECRET_DESK
+            callbackUrl: %1$s/callback/%3$s
+            faq:
+              - id: opening-hours
+                intent: opening_hours
+                examples: [what are your opening hours, when are you open, what time do you open]
+                answer: We're open 8am to 6pm, Monday to Friday.
+            skills: {default: reception}
+            agents:
+              - {id: dan, name: Dan, tokenEnv: BATON_AGENT_TOKEN_DAN, skills: [reception], capacity: 3}
+              - {id: erin, name: Erin, tokenEnv: BATON_AGENT_TOKEN_ERIN, skills: [reception], capacity: 3}
+              - {id: sue, name: Sue, tokenEnv: BATON_AGENT_TOKEN_SUE, role: supervisor}
+            workspace:
+              resolutionCodes: [%2$s]
+              cannedReplies:
+                - {title: Looking into it, text: "Thanks for waiting, I'm looking into it now."}
         """
-            .formatted(callbackBaseUrl);
+            .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT);
     try {
       Path file = Files.createTempFile("baton-tenants-", ".yaml");
       Files.writeString(file, yaml);

@@ -1,0 +1,288 @@
+package dev.baton.e2e;
+
+import static dev.baton.e2e.Desktop.row;
+import static dev.baton.e2e.Desktop.testId;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.schemas.IntentFeedback;
+import dev.baton.schemas.OutboundMessage;
+import dev.baton.schemas.Speaker;
+import dev.baton.schemas.serde.Json;
+import dev.baton.schemas.topic.Topics;
+import dev.baton.tenant.WebhookSignature;
+import dev.baton.testsupport.CallbackReceiver;
+import dev.baton.testsupport.TestTenants;
+import dev.baton.testsupport.TestTopics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+
+/**
+ * The agent desktop in real browsers against the five packaged services on a real broker: two
+ * agents of the desk tenant's reception queue (dan, erin) and its supervisor (sue), each in a
+ * headless Chromium, while a customer writes through the signed webhook. The tenant is new in
+ * every run ({@link TestTenants#DESK_TENANT}), so its queues and loads start empty. Screenshots of the main screens go
+ * to {@code e2e-tests/target/screenshots/}.
+ */
+class DesktopBrowserTest {
+  private static final Duration ARRIVAL = Duration.ofSeconds(60);
+  /** An action's answer, or an event on an open stream. */
+  private static final Duration LIVE = Duration.ofSeconds(20);
+  /** How soon the other agents see a claim: "taken" must show before they try. */
+  private static final Duration TAKEN = Duration.ofSeconds(1);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Path SCREENSHOTS = Path.of(System.getProperty("baton.root", ".."))
+      .toAbsolutePath().normalize().resolve("e2e-tests/target/screenshots");
+
+  private static CallbackReceiver callbacks;
+  private static BatonProcesses baton;
+  private static Desktop dan;
+  private static Desktop erin;
+  private static Desktop sue;
+
+  @BeforeAll
+  static void startBatonAndBrowsers() throws Exception {
+    callbacks = new CallbackReceiver();
+    baton = new BatonProcesses(callbacks.url(""));
+    baton.awaitReady(Duration.ofMinutes(3));
+    String page = baton.url("agent-gateway", "/");
+    dan = new Desktop("dan");
+    dan.signIn(page, TestTenants.DAN_TOKEN);
+    erin = new Desktop("erin");
+    erin.signIn(page, TestTenants.ERIN_TOKEN);
+    sue = new Desktop("sue");
+    sue.signIn(page, TestTenants.SUE_TOKEN);
+  }
+
+  @AfterAll
+  static void stopBrowsersAndBaton() {
+    for (Desktop d : new Desktop[] {dan, erin, sue}) {
+      if (d != null) {
+        d.close();
+      }
+    }
+    if (baton != null) {
+      baton.close();
+    }
+    if (callbacks != null) {
+      callbacks.close();
+    }
+  }
+
+  /** On a failure, every desktop as it was, next to the screenshots of the main screens. */
+  @RegisterExtension
+  static final TestWatcher SCREENSHOT_ON_FAILURE = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      for (Desktop d : new Desktop[] {dan, erin, sue}) {
+        if (d != null) {
+          System.err.println("failure screenshot: "
+              + d.screenshot(SCREENSHOTS, "failed-" + context.getRequiredTestMethod().getName() + "-" + d.name() + ".png"));
+        }
+      }
+    }
+  };
+
+  /** No script error and no CSP violation on any desktop, whatever the test did. */
+  @AfterEach
+  void pagesRanClean() {
+    for (Desktop d : List.of(dan, erin, sue)) {
+      assertEquals(List.of(), d.pageErrors(), "errors logged by a desktop page");
+    }
+  }
+
+  @Test
+  void twoAgentsAndASupervisorWorkOneHandoffLive() throws Exception {
+    String conversation = "desk-" + UUID.randomUUID();
+    String first = "I want to speak to someone about my order";
+    assertEquals(202, post(message(conversation, first)).statusCode());
+
+    // Both agents of the queue see the handoff arrive: a new unread row, the title counts it.
+    for (Desktop d : List.of(dan, erin)) {
+      await("handoff on " + d).atMost(ARRIVAL).ignoreExceptions()
+          .until(() -> d.find(row(conversation)).isDisplayed());
+      assertEquals("Ana Desk", rowField(d, conversation, "row-customer"));
+      assertEquals("reception", rowField(d, conversation, "row-skill"));
+      assertTrue(rowField(d, conversation, "row-priority").matches("P[1-4]"), rowField(d, conversation, "row-priority"));
+      assertNotNull(rowField(d, conversation, "row-unread"), "unread badge");
+      assertTrue(d.title().matches("\\(\\d+\\) Baton"), d.title());
+    }
+    // The waiting time ticks on its own.
+    String waited = rowField(dan, conversation, "row-wait");
+    await("waiting time ticks").atMost(Duration.ofSeconds(5))
+        .until(() -> !waited.equals(rowField(dan, conversation, "row-wait")));
+    dan.screenshot(SCREENSHOTS, "queue.png");
+
+    // erin has it open when dan claims it: she sees it taken within a second.
+    erin.awaitAndClick(row(conversation), LIVE);
+    dan.awaitAndClick(row(conversation), LIVE);
+    await().atMost(LIVE).ignoreExceptions().until(() -> dan.text("conv-id").equals(conversation));
+    assertFalse(dan.all(testId("turn")).isEmpty(), "the handoff's transcript is shown");
+    dan.click("claim");
+    await("dan's claim answered").atMost(LIVE).ignoreExceptions()
+        .until(() -> dan.text("action-result").startsWith("Claimed"));
+    long claimed = System.nanoTime();
+    await("erin sees dan has it").atMost(TAKEN).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        .until(() -> erin.text("conv-owner").equals("Dan"));
+    System.out.printf("erin saw the claim %d ms after dan's page had its answer%n", (System.nanoTime() - claimed) / 1_000_000);
+    await("out of erin's unassigned queue").atMost(TAKEN).pollInterval(Duration.ofMillis(50))
+        .until(() -> erin.all(row(conversation)).isEmpty());
+    assertEquals("assigned", erin.text("conv-status").toLowerCase());
+
+    // erin claims anyway: the refusal says who has it, it never reads as done.
+    erin.click("claim");
+    await("erin's claim refused").atMost(LIVE).ignoreExceptions()
+        .until(() -> erin.find(testId("action-result")).getDomAttribute("class").contains("error"));
+    String refusal = erin.text("action-result");
+    assertTrue(refusal.toLowerCase().contains("dan"), refusal);
+    assertFalse(refusal.startsWith("Claimed"), refusal);
+    System.out.println("erin's refused claim reads: " + refusal);
+    erin.screenshot(SCREENSHOTS, "claim-refused.png");
+
+    // The customer writes again: dan sees it live, without a reload.
+    dan.script("window.batonNoReload = true;");
+    String again = "My order number is 48213 and it has not arrived";
+    assertEquals(202, post(message(conversation, again)).statusCode());
+    await("the customer's new message on dan's desktop").atMost(ARRIVAL).ignoreExceptions()
+        .until(() -> turnTexts(dan).contains(again));
+    assertEquals(Boolean.TRUE, dan.script("return window.batonNoReload === true;"));
+
+    // dan replies (Shift+Enter a new line, Enter sends): it reaches the customer's callback.
+    dan.find(testId("reply-input")).sendKeys("Hi Ana, I'm Dan.", Keys.chord(Keys.SHIFT, Keys.ENTER),
+        "Let me look at order 48213.", Keys.ENTER);
+    String reply = "Hi Ana, I'm Dan.\nLet me look at order 48213.";
+    await("dan's reply at the callback").atMost(ARRIVAL)
+        .until(() -> delivered(conversation).stream().anyMatch(m -> m.sender() == Speaker.AGENT && reply.equals(m.text())));
+    assertEquals("", dan.find(testId("reply-input")).getDomProperty("value"), "the reply box is emptied once sent");
+    await("dan's reply in his transcript").atMost(LIVE).ignoreExceptions()
+        .until(() -> turnTexts(dan).contains(reply));
+
+    // dan corrects the intent of the first customer message: it lands on intent-feedback.
+    dan.find(testId("transcript")).findElement(testId("correct-intent")).click();
+    dan.find(testId("intent-input")).sendKeys("order_status", Keys.ENTER);
+    await("intent correction accepted").atMost(LIVE).ignoreExceptions()
+        .until(() -> dan.find(testId("intent-saved")).isDisplayed());
+    IntentFeedback feedback = await("intent-feedback record").atMost(ARRIVAL)
+        .until(() -> TestTopics.read(Topics.INTENT_FEEDBACK, f -> f.conversationId().equals(conversation), Duration.ofSeconds(2))
+            .stream().findFirst().orElse(null), f -> f != null);
+    assertEquals("order_status", feedback.correctedIntent());
+    assertEquals("dan", feedback.agentId());
+    assertEquals(first, feedback.text());
+    dan.screenshot(SCREENSHOTS, "conversation.png");
+
+    // The supervisor's team view: dan is online and carries the conversation.
+    sue.click("view-team");
+    await("dan carries one conversation").atMost(LIVE).ignoreExceptions()
+        .until(() -> agentField(sue, "dan", "agent-load").startsWith("1 /"));
+    assertEquals("online", agentField(sue, "dan", "agent-presence").toLowerCase());
+    assertTrue(Integer.parseInt(sue.text("stat-online")) >= 2, sue.text("stat-online"));
+    sue.screenshot(SCREENSHOTS, "supervisor.png");
+
+    // dan resolves it with a code: the supervisor's view follows without a reload.
+    dan.click("resolve");
+    dan.select("resolve-code", TestTenants.RESOLUTION_CODES.get(0));
+    dan.click("resolve-submit");
+    await("dan's resolve answered").atMost(LIVE).ignoreExceptions()
+        .until(() -> dan.text("action-result").startsWith("Resolved"));
+    await("the supervisor sees dan free again").atMost(LIVE).ignoreExceptions()
+        .until(() -> agentField(sue, "dan", "agent-load").startsWith("0 /"));
+    assertEquals("resolved", dan.text("conv-status").toLowerCase());
+    sue.screenshot(SCREENSHOTS, "supervisor-after-resolve.png");
+  }
+
+  @Test
+  void markupACustomerWritesIsShownAsTextAndNeverRuns() throws Exception {
+    String conversation = "desk-" + UUID.randomUUID();
+    assertEquals(202, post(message(conversation, "I want to speak to someone")).statusCode());
+    erin.awaitAndClick(row(conversation), ARRIVAL);
+    await().atMost(LIVE).ignoreExceptions().until(() -> erin.text("conv-id").equals(conversation));
+
+    String markup = "<img src=x onerror=alert(1)> is anyone there?";
+    assertEquals(202, post(message(conversation, markup)).statusCode());
+    await("the message on erin's desktop").atMost(ARRIVAL).ignoreExceptions()
+        .until(() -> turnTexts(erin).contains(markup));
+    await("the message in the supervisor's queue").atMost(LIVE).ignoreExceptions().until(() -> {
+      sue.click("view-desk");
+      sue.click("tab-all");
+      return markup.equals(rowField(sue, conversation, "row-last"));
+    });
+    for (Desktop d : List.of(erin, sue)) {
+      assertEquals(0L, d.script("return document.querySelectorAll('img').length;"), "an img element on " + d);
+      assertThrows(NoAlertPresentException.class, () -> d.driver().switchTo().alert(), "an alert on " + d);
+    }
+    erin.screenshot(SCREENSHOTS, "markup-as-text.png");
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** A field of a queue row, read in the page (rows are redrawn as events arrive); null if absent. */
+  private static String rowField(Desktop d, String conversation, String field) {
+    return (String) d.script(
+        "const r = document.querySelector('[data-testid=\"queue-row\"][data-conversation-id=\"' + CSS.escape(arguments[0]) + '\"]');"
+            + "const f = r && r.querySelector('[data-testid=\"' + arguments[1] + '\"]');"
+            + "return f ? f.textContent : null;",
+        conversation, field);
+  }
+
+  private static String agentField(Desktop d, String agentId, String field) {
+    return (String) d.script(
+        "const r = document.querySelector('[data-testid=\"agent-row\"][data-agent-id=\"' + CSS.escape(arguments[0]) + '\"]');"
+            + "const f = r && r.querySelector('[data-testid=\"' + arguments[1] + '\"]');"
+            + "return f ? f.textContent : '';",
+        agentId, field);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> turnTexts(Desktop d) {
+    return (List<String>) d.script(
+        "return [...document.querySelectorAll('[data-testid=\"turn-text\"]')].map(e => e.textContent);");
+  }
+
+  private static String message(String conversation, String text) {
+    return Json.write(Map.of(
+        "eventId", "ev-" + UUID.randomUUID(), "type", "CUSTOMER_MESSAGE", "tenantId", TestTenants.DESK_TENANT,
+        "conversationId", conversation, "channel", "WEBCHAT", "occurredAt", Instant.now().toString(),
+        "customer", Map.of("id", "cust-" + conversation, "name", "Ana Desk", "email", "ana.desk@example.com"),
+        "text", text));
+  }
+
+  private static HttpResponse<String> post(String body) throws Exception {
+    long ts = Instant.now().getEpochSecond();
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baton.url("intake-service", "/v1/events")))
+        .header("Content-Type", "application/json")
+        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
+        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(TestTenants.DESK_SECRET, ts, bytes))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<OutboundMessage> delivered(String conversation) {
+    return callbacks.received().stream()
+        .map(r -> Json.read(r.body(), OutboundMessage.class))
+        .filter(m -> m.conversationId().equals(conversation))
+        .toList();
+  }
+}
