@@ -63,7 +63,9 @@ final class BatonProcesses implements AutoCloseable {
    * restarted instance behind the same address would be.
    */
   void start(String service) throws IOException {
-    Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    // "agent-gateway#2": a second instance of the same module, on a port of its own.
+    String module = service.contains("#") ? service.substring(0, service.indexOf('#')) : service;
+    Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: package the services first (mvn verify from the root)");
     }
@@ -84,10 +86,14 @@ final class BatonProcesses implements AutoCloseable {
     // A claim left pending by a killed intake stops refusing retries after this (default 30 s;
     // still above the 10 s publish timeout plus the producer's 5 s max.block.ms).
     env.put("INTAKE_CLAIM_TIMEOUT", "20s");
+    // Agents go offline (and their conversations back to the queue) in seconds, not 45 s; an open
+    // stream's heartbeat keeps them online well within it.
+    env.put("GATEWAY_HEARTBEAT", "2s");
+    env.put("GATEWAY_PRESENCE_TTL", "8s");
     // The routing service keeps agents' intent corrections in a CSV: with the test's artifacts,
     // not in the working directory (the module's source tree).
     env.put("ROUTING_FEEDBACK_FILE", root.resolve("e2e-tests/target/intent-feedback.csv").toString());
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service.replace('#', '-') + ".log").toFile()));
     processes.put(service, pb.start());
   }
 

@@ -101,6 +101,8 @@ public class EventLog {
       redis.call('SET', KEYS[1], json, 'EX', ARGV[5])
       local id = ''
       local logged = ARGV[3] ~= ''
+      -- The owner claiming again (a second click, a retry) changes nothing anyone must hear about.
+      if ARGV[3] == 'claimed' and before ~= nil and before == owner then logged = false end
       if logged and ARGV[12] ~= '' then
         logged = string.find(',' .. ARGV[12] .. ',', ',' .. status .. ',', 1, true) ~= nil
       end
