@@ -1,0 +1,88 @@
+package dev.baton.gateway.bench;
+
+import dev.baton.testsupport.BatonTestResource;
+import dev.baton.testsupport.TestRedis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+
+/**
+ * {@link BatonTestResource} for {@link AgentNotificationBenchmark}: a tenant of its own (its id is
+ * new in every run, so nothing an earlier run or a concurrent test left in the shared Redis
+ * counts) with {@link #AGENTS} agents of every queue, each allowed {@link #STREAMS_PER_AGENT}
+ * streams. Every other gateway setting is the production default (heartbeat 15 s, sweep 2 s).
+ * The tenant's keys are deleted when the gateway stops.
+ */
+public class BenchTestResource extends BatonTestResource {
+  public static final String TENANT = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+  public static final int AGENTS = 20;
+  public static final int STREAMS_PER_AGENT = 10;
+
+  /** The bearer token of agent {@code i} (0-based). */
+  public static String token(int i) {
+    return "test-token-bench-%02d".formatted(i);
+  }
+
+  @Override
+  public Map<String, String> start() {
+    Map<String, String> config = new HashMap<>(super.start());
+    config.put("BATON_SECRET_BENCH", "test-secret-bench");
+    for (int i = 0; i < AGENTS; i++) {
+      config.put(tokenEnv(i), token(i));
+    }
+    config.put("baton.tenants-file", tenantsFile().toString());
+    config.put("gateway.stream.max-connections-per-agent", String.valueOf(STREAMS_PER_AGENT));
+    return config;
+  }
+
+  @Override
+  public void stop() {
+    try (RedisClient client = RedisClient.create(TestRedis.host(), TestRedis.port())) {
+      String cursor = "0";
+      do {
+        var page = client.scan(cursor, new ScanParams().match("baton:" + TENANT + ":*").count(1000));
+        if (!page.getResult().isEmpty()) {
+          client.del(page.getResult().toArray(String[]::new));
+        }
+        cursor = page.getCursor();
+      } while (!"0".equals(cursor));
+    }
+    super.stop();
+  }
+
+  private static String tokenEnv(int i) {
+    return "BATON_AGENT_TOKEN_BENCH_%02d".formatted(i);
+  }
+
+  private static Path tenantsFile() {
+    String agents = IntStream.range(0, AGENTS)
+        .mapToObj(i -> "      - {id: agent-%02d, name: Agent %02d, tokenEnv: %s}".formatted(i, i, tokenEnv(i)))
+        .collect(Collectors.joining("\n"));
+    String yaml = """
+        version: "gateway-bench-1"
+        tenants:
+          - id: %s
+            name: Bench Dental
+            webhookSecretEnv: BATON_SECRET_BENCH
+            skills: {default: reception}
+            agents:
+        %s
+        """.formatted(TENANT, agents);
+    try {
+      Path file = Files.createTempFile("baton-gateway-bench-tenants-", ".yaml");
+      Files.writeString(file, yaml);
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
