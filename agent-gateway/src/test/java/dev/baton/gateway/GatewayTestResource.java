@@ -16,8 +16,8 @@ import redis.clients.jedis.params.ScanParams;
  * A one-second heartbeat makes a new stream answer at once; actions wait two seconds for a result.
  */
 public class GatewayTestResource extends BatonTestResource {
-  public static final String SUPERVISOR_TOKEN = "test-token-sam";
-  public static final String CAPPED_AGENT_TOKEN = "test-token-carl";
+  public static final String SUPERVISOR_TOKEN = "test-token-sam-3a7e1c5b9d2f40681";
+  public static final String CAPPED_AGENT_TOKEN = "test-token-carl-6d0b8f2e4a1c7e95";
   /** bea works the billing queue only, with room for two conversations. */
   public static final String BILLING_AGENT_TOKEN = "test-token-bea-billing-0123456789abcdef";
   /** dan works the reception queue only. */

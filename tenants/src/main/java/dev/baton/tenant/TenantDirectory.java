@@ -33,7 +33,10 @@ import java.util.regex.Pattern;
  * ({@code tenants[1].escalation.confidenceThreshold: must be in [0, 1], was 1.5}); a service
  * refuses to start on an invalid file rather than run with rules nobody intended.
  *
- * <p>Secrets never live in the file: it names the environment variables that hold them.
+ * <p>Secrets never live in the file: it names the environment variables that hold them. An agent's
+ * token is kept only as its SHA-256 ({@link AgentTokens}); a token that cannot be used (too short,
+ * a malformed hash, its variable unset) does not stop loading, since only that agent is affected,
+ * but is listed in {@link #warnings()}.
  */
 public final class TenantDirectory {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -41,10 +44,12 @@ public final class TenantDirectory {
 
   private final String version;
   private final Map<String, TenantConfig> tenants;
+  private final List<String> warnings;
 
-  private TenantDirectory(String version, Map<String, TenantConfig> tenants) {
+  private TenantDirectory(String version, Map<String, TenantConfig> tenants, List<String> warnings) {
     this.version = version;
     this.tenants = Map.copyOf(tenants);
+    this.warnings = List.copyOf(warnings);
   }
 
   public static TenantDirectory load(Path file) {
@@ -72,7 +77,7 @@ public final class TenantDirectory {
   public static TenantDirectory of(String version, Collection<TenantConfig> tenants) {
     Map<String, TenantConfig> byId = new LinkedHashMap<>();
     tenants.forEach(t -> byId.put(t.id(), t));
-    return new TenantDirectory(version, byId);
+    return new TenantDirectory(version, byId, List.of());
   }
 
   /** Version of the rule set, recorded in every decision audit. */
@@ -88,6 +93,15 @@ public final class TenantDirectory {
     return tenants.values();
   }
 
+  /**
+   * What was read but cannot be used, with its path, e.g. {@code tenants[0].agents[1]: agent alice
+   * of tenant acme cannot sign in with a token: BATON_AGENT_TOKEN_ALICE is shorter than 32
+   * characters}. Never a secret's value.
+   */
+  public List<String> warnings() {
+    return warnings;
+  }
+
   private static String firstLine(Exception e) {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
@@ -99,6 +113,7 @@ public final class TenantDirectory {
     private final String source;
     private final Function<String, String> env;
     private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     Reader(String source, Function<String, String> env) {
       this.source = source;
@@ -126,7 +141,7 @@ public final class TenantDirectory {
       if (!problems.isEmpty()) {
         throw new TenantConfigException(source, problems);
       }
-      return new TenantDirectory(version, tenants);
+      return new TenantDirectory(version, tenants, warnings);
     }
 
     private TenantConfig tenant(JsonNode n, String path) {
@@ -158,7 +173,7 @@ public final class TenantDirectory {
       Map<String, String> skills = stringMap(n.get("skills"), path + ".skills");
       EscalationRules rules = escalation(n.get("escalation"), path + ".escalation");
       Templates templates = templates(n.get("templates"), path + ".templates");
-      List<Agent> agents = agents(n.get("agents"), path + ".agents");
+      List<Agent> agents = agents(n.get("agents"), path + ".agents", id);
       PrivacyPolicy privacy = privacy(n.get("privacy"), path + ".privacy");
       Workspace workspace = workspace(n.get("workspace"), path + ".workspace");
       if (id == null) {
@@ -313,7 +328,7 @@ public final class TenantDirectory {
           text(n, path, "callbackConfirmed", d.callbackConfirmed()));
     }
 
-    private List<Agent> agents(JsonNode n, String path) {
+    private List<Agent> agents(JsonNode n, String path, String tenantId) {
       List<Agent> agents = new ArrayList<>();
       if (n == null || n.isNull()) {
         return agents;
@@ -327,7 +342,8 @@ public final class TenantDirectory {
         String p = path + "[" + i + "]";
         unknownFields(a, p, Set.of("id", "name", "tokenEnv", "role", "skills", "capacity"));
         String id = text(a, p, "id", null);
-        String tokenEnv = text(a, p, "tokenEnv", null);
+        // Optional: an agent who signs in only with an identity provider's JWT has none.
+        String tokenEnv = a.has("tokenEnv") ? text(a, p, "tokenEnv", "") : null;
         String role = text(a, p, "role", Agent.AGENT);
         if (!role.equals(Agent.AGENT) && !role.equals(Agent.SUPERVISOR)) {
           problems.add(p + ".role: must be " + Agent.AGENT + " or " + Agent.SUPERVISOR + ", was '" + role + "'");
@@ -340,8 +356,16 @@ public final class TenantDirectory {
         }
         List<String> skills = strings(a.get("skills"), p + ".skills");
         int capacity = (int) number(a, p, "capacity", Agent.DEFAULT_CAPACITY, 1, 50);
-        if (id != null && tokenEnv != null) {
-          agents.add(new Agent(id, text(a, p, "name", id), env.apply(tokenEnv), role, skills, capacity));
+        String tokenHash = null;
+        if (tokenEnv != null && !tokenEnv.isEmpty()) {
+          AgentTokens.Read token = AgentTokens.read(tokenEnv, env.apply(tokenEnv));
+          tokenHash = token.hash();
+          if (token.problem() != null) {
+            warnings.add(p + ": agent " + id + " of tenant " + tenantId + " cannot sign in with a token: " + token.problem());
+          }
+        }
+        if (id != null) {
+          agents.add(new Agent(id, text(a, p, "name", id), tokenHash, role, skills, capacity));
         }
       }
       return agents;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +100,37 @@ class TenantDirectoryTest {
     assertEquals(Agent.AGENT, t.agents().get(0).role());
     assertFalse(t.agents().get(0).supervisor());
     assertTrue(t.agents().get(1).supervisor());
+  }
+
+  @Test
+  void agentTokensAreKeptHashedAndUnusableOnesAreWarningsNotFailures() {
+    String yaml =
+        """
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            agents:
+              - {id: plain, tokenEnv: PLAIN}
+              - {id: hashed, tokenEnv: HASHED}
+              - {id: short, tokenEnv: SHORT}
+              - {id: unset, tokenEnv: UNSET}
+              - {id: oidc-only}
+        """;
+    String plain = "p".repeat(40);
+    String hashed = AgentTokens.hash("h".repeat(40));
+    TenantDirectory dir = parse(yaml, Map.of("S", "s", "PLAIN", plain, "HASHED", hashed, "SHORT", "too-short"));
+
+    var agents = dir.find("t1").orElseThrow().agents();
+    assertEquals(AgentTokens.hash(plain), agents.get(0).tokenHash());
+    assertEquals(hashed, agents.get(1).tokenHash());
+    assertNull(agents.get(2).tokenHash());
+    assertNull(agents.get(3).tokenHash());
+    assertNull(agents.get(4).tokenHash(), "no tokenEnv: signs in with a JWT only");
+    assertEquals(
+        List.of("tenants[0].agents[2]: agent short of tenant t1 cannot sign in with a token: SHORT is shorter than 32 characters",
+            "tenants[0].agents[3]: agent unset of tenant t1 cannot sign in with a token: UNSET is not set"),
+        dir.warnings());
+    assertFalse(String.join("", dir.warnings()).contains("too-short"));
   }
 
   @Test

@@ -19,8 +19,9 @@ public final class TestTenants {
   public static final String OTHER_SECRET = "test-secret-globex";
   /** acme is rotating its secret: webhooks signed with this one are still accepted. */
   public static final String PREVIOUS_SECRET = "test-secret-acme-previous";
-  public static final String AGENT_TOKEN = "test-token-alice";
-  public static final String OTHER_AGENT_TOKEN = "test-token-gina";
+  /** Agent tokens are at least 32 characters (shorter ones are refused, see AgentTokens). */
+  public static final String AGENT_TOKEN = "test-token-alice-4f1c2a9e7b3d5f60";
+  public static final String OTHER_AGENT_TOKEN = "test-token-gina-8e2d6b0a4c9f1e37";
   /**
    * The agent desktop's browser test's tenant: two agents of its reception queue (dan, erin) and a
    * supervisor (sue). Its id is new in every JVM, so that what an earlier run left in the shared
