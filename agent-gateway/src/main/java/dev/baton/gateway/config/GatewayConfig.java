@@ -35,6 +35,8 @@ public interface GatewayConfig {
 
   Workspace workspace();
 
+  Auth auth();
+
   /** The agents' SSE stream and the tenant event log it serves. */
   interface Stream {
     /**
@@ -102,5 +104,72 @@ public interface GatewayConfig {
 
     @WithDefault("1000")
     int maxLimit();
+  }
+
+  /** How agents sign in (README "Sign-in"). */
+  interface Auth {
+    /**
+     * Accept the static tokens of the tenants file ({@code agents[].tokenEnv}, kept as SHA-256).
+     * Turn off where every agent signs in with an identity provider's JWT.
+     */
+    @WithDefault("true")
+    boolean staticTokens();
+
+    /**
+     * Take the client address that failed sign-ins are counted by from the first
+     * {@code X-Forwarded-For} hop instead of the connection. Only behind a proxy that sets the
+     * header itself: otherwise a client could name any address and escape the limit.
+     */
+    @WithDefault("false")
+    boolean trustForwardedFor();
+
+    RateLimit rateLimit();
+
+    Oidc oidc();
+
+    /** Failed sign-ins per client address. */
+    interface RateLimit {
+      /**
+       * Failed sign-ins (a 401 to a request that sent {@code Authorization}) an address may have in
+       * one window; past it every request from it gets 429 with {@code Retry-After}, even one with
+       * a right token, until the window ends.
+       */
+      @WithDefault("10")
+      int maxFailures();
+
+      /** The window, from an address's first failure. */
+      @WithDefault("1m")
+      Duration window();
+
+      /** Addresses remembered at once (the least used are forgotten first): bounds the memory. */
+      @WithDefault("100000")
+      long maxAddresses();
+    }
+
+    /** Bearer JWTs of an identity provider, verified by Quarkus OIDC ({@code quarkus.oidc.*}). */
+    interface Oidc {
+      /** Accept them; also switches {@code quarkus.oidc.tenant-enabled}. */
+      @WithDefault("false")
+      boolean enabled();
+
+      /** The claim naming the agent's tenant (a tenant id of the tenants file). */
+      @WithDefault("baton_tenant")
+      String tenantClaim();
+
+      /** The claim naming the agent (an agent id of that tenant), e.g. {@code preferred_username}. */
+      @WithDefault("sub")
+      String agentClaim();
+
+      /**
+       * Make the agent a supervisor when the token's roles (Quarkus OIDC reads them from
+       * {@code groups} unless {@code quarkus.oidc.roles.role-claim-path} says otherwise) include
+       * {@link #supervisorGroup()}; a supervisor of the tenants file is one either way.
+       */
+      @WithDefault("true")
+      boolean supervisorFromGroups();
+
+      @WithDefault("baton-supervisor")
+      String supervisorGroup();
+    }
   }
 }
