@@ -19,12 +19,26 @@ import redis.clients.jedis.params.ScanParams;
  * new in every run, so nothing an earlier run or a concurrent test left in the shared Redis
  * counts) with {@link #AGENTS} agents of every queue, each allowed {@link #STREAMS_PER_AGENT}
  * streams. Every other gateway setting is the production default (heartbeat 15 s, sweep 2 s).
- * The tenant's keys are deleted when the gateway stops.
+ * The tenant's keys are deleted when the gateway stops. Used through {@link BenchProfile}, which
+ * leaves out the module's global {@code GatewayTestResource}.
  */
 public class BenchTestResource extends BatonTestResource {
-  public static final String TENANT = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+  private static final String TENANT_PROPERTY = "baton.bench.tenant";
   public static final int AGENTS = 20;
   public static final int STREAMS_PER_AGENT = 10;
+
+  /**
+   * The run's tenant id. Kept in a system property: this class is loaded both by the test
+   * resources' class loader and by the application's, and both must name the same tenant.
+   */
+  public static synchronized String tenant() {
+    String tenant = System.getProperty(TENANT_PROPERTY);
+    if (tenant == null) {
+      tenant = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+      System.setProperty(TENANT_PROPERTY, tenant);
+    }
+    return tenant;
+  }
 
   /** The bearer token of agent {@code i} (0-based). */
   public static String token(int i) {
@@ -48,7 +62,7 @@ public class BenchTestResource extends BatonTestResource {
     try (RedisClient client = RedisClient.create(TestRedis.host(), TestRedis.port())) {
       String cursor = "0";
       do {
-        var page = client.scan(cursor, new ScanParams().match("baton:" + TENANT + ":*").count(1000));
+        var page = client.scan(cursor, new ScanParams().match("baton:" + tenant() + ":*").count(1000));
         if (!page.getResult().isEmpty()) {
           client.del(page.getResult().toArray(String[]::new));
         }
@@ -75,7 +89,7 @@ public class BenchTestResource extends BatonTestResource {
             skills: {default: reception}
             agents:
         %s
-        """.formatted(TENANT, agents);
+        """.formatted(tenant(), agents);
     try {
       Path file = Files.createTempFile("baton-gateway-bench-tenants-", ".yaml");
       Files.writeString(file, yaml);
