@@ -40,9 +40,9 @@ public class BenchTestResource extends BatonTestResource {
     return tenant;
   }
 
-  /** The bearer token of agent {@code i} (0-based). */
+  /** The bearer token of agent {@code i} (0-based); at least 32 characters, as the tenants file requires. */
   public static String token(int i) {
-    return "test-token-bench-%02d".formatted(i);
+    return "test-token-bench-%02d-0123456789abcdef".formatted(i);
   }
 
   @Override
