@@ -85,6 +85,10 @@ final class ActionAnswerer implements AutoCloseable {
       return result(a, Outcome.DUPLICATE, null, owner == null ? Owner.QUEUED : Owner.AGENT, owner);
     }
     boolean own = a.agentId().equals(owner);
+    if (a.type() == AgentAction.Type.RELEASE && AgentAction.SYSTEM_AGENT.equals(a.agentId()) && owner != null) {
+      owners.remove(key);
+      return result(a, Outcome.APPLIED, null, Owner.QUEUED, null);
+    }
     if (a.type() == AgentAction.Type.CLAIM && owner == null) {
       owners.put(key, a.agentId());
       return result(a, Outcome.APPLIED, null, Owner.AGENT, a.agentId());

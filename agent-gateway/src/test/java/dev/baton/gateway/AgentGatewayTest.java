@@ -57,6 +57,16 @@ class AgentGatewayTest {
   }
 
   @Test
+  void theDesktopAndTheApiAreNeverCached() {
+    for (String path : List.of("/", "/desktop.js", "/desktop.css")) {
+      given().get(path).then().statusCode(200).header("Cache-Control", equalTo("no-store"))
+          .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("default-src 'self'"));
+    }
+    given().header("Authorization", "Bearer " + TestTenants.AGENT_TOKEN).get("/v1/agent/me").then().statusCode(200)
+        .header("Cache-Control", equalTo("no-store"));
+  }
+
+  @Test
   void streamRefusesMissingOrWrongTokens() {
     given().get("/v1/agent/stream").then().statusCode(401).header("WWW-Authenticate", "Bearer realm=\"baton-agents\"");
     given().header("Authorization", "Bearer nope").get("/v1/agent/stream").then().statusCode(401)

@@ -20,6 +20,9 @@ public class GatewayTestResource extends BatonTestResource {
   public static final String CAPPED_AGENT_TOKEN = "test-token-carl-6d0b8f2e4a1c7e95";
   /** bea works the billing queue only, with room for two conversations. */
   public static final String BILLING_AGENT_TOKEN = "test-token-bea-billing-0123456789abcdef";
+  /** initech offers conversations (offer mode) to olga and omar, and reassigns after 3 s without a reply. */
+  public static final String OLGA_TOKEN = "test-token-olga-offer-mode-0123456789ab";
+  public static final String OMAR_TOKEN = "test-token-omar-offer-mode-0123456789ab";
   /** dan works the reception queue only. */
   public static final String RECEPTION_AGENT_TOKEN = "test-token-dan-reception-0123456789abcd";
   public static final int MAX_STREAMS = 3;
@@ -33,6 +36,9 @@ public class GatewayTestResource extends BatonTestResource {
     config.put("BATON_AGENT_TOKEN_CARL", CAPPED_AGENT_TOKEN);
     config.put("BATON_AGENT_TOKEN_BEA", BILLING_AGENT_TOKEN);
     config.put("BATON_AGENT_TOKEN_DAN", RECEPTION_AGENT_TOKEN);
+    config.put("BATON_AGENT_TOKEN_OLGA", OLGA_TOKEN);
+    config.put("BATON_AGENT_TOKEN_OMAR", OMAR_TOKEN);
+    config.put("BATON_SECRET_INITECH", "test-secret-initech");
     config.put("baton.tenants-file", tenantsFile().toString());
     config.put("gateway.heartbeat", "1s");
     // Actions nobody answers (no handoff service here) are answered PENDING after this.
@@ -48,7 +54,7 @@ public class GatewayTestResource extends BatonTestResource {
   private static void forgetWorkspaces() {
     try (RedisClient client = RedisClient.create(
         dev.baton.testsupport.TestRedis.host(), dev.baton.testsupport.TestRedis.port())) {
-      for (String pattern : java.util.List.of("baton:acme:*", "baton:globex:*")) {
+      for (String pattern : java.util.List.of("baton:acme:*", "baton:globex:*", "baton:initech:*")) {
         String cursor = "0";
         do {
           var page = client.scan(cursor, new ScanParams().match(pattern).count(1000));
@@ -79,6 +85,13 @@ public class GatewayTestResource extends BatonTestResource {
               resolutionCodes: [solved, callback-needed, not-solved]
               cannedReplies:
                 - {title: Greeting, text: "Hello, I'm looking into this now."}
+          - id: initech
+            name: Initech
+            webhookSecretEnv: BATON_SECRET_INITECH
+            workspace: {routingMode: offer, offerTimeout: 3s, reassignAfterNoReply: 4s}
+            agents:
+              - {id: olga, name: Olga, tokenEnv: BATON_AGENT_TOKEN_OLGA}
+              - {id: omar, name: Omar, tokenEnv: BATON_AGENT_TOKEN_OMAR}
           - id: globex
             name: Globex
             webhookSecretEnv: BATON_SECRET_GLOBEX

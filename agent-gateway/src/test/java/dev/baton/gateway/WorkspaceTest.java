@@ -86,9 +86,14 @@ class WorkspaceTest {
   }
 
   private static HandoffRecord handoff(String conversation, String skill, int priority, Instant createdAt, String text) {
+    return handoff("acme", conversation, skill, priority, createdAt, text);
+  }
+
+  private static HandoffRecord handoff(String tenant, String conversation, String skill, int priority, Instant createdAt,
+      String text) {
     List<Turn> transcript = List.of(new Turn("ev-0", Speaker.CUSTOMER, text, createdAt, "billing_dispute", 0.9,
         "NEGATIVE", -0.8, null, null));
-    return new HandoffRecord(SchemaVersions.CURRENT, HandoffRecord.idFor("acme", conversation, 1), 1, "acme",
+    return new HandoffRecord(SchemaVersions.CURRENT, HandoffRecord.idFor(tenant, conversation, 1), 1, tenant,
         conversation, Channel.WHATSAPP, new Customer("cust-" + conversation, "Maria Lopez", "+447700900123", null),
         HandoffReason.NEGATIVE_SENTIMENT, priority, skill, transcript, List.of(), "Wants: billing dispute",
         new DecisionAudit("negative-sentiment", "1", "-0.80", "-0.60", "ev-0"), false, createdAt, 0);
@@ -334,5 +339,108 @@ class WorkspaceTest {
         .body("errors[0].field", equalTo("intent"));
     given().header("Authorization", GINA).contentType("application/json").body("{\"seq\":0,\"intent\":\"x\"}")
         .post("/v1/agent/conversations/" + conv + "/intent").then().statusCode(404);
+  }
+
+  private static final String OLGA = "Bearer " + GatewayTestResource.OLGA_TOKEN;
+  private static final String OMAR = "Bearer " + GatewayTestResource.OMAR_TOKEN;
+
+  @Test
+  void inOfferModeOneAgentIsOfferedTheConversationAndAnOfferNotTakenMovesOn() throws Exception {
+    List<String> olga = open(OLGA, null);
+    List<String> omar = open(OMAR, null);
+    String conv = conversation();
+    TestTopics.publish(Topics.HANDOFFS, handoff("initech", conv, "general", 2, Instant.now(), "help me"));
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> !SseClients.named(olga, "offered", conv).isEmpty()
+        || !SseClients.named(omar, "offered", conv).isEmpty());
+    boolean olgaFirst = !SseClients.named(olga, "offered", conv).isEmpty();
+    List<String> first = olgaFirst ? olga : omar;
+    List<String> second = olgaFirst ? omar : olga;
+    String secondAgent = olgaFirst ? "omar" : "olga";
+    JsonNode offer = Json.MAPPER.readTree(SseClients.named(first, "offered", conv).get(0).data());
+    assertEquals("offered", offer.at("/conversation/status").asText());
+    assertTrue(SseClients.named(second, "offered", conv).isEmpty(), "an offer goes to one agent at a time");
+
+    // Not taken within the tenant's 3 s: it moves on to the other agent.
+    await().atMost(Duration.ofSeconds(15)).until(() -> !SseClients.named(second, "offered", conv).isEmpty());
+    assertTrue(SseClients.named(first, "reassigned", conv).stream().anyMatch(d -> d.data().contains("not accepted")),
+        first.toString());
+    String token = olgaFirst ? OMAR : OLGA;
+    given().header("Authorization", token).post("/v1/agent/conversations/" + conv + "/claim").then().statusCode(200)
+        .body("ownerAgentId", equalTo(secondAgent));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !SseClients.named(first, "claimed", conv).isEmpty());
+  }
+
+  @Test
+  void aConversationWhoseAgentDoesNotReplyGoesBackToTheQueue() throws Exception {
+    List<String> olga = open(OLGA, null);
+    open(OMAR, null);
+    String conv = conversation();
+    try (TopicTail<dev.baton.schemas.AgentAction> actions = new TopicTail<>(Topics.AGENT_ACTIONS)) {
+      TestTopics.publish(Topics.HANDOFFS, handoff("initech", conv, "general", 2, Instant.now(), "hello?"));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", OMAR)
+          .get("/v1/agent/conversations/" + conv).then().statusCode(200));
+      given().header("Authorization", OMAR).post("/v1/agent/conversations/" + conv + "/claim").then().statusCode(200);
+      // omar says nothing for the tenant's 4 s.
+      dev.baton.schemas.AgentAction release = actions.until(a -> a.conversationId().equals(conv)
+          && a.type() == dev.baton.schemas.AgentAction.Type.RELEASE, Duration.ofSeconds(20));
+      assertEquals(dev.baton.schemas.AgentAction.SYSTEM_AGENT, release.agentId());
+      assertEquals("omar did not reply within 4 s", release.text());
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> !SseClients.named(olga, "reassigned", conv).isEmpty());
+    JsonNode event = Json.MAPPER.readTree(SseClients.named(olga, "reassigned", conv).get(0).data());
+    assertEquals("omar", event.get("previousOwner").asText());
+    assertEquals("returned to the queue", event.get("why").asText());
+  }
+
+  @Test
+  void waitingCustomersPlacesInTheQueueGoToTheEngine() {
+    Instant now = Instant.now();
+    String earlier = conversation();
+    String later = conversation();
+    try (TopicTail<dev.baton.schemas.AgentAction> actions = new TopicTail<>(Topics.AGENT_ACTIONS)) {
+      TestTopics.publish(Topics.HANDOFFS, handoff(earlier, "reception", 1, now.minusSeconds(120), "first"));
+      TestTopics.publish(Topics.HANDOFFS, handoff(later, "reception", 1, now.minusSeconds(60), "second"));
+      dev.baton.schemas.AgentAction first = actions.until(a -> a.conversationId().equals(earlier)
+          && a.type() == dev.baton.schemas.AgentAction.Type.QUEUE_STATUS, Duration.ofSeconds(20));
+      dev.baton.schemas.AgentAction second = actions.until(a -> a.conversationId().equals(later)
+          && a.type() == dev.baton.schemas.AgentAction.Type.QUEUE_STATUS, Duration.ofSeconds(20));
+      assertEquals(dev.baton.schemas.AgentAction.SYSTEM_AGENT, first.agentId());
+      assertTrue(first.queueStatus().position() < second.queueStatus().position(),
+          first.queueStatus() + " / " + second.queueStatus());
+    }
+  }
+
+  @Test
+  void anotherTenantsAgentGuessingIdsSeesAndChangesNothing() throws Exception {
+    String conv = "guess-" + UUID.randomUUID();
+    TestTopics.publish(Topics.HANDOFFS, handoff(conv, "reception", 2, Instant.now(), "my account number is 123"));
+    TestTopics.publish(Topics.CONVERSATION_TURNS, turn(conv, 0, Speaker.CUSTOMER, "my account number is 123"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", DAN)
+        .get("/v1/agent/conversations/" + conv + "/transcript").then().statusCode(200));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", DAN)
+        .get("/v1/agent/conversations/" + conv).then().statusCode(200));
+    List<String> dan = open(DAN, null);
+    List<String> gina = open(GINA, null);
+    String path = "/v1/agent/conversations/" + conv;
+    given().header("Authorization", GINA).get(path).then().statusCode(404).body(not(org.hamcrest.Matchers
+        .containsString("123")));
+    given().header("Authorization", GINA).get(path + "/transcript").then().statusCode(404);
+    given().header("Authorization", GINA).contentType("application/json").body("{\"seq\":0,\"intent\":\"x\"}")
+        .post(path + "/intent").then().statusCode(404);
+    given().header("Authorization", GINA).get("/v1/agent/conversations?view=all&q=" + conv).then().statusCode(200)
+        .body("conversations", org.hamcrest.Matchers.empty());
+    try (TopicTail<dev.baton.schemas.AgentAction> actions = new TopicTail<>(Topics.AGENT_ACTIONS)) {
+      for (String action : List.of("claim", "resolve", "hand-back")) {
+        given().header("Authorization", GINA).post(path + "/" + action).then().statusCode(202);
+      }
+      dev.baton.schemas.AgentAction a = actions.until(x -> x.conversationId().equals(conv), Duration.ofSeconds(10));
+      assertEquals("globex", a.tenantId(), "an action is always for the agent's own tenant's conversation");
+    }
+    // acme's conversation is as it was, and neither side heard of the other.
+    given().header("Authorization", DAN).get(path).then().statusCode(200).body("conversation.status", equalTo("queued"));
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+        SseClients.events(dan).stream().noneMatch(e -> !e.name().equals("reset") && e.data().contains(conv)));
+    assertTrue(SseClients.events(gina).stream().noneMatch(e -> e.data().contains(conv)));
   }
 }

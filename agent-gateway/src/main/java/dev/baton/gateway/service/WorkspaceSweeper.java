@@ -106,7 +106,7 @@ public class WorkspaceSweeper {
       for (ObjectNode v : views.mine(t, a.id())) {
         Instant waiting = instant(v, "awaitingReplySince");
         if (waiting != null && waiting.plus(patience).isBefore(now)) {
-          release(tenant, v, a.id() + " did not reply within " + patience.toMinutes() + " min");
+          release(tenant, v, a.id() + " did not reply within " + humane(patience));
         }
       }
     }
@@ -241,6 +241,11 @@ public class WorkspaceSweeper {
           e.getMessage());
       return false;
     }
+  }
+
+  /** "10 min", "45 s". */
+  static String humane(Duration d) {
+    return d.toSeconds() >= 120 && d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
   }
 
   private static AuthenticatedAgent system(TenantConfig tenant) {
