@@ -465,8 +465,9 @@ Baton is up.
   Agent event stream (SSE)   http://127.0.0.1:$GATEWAY_PORT/v1/agent/stream
   Demo customer callbacks    http://127.0.0.1:$CALLBACK_PORT/callback/<tenant>
 
-  Agent login: alice (demo-dental), token ${BATON_AGENT_TOKEN_ALICE:-}
-  (bob and carol's tokens, and the tenants' webhook secrets, are in $SECRETS_FILE)
+  Agent login: alice (demo-dental supervisor), token ${BATON_AGENT_TOKEN_ALICE:-}
+               dan (demo-dental reception), token ${BATON_AGENT_TOKEN_DAN:-}
+  (erin's, bob's and carol's tokens, and the tenants' webhook secrets, are in $SECRETS_FILE)
 
   Post a customer message:
     $(send_hint "demo-dental conv-2 \"Where is the practice?\"")

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationState;
@@ -102,11 +103,19 @@ class PipelineEndToEndTest {
     return lines;
   }
 
-  private static HandoffRecord handoffFor(List<String> lines, String conversation) {
-    return lines.stream().filter(l -> l.startsWith("data:"))
-        .map(l -> Json.read(l.substring(5), HandoffRecord.class))
-        .filter(h -> h.conversationId().equals(conversation))
-        .findFirst().orElse(null);
+  /** The handoff record of the conversation, once its {@code handoff} event reached the agent's stream. */
+  private static HandoffRecord handoffFor(List<String> lines, String conversation) throws Exception {
+    List<String> copy = List.copyOf(lines);
+    for (int i = 0; i + 1 < copy.size(); i++) {
+      if (copy.get(i).equals("event:handoff") && copy.get(i + 1).contains(conversation)) {
+        HttpRequest request = HttpRequest.newBuilder(
+                URI.create(baton.url("agent-gateway", "/v1/agent/conversations/" + conversation)))
+            .header("Authorization", "Bearer " + TestTenants.AGENT_TOKEN).build();
+        JsonNode body = Json.MAPPER.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        return Json.MAPPER.treeToValue(body.get("handoff"), HandoffRecord.class);
+      }
+    }
+    return null;
   }
 
   @Test
@@ -131,7 +140,7 @@ class PipelineEndToEndTest {
     assertEquals("What are your opening hours?", t.get(0).text());
     assertEquals(reply.text(), t.get(1).text());
     assertEquals("I want to speak to someone", t.get(2).text());
-    assertTrue(agentStream.contains("id:" + handoff.handoffId()), "SSE id is the handoff id");
+    assertEquals(HandoffRecord.idFor(TestTenants.TENANT, conversation, 1), handoff.handoffId());
 
     // The customer is told, and after that the bot says nothing more in this conversation.
     await("handoff notice").atMost(ARRIVAL).until(() -> delivered(conversation).size() == 2);

@@ -8,6 +8,7 @@ import dev.baton.schemas.Speaker;
 import dev.baton.schemas.Turn;
 import dev.baton.tenant.TenantConfig;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -18,22 +19,10 @@ final class Summaries {
   private Summaries() {}
 
   static String of(ConversationState s, HandoffReason reason, TenantConfig tenant) {
-    String wants = "unknown";
-    Turn lastCustomer = null;
-    for (int i = s.transcript().size() - 1; i >= 0; i--) {
-      Turn t = s.transcript().get(i);
-      if (t.speaker() == Speaker.CUSTOMER) {
-        if (lastCustomer == null) {
-          lastCustomer = t;
-        }
-        if (t.intent() != null && !Intent.OUT_OF_SCOPE.equals(t.intent())
-            && t.intentConfidence() != null && t.intentConfidence() >= tenant.escalation().confidenceThreshold()
-            && !tenant.escalation().explicitRequestIntents().contains(t.intent())) {
-          wants = t.intent().replace('_', ' ');
-          break;
-        }
-      }
-    }
+    List<Turn> turns = s.transcript();
+    int now = lastCustomer(turns, turns.size() - 1);
+    Turn lastCustomer = now < 0 ? null : turns.get(now);
+    String wants = wants(turns, now, tenant);
     if (lastCustomer != null) {
       String text = lastCustomer.text();
       wants += " (last said: \"" + (text.length() > QUOTE ? text.substring(0, QUOTE) + "…" : text) + "\")";
@@ -50,5 +39,64 @@ final class Summaries {
             + (sentiment.emotion("anger") >= 0.5 ? ", angry" : "");
     return "Wants: " + wants + ". Bot tried: " + (tried.isEmpty() ? "nothing yet" : String.join(", ", tried))
         + ". Feels: " + feels + ". Handed over for: " + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".";
+  }
+
+  /**
+   * What the customer needs now: the intent of the message that escalated, if it was understood.
+   * When that message only asked for a person, the latest request before it that the bot did not
+   * already answer (an answered FAQ is not what they still need). Otherwise "unclear": better
+   * than naming an earlier topic the conversation has moved on from.
+   */
+  static String wants(List<Turn> turns, int now, TenantConfig tenant) {
+    if (now < 0) {
+      return "unclear";
+    }
+    Turn escalating = turns.get(now);
+    if (understood(escalating, tenant) && !asksForAPerson(escalating, tenant)) {
+      return label(escalating);
+    }
+    if (!asksForAPerson(escalating, tenant)) {
+      return "unclear";
+    }
+    for (int i = lastCustomer(turns, now - 1); i >= 0; i = lastCustomer(turns, i - 1)) {
+      Turn earlier = turns.get(i);
+      if (understood(earlier, tenant) && !asksForAPerson(earlier, tenant) && !answeredByFaq(turns, i)) {
+        return label(earlier);
+      }
+    }
+    return "unclear";
+  }
+
+  private static boolean understood(Turn t, TenantConfig tenant) {
+    return t.intent() != null && !Intent.OUT_OF_SCOPE.equals(t.intent()) && t.intentConfidence() != null
+        && t.intentConfidence() >= tenant.escalation().confidenceThreshold();
+  }
+
+  private static boolean asksForAPerson(Turn t, TenantConfig tenant) {
+    return t.intent() != null && tenant.escalation().explicitRequestIntents().contains(t.intent());
+  }
+
+  /** Whether the bot's next turn after customer turn {@code i} was an FAQ answer. */
+  private static boolean answeredByFaq(List<Turn> turns, int i) {
+    for (int j = i + 1; j < turns.size() && turns.get(j).speaker() != Speaker.CUSTOMER; j++) {
+      Turn t = turns.get(j);
+      if (t.speaker() == Speaker.BOT && t.reason() != null && t.reason().startsWith("faq:")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int lastCustomer(List<Turn> turns, int from) {
+    for (int i = Math.min(from, turns.size() - 1); i >= 0; i--) {
+      if (turns.get(i).speaker() == Speaker.CUSTOMER) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String label(Turn t) {
+    return t.intent().replace('_', ' ');
   }
 }
