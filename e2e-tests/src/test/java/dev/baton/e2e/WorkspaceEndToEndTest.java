@@ -208,21 +208,58 @@ class WorkspaceEndToEndTest {
   }
 
   private static String message(String conversation, String text) {
+    return message(TestTenants.DESK_TENANT, conversation, text);
+  }
+
+  private static String message(String tenant, String conversation, String text) {
     return Json.write(Map.of(
-        "eventId", "ev-" + UUID.randomUUID(), "type", "CUSTOMER_MESSAGE", "tenantId", TestTenants.DESK_TENANT,
+        "eventId", "ev-" + UUID.randomUUID(), "type", "CUSTOMER_MESSAGE", "tenantId", tenant,
         "conversationId", conversation, "channel", "WEBCHAT", "occurredAt", Instant.now().toString(),
         "customer", Map.of("id", "cust-" + conversation, "name", "Workspace Test"),
         "text", text));
   }
 
   private static HttpResponse<String> post(String body) throws Exception {
+    return post(TestTenants.DESK_SECRET, body);
+  }
+
+  private static HttpResponse<String> post(String secret, String body) throws Exception {
     long ts = Instant.now().getEpochSecond();
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     HttpRequest request = HttpRequest.newBuilder(URI.create(baton.url("intake-service", "/v1/events")))
         .header("Content-Type", "application/json")
         .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
-        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(TestTenants.DESK_SECRET, ts, bytes))
+        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, ts, bytes))
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aCustomerWaitingWithNobodyAvailableIsOfferedACallBackAndTakingItMakesAFollowUpTask() throws Exception {
+    String conv = "wait-" + UUID.randomUUID();
+    assertEquals(202, post(TestTenants.WAIT_SECRET,
+        message(TestTenants.WAIT_TENANT, conv, "I want to speak to a person")).statusCode());
+    // Nobody online works the queue: the gateway says so (QUEUE_STATUS) and the handoff service's
+    // timer, 3 s into the wait, offers a call back instead of a place in the queue.
+    await().atMost(Duration.ofSeconds(45)).until(() -> said(conv).stream().anyMatch(t -> t.contains("Reply CALLBACK")));
+    assertEquals(202, post(TestTenants.WAIT_SECRET,
+        message(TestTenants.WAIT_TENANT, conv, "CALLBACK")).statusCode());
+    await().atMost(Duration.ofSeconds(30)).until(() -> said(conv).stream().anyMatch(t -> t.contains("call you back")));
+    // The supervisor's view shows the conversation as a follow-up task.
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+              URI.create(baton.url(SECOND_GATEWAY, "/v1/agent/conversations/" + conv)))
+          .header("Authorization", "Bearer " + TestTenants.WALT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && Json.MAPPER.readTree(r.body()).at("/conversation/followUp").asBoolean();
+    });
+  }
+
+  /** What the customer of {@code conversation} was sent, in order. */
+  private static List<String> said(String conversation) {
+    return callbacks.received().stream()
+        .map(r -> Json.read(r.body(), dev.baton.schemas.OutboundMessage.class))
+        .filter(m -> m.conversationId().equals(conversation))
+        .map(dev.baton.schemas.OutboundMessage::text)
+        .toList();
   }
 }

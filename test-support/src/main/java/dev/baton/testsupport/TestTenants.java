@@ -35,18 +35,26 @@ public final class TestTenants {
   /** The desk tenant's resolution codes; the first is the default. */
   public static final List<String> RESOLUTION_CODES = List.of("solved", "callback-needed", "not-solved");
 
+  /**
+   * A tenant whose customers wait with nobody available to take them: told their place after 3 s,
+   * offered a call back. Its supervisor (walt) works no queue, so counts as no one available.
+   */
+  public static final String WAIT_TENANT = "wait-" + UUID.randomUUID().toString().substring(0, 8);
+  public static final String WAIT_SECRET = "test-secret-wait";
+  public static final String WALT_TOKEN = "test-token-walt-9d1e5c7a3b20f4e6a8c1";
+
   /** Environment (or config) entries the file refers to. */
   public static final Map<String, String> SECRETS =
-      Map.of(
-          "BATON_SECRET_ACME", SECRET,
-          "BATON_SECRET_ACME_PREVIOUS", PREVIOUS_SECRET,
-          "BATON_SECRET_GLOBEX", OTHER_SECRET,
-          "BATON_SECRET_DESK", DESK_SECRET,
-          "BATON_AGENT_TOKEN_ALICE", AGENT_TOKEN,
-          "BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN,
-          "BATON_AGENT_TOKEN_DAN", DAN_TOKEN,
-          "BATON_AGENT_TOKEN_ERIN", ERIN_TOKEN,
-          "BATON_AGENT_TOKEN_SUE", SUE_TOKEN);
+      Map.ofEntries(Map.entry("BATON_SECRET_WAIT", WAIT_SECRET), Map.entry("BATON_AGENT_TOKEN_WALT", WALT_TOKEN),
+          Map.entry("BATON_SECRET_ACME", SECRET),
+          Map.entry("BATON_SECRET_ACME_PREVIOUS", PREVIOUS_SECRET),
+          Map.entry("BATON_SECRET_GLOBEX", OTHER_SECRET),
+          Map.entry("BATON_SECRET_DESK", DESK_SECRET),
+          Map.entry("BATON_AGENT_TOKEN_ALICE", AGENT_TOKEN),
+          Map.entry("BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN),
+          Map.entry("BATON_AGENT_TOKEN_DAN", DAN_TOKEN),
+          Map.entry("BATON_AGENT_TOKEN_ERIN", ERIN_TOKEN),
+          Map.entry("BATON_AGENT_TOKEN_SUE", SUE_TOKEN));
 
   private TestTenants() {}
 
@@ -102,8 +110,16 @@ public final class TestTenants {
               resolutionCodes: [%2$s]
               cannedReplies:
                 - {title: Looking into it, text: "Thanks for waiting, I'm looking into it now."}
+          - id: %4$s
+            name: Wait Dental
+            webhookSecretEnv: BATON_SECRET_WAIT
+            callbackUrl: %1$s/callback/%4$s
+            skills: {default: reception}
+            agents:
+              - {id: walt, name: Walt, tokenEnv: BATON_AGENT_TOKEN_WALT, role: supervisor}
+            workspace: {queueNoticeAfter: 3s}
         """
-            .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT);
+            .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT, WAIT_TENANT);
     try {
       Path file = Files.createTempFile("baton-tenants-", ".yaml");
       Files.writeString(file, yaml);
