@@ -982,6 +982,7 @@ function handle(type, data) {
       if (view.conversationId === state.selected && data.by && data.by !== me.agentId) {
         setResult(agentName(data.by) + (type === "resolved" ? " resolved it" : " handed it back to the bot"));
       }
+      if (view.conversationId === state.selected) catchUpTurns(view.conversationId);
       refreshSupervisorSoon();
       break;
     case "reassigned":
@@ -1018,6 +1019,24 @@ function handle(type, data) {
   if (view && view.conversationId === state.selected && type !== "reset") renderConversation();
   renderList();
   refreshSoon();
+}
+
+// The turns that close a conversation (the bot saying the hand-back message, "resolved by …")
+// come with no message event: the gateway sends those only while people have the conversation.
+// Read them from the transcript, and once more a moment later, as the transcript is fed apart
+// from the actions' results and may not have them yet.
+function catchUpTurns(id) {
+  const read = () => {
+    if (state.selected !== id) return;
+    const last = state.turns.length ? state.turns[state.turns.length - 1].seq : -1;
+    loadTurns(id, last + 1).then((more) => {
+      if (state.selected !== id || !more.length) return;
+      mergeTurns(more);
+      renderConversation();
+    });
+  };
+  read();
+  setTimeout(read, 1500);
 }
 
 function bumpUnread(id) {

@@ -129,6 +129,16 @@ final class Desktop implements AutoCloseable {
     });
   }
 
+  /** Types into an element: text and keys ({@code Keys.ENTER} sends in the composer). */
+  void type(String testId, CharSequence... keys) {
+    find(testId(testId)).sendKeys(keys);
+  }
+
+  /** Whether a {@code <dialog>} is open (shown modal). */
+  boolean dialogOpen(String testId) {
+    return Boolean.parseBoolean(find(testId(testId)).getDomProperty("open"));
+  }
+
   void select(String testId, String value) {
     new Select(find(testId(testId))).selectByValue(value);
   }

@@ -235,7 +235,126 @@ class DesktopBrowserTest {
     erin.screenshot(SCREENSHOTS, "markup-as-text.png");
   }
 
+  @Test
+  void anAgentNotesTransfersAndHandsBackFromTheDesktop() throws Exception {
+    String conversation = "desk-" + UUID.randomUUID();
+    try {
+      dan.click("tab-unassigned");
+      assertEquals(202, post(message(conversation, "I want to speak to someone about my delivery")).statusCode());
+      dan.awaitAndClick(row(conversation), ARRIVAL);
+      await().atMost(LIVE).ignoreExceptions().until(() -> dan.text("conv-id").equals(conversation));
+      dan.click("claim");
+      await("dan's claim answered").atMost(LIVE).ignoreExceptions()
+          .until(() -> dan.text("action-result").startsWith("Claimed"));
+
+      // An internal note: in dan's transcript as a note, marked as not sent to the customer.
+      String note = "Customer sounds upset, check courier " + UUID.randomUUID().toString().substring(0, 6);
+      dan.click("mode-note");
+      dan.type("reply-input", note, Keys.ENTER);
+      await("dan's note added").atMost(LIVE).ignoreExceptions()
+          .until(() -> dan.text("action-result").equals("Note added"));
+      assertEquals("", dan.find(testId("reply-input")).getDomProperty("value"), "the note box is emptied once added");
+      await("the note in dan's transcript").atMost(LIVE).ignoreExceptions()
+          .until(() -> turnWith(dan, note) != null);
+      Map<String, String> noted = turnWith(dan, note);
+      assertEquals("NOTE", noted.get("speaker"), noted.toString());
+      assertTrue(noted.get("who").startsWith("Internal note"), noted.toString());
+      assertEquals("\"not sent to the customer\"", noted.get("mark"), noted.toString());
+
+      // A canned reply, sent with Enter: it reaches the customer; the note, added before it, never does.
+      dan.click("mode-reply");
+      dan.select("canned-select", "0");
+      String canned = "Thanks for waiting, I'm looking into it now.";
+      assertEquals(canned, dan.find(testId("reply-input")).getDomProperty("value"), "the canned reply in the box");
+      dan.type("reply-input", Keys.ENTER);
+      await("the canned reply at the callback").atMost(ARRIVAL)
+          .until(() -> delivered(conversation).stream().anyMatch(m -> m.sender() == Speaker.AGENT && canned.equals(m.text())));
+      await("the note never at the callback").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+          .until(() -> delivered(conversation).stream().noneMatch(m -> m.text() != null && m.text().contains(note)));
+
+      // dan transfers it to erin: hers under Mine within seconds, no longer his.
+      dan.click("tab-mine");
+      await("in dan's Mine").atMost(LIVE).ignoreExceptions().until(() -> dan.find(row(conversation)).isDisplayed());
+      erin.click("tab-mine");
+      assertTrue(erin.all(row(conversation)).isEmpty(), "not erin's before the transfer");
+      dan.click("transfer");
+      await("the transfer dialog").atMost(LIVE).ignoreExceptions().until(() -> dan.dialogOpen("transfer-dialog"));
+      assertTrue(dan.find(testId("transfer-kind-agent")).isSelected(), "to an agent by default");
+      dan.select("transfer-agent", "erin");
+      dan.screenshot(SCREENSHOTS, "transfer-dialog.png");
+      dan.click("transfer-submit");
+      await("dan's transfer answered").atMost(LIVE).ignoreExceptions()
+          .until(() -> dan.text("action-result").equals("Transferred"));
+      await("in erin's Mine").atMost(Duration.ofSeconds(5)).ignoreExceptions()
+          .until(() -> erin.find(row(conversation)).isDisplayed());
+      await("out of dan's Mine").atMost(Duration.ofSeconds(5))
+          .until(() -> dan.all(row(conversation)).isEmpty());
+
+      // The supervisor has it open: erin's.
+      sue.click("view-desk");
+      sue.click("tab-all");
+      sue.awaitAndClick(row(conversation), LIVE);
+      await("sue sees erin has it").atMost(LIVE).ignoreExceptions()
+          .until(() -> sue.text("conv-id").equals(conversation) && sue.text("conv-owner").equals("Erin"));
+
+      // erin hands it back to the bot with a message: the bot says it to the customer.
+      erin.awaitAndClick(row(conversation), LIVE);
+      await().atMost(LIVE).ignoreExceptions()
+          .until(() -> erin.text("conv-owner").equals("you") && erin.find(testId("hand-back")).isEnabled());
+      String goodbye = "Your parcel is on its way; the assistant can help with anything else.";
+      erin.click("hand-back");
+      await("the hand-back dialog").atMost(LIVE).ignoreExceptions().until(() -> erin.dialogOpen("handback-dialog"));
+      erin.type("handback-message", goodbye);
+      erin.click("handback-submit");
+      await("erin's hand-back answered").atMost(LIVE).ignoreExceptions()
+          .until(() -> erin.text("action-result").equals("Handed back to the bot"));
+      await("the hand-back message at the callback").atMost(ARRIVAL)
+          .until(() -> delivered(conversation).stream().anyMatch(m -> m.sender() == Speaker.BOT && goodbye.equals(m.text())));
+      await("sue sees it is the bot's").atMost(LIVE).ignoreExceptions()
+          .until(() -> sue.text("conv-status").equalsIgnoreCase("bot") && sue.text("conv-owner").equals("nobody"));
+      await("out of sue's open conversations").atMost(LIVE).until(() -> sue.all(row(conversation)).isEmpty());
+      await("out of erin's Mine").atMost(LIVE).until(() -> erin.all(row(conversation)).isEmpty());
+      for (Desktop d : List.of(erin, sue)) {
+        await("the bot's hand-back message in the transcript on " + d).atMost(LIVE).ignoreExceptions()
+            .until(() -> turnWith(d, goodbye) != null);
+        assertEquals("BOT", turnWith(d, goodbye).get("speaker"), "who says the hand-back message on " + d);
+      }
+      erin.screenshot(SCREENSHOTS, "hand-back.png");
+      sue.screenshot(SCREENSHOTS, "hand-back-supervisor.png");
+
+      // dan goes away: the team view says so.
+      sue.click("view-team");
+      dan.click("presence-toggle");
+      await("dan's button says away").atMost(LIVE).ignoreExceptions()
+          .until(() -> "away".equals(dan.find(testId("presence-toggle")).getDomAttribute("data-status")));
+      await("sue sees dan away").atMost(LIVE).ignoreExceptions()
+          .until(() -> agentField(sue, "dan", "agent-presence").equalsIgnoreCase("away"));
+      assertEquals("online", agentField(sue, "erin", "agent-presence").toLowerCase());
+      sue.screenshot(SCREENSHOTS, "team-dan-away.png");
+    } finally {
+      // The other tests expect dan online and both agents looking at the unassigned queue.
+      if (!"online".equals(dan.find(testId("presence-toggle")).getDomAttribute("data-status"))) {
+        dan.click("presence-toggle");
+        await("dan online again").atMost(LIVE).ignoreExceptions()
+            .until(() -> "online".equals(dan.find(testId("presence-toggle")).getDomAttribute("data-status")));
+      }
+      dan.click("tab-unassigned");
+      erin.click("tab-unassigned");
+    }
+  }
+
   // -------------------------------------------------------------------------------------------
+
+  /** The transcript item showing a text: its speaker, its label and the mark after its head; null if none. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> turnWith(Desktop d, String text) {
+    return (Map<String, String>) d.script(
+        "const t = [...document.querySelectorAll('[data-testid=\"turn\"]')]"
+            + ".find(li => li.querySelector('[data-testid=\"turn-text\"]').textContent === arguments[0]);"
+            + "return t ? {speaker: t.dataset.speaker, who: t.querySelector('.who').textContent,"
+            + " mark: getComputedStyle(t.querySelector('.turn-head'), '::after').content} : null;",
+        text);
+  }
 
   /** A field of a queue row, read in the page (rows are redrawn as events arrive); null if absent. */
   private static String rowField(Desktop d, String conversation, String field) {
