@@ -1,5 +1,6 @@
 package dev.baton.e2e;
 
+import dev.baton.tenant.WebhookSignature;
 import dev.baton.testsupport.EmbeddedKafka;
 import dev.baton.testsupport.FreePorts;
 import dev.baton.testsupport.TestRedis;
@@ -10,9 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -130,6 +133,21 @@ final class BatonProcesses implements AutoCloseable {
       }
     });
   }
+
+  /** Posts a channel event to the intake, signed with the tenant's secret as a provider would. */
+  HttpResponse<String> postEvent(String secret, String body) throws IOException, InterruptedException {
+    long ts = Instant.now().getEpochSecond();
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url("intake-service", "/v1/events")))
+        .header("Content-Type", "application/json")
+        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
+        .header(WebhookSignature.SIGNATURE_HEADER,
+            WebhookSignature.sign(secret, ts, bytes))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+    return EVENTS.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static final HttpClient EVENTS = HttpClient.newHttpClient();
 
   String url(String service, String path) {
     return "http://127.0.0.1:" + ports.get(service) + path;

@@ -15,7 +15,6 @@ import dev.baton.schemas.Speaker;
 import dev.baton.schemas.Turn;
 import dev.baton.schemas.serde.Json;
 import dev.baton.schemas.topic.Topics;
-import dev.baton.tenant.WebhookSignature;
 import dev.baton.testsupport.CallbackReceiver;
 import dev.baton.testsupport.TestTenants;
 import dev.baton.testsupport.TestTopics;
@@ -23,7 +22,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -70,14 +68,7 @@ class PipelineEndToEndTest {
   }
 
   private static HttpResponse<String> post(String body) throws Exception {
-    long ts = Instant.now().getEpochSecond();
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baton.url("intake-service", "/v1/events")))
-        .header("Content-Type", "application/json")
-        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
-        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(TestTenants.SECRET, ts, bytes))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    return baton.postEvent(TestTenants.SECRET, body);
   }
 
   private static List<OutboundMessage> delivered(String conversation) {

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.schemas.serde.Json;
-import dev.baton.tenant.WebhookSignature;
 import dev.baton.testsupport.CallbackReceiver;
 import dev.baton.testsupport.TestTenants;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -224,14 +222,7 @@ class WorkspaceEndToEndTest {
   }
 
   private static HttpResponse<String> post(String secret, String body) throws Exception {
-    long ts = Instant.now().getEpochSecond();
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baton.url("intake-service", "/v1/events")))
-        .header("Content-Type", "application/json")
-        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
-        .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, ts, bytes))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    return baton.postEvent(secret, body);
   }
 
   @Test
