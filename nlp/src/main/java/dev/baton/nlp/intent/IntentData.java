@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -21,6 +23,10 @@ import java.util.function.Consumer;
  *       #AUGMENTED} of its examples with a product or circumstance added;
  *   <li>{@code baton/builtin-intents.csv}: more ways to ask for a person, and greeting / thanks /
  *       goodbye, with CLINC150's greeting, thank_you and goodbye examples;
+ *   <li>the intents the escalation rules name that Bitext lacks ({@link #SENSITIVE_LABELS}): the
+ *       MultiDoGO train turns whose intent maps to one of them ({@link #MULTIDOGO_INTENTS}), and
+ *       {@code baton/sensitive-intents.csv}, customer messages written for Baton, each counted
+ *       {@value #BATON_REPEAT} times;
  *   <li>the {@value IntentModel#OOS} category, "none of these intents": CLINC150's out-of-scope
  *       examples, up to {@link #CLINC_PER_INTENT} examples of each CLINC150 intent from domains a
  *       customer-service bot does not handle (weather, music, recipes, travel, ...; intents that
@@ -45,6 +51,29 @@ public final class IntentData {
           "regarding the %s I ordered", "for my %s", "the %s is broken", "the %s was damaged",
           "I ordered a %s", "it was a %s for my son", "the %s never came", "the %s from last week");
 
+  /**
+   * Labels added to Bitext's 27 for situations the escalation rules treat as sensitive, or that
+   * customers raise and no Bitext intent covers (Bitext's complaint, get_refund, payment_issue,
+   * cancel_order and delivery_period are kept for what they mean: a complaint in general, asking
+   * for money back, a payment that fails, cancelling an order, when an order will come).
+   */
+  public static final List<String> SENSITIVE_LABELS =
+      List.of("damage_report", "missing_or_wrong_item", "not_received", "return_exchange",
+          "billing_dispute", "cancel_subscription", "pricing_negotiation", "legal", "health",
+          "insurance");
+  /**
+   * MultiDoGO (train split only) intent → Baton label. Its reportbrokenphone turns are insurance
+   * customers reporting a cracked or broken phone: a damaged item in Baton's terms.
+   */
+  public static final Map<String, String> MULTIDOGO_INTENTS =
+      Map.of("disputecharge", "billing_dispute", "reportbrokenphone", "damage_report",
+          "checkclaimstatus", "insurance", "getproofofinsurance", "insurance",
+          "cancelserviceintent", "cancel_subscription");
+  /** MultiDoGO examples kept at most per Baton label (a seeded sample; its insurance turns are many and alike). */
+  public static final int MULTIDOGO_PER_LABEL = 350;
+  /** How many times each example written for Baton counts: 46 a label against Bitext's ~800. */
+  public static final int BATON_REPEAT = 4;
+
   static final Set<String> OOS_DOMAINS =
       Set.of("utility", "auto_and_commute", "travel", "kitchen_and_dining", "home", "work", "small_talk");
   /** CLINC150 intents too close to customer service or to the tenants' appointment intents. */
@@ -68,6 +97,12 @@ public final class IntentData {
     progress.accept("Bitext with product context added: " + augmented.size());
     List<LabeledText> builtin = LabeledText.readCsv(data.resolve("baton/builtin-intents.csv"), "label");
     all.addAll(builtin);
+    all.addAll(multidogo(data.resolve("multidogo/train-sensitive.csv"), progress));
+    List<LabeledText> written = LabeledText.readCsv(data.resolve("baton/sensitive-intents.csv"), "label");
+    for (int i = 0; i < BATON_REPEAT; i++) {
+      all.addAll(written);
+    }
+    progress.accept("Baton sensitive-intent examples: " + written.size() + " (each counted " + BATON_REPEAT + " times)");
     all.addAll(oosAndBuiltinFromClinc(data, progress));
     Random rnd = new Random(11);
     List<Map<String, String>> go = new ArrayList<>(Csv.read(data.resolve("goemotions/train.csv")));
@@ -98,6 +133,33 @@ public final class IntentData {
       String text = rnd.nextBoolean() ? t.text() + " " + ctx : ctx + ", " + t.text();
       out.add(new LabeledText(text, t.label()));
     }
+    return out;
+  }
+
+  /**
+   * MultiDoGO customer turns whose intent is in {@link #MULTIDOGO_INTENTS}, under Baton's label:
+   * distinct texts of at least three words (turns such as "reason" or "yes" carry no intent of
+   * their own), at most {@link #MULTIDOGO_PER_LABEL} a label.
+   */
+  public static List<LabeledText> multidogo(Path file, Consumer<String> progress) {
+    Map<String, List<String>> byLabel = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (Map<String, String> row : Csv.read(file)) {
+      String label = MULTIDOGO_INTENTS.get(row.getOrDefault("intent", "").trim());
+      String text = row.getOrDefault("text", "").trim();
+      if (label != null && text.split("\\s+").length >= 3 && seen.add(text.toLowerCase(Locale.ROOT))) {
+        byLabel.computeIfAbsent(label, k -> new ArrayList<>()).add(text);
+      }
+    }
+    Random rnd = new Random(17);
+    List<LabeledText> out = new ArrayList<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    byLabel.forEach((label, texts) -> {
+      Collections.shuffle(texts, rnd);
+      texts.subList(0, Math.min(MULTIDOGO_PER_LABEL, texts.size())).forEach(t -> out.add(new LabeledText(t, label)));
+      counts.put(label, Math.min(MULTIDOGO_PER_LABEL, texts.size()));
+    });
+    progress.accept("MultiDoGO " + file.getFileName() + ": " + out.size() + " " + counts);
     return out;
   }
 
