@@ -51,7 +51,7 @@ public record EscalationRules(
           List.of("complaint", "frustrated", "cancel my subscription", "lawyer", "solicitor"),
           Set.of("contact_human_agent"),
           Set.of(
-              "billing_dispute", "refund", "get_refund", "damage_report", "insurance",
+              "billing_dispute", "get_refund", "damage_report", "insurance",
               "pricing_negotiation", "legal", "health"),
           -0.6,
           0.7,

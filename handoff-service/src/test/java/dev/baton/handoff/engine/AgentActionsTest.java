@@ -65,7 +65,7 @@ class AgentActionsTest {
 
   @Test
   void theEscalationKeepsTheHandoffsSkillInTheState() {
-    Outcome o = engine.onEvent(null, says("I want a refund", "refund", 0.9), T0);
+    Outcome o = engine.onEvent(null, says("I want a refund", "get_refund", 0.9), T0);
 
     assertEquals("billing", o.handoff().orElseThrow().skill());
     assertEquals("billing", o.state().skill());

@@ -39,7 +39,7 @@ final class EngineFixture {
           timezone: UTC
           businessHours: {days: [MON, TUE, WED, THU, FRI], open: "08:00", close: "18:00"}
           webhookSecretEnv: S
-          skills: {refund: billing, default: general}
+          skills: {get_refund: billing, default: general}
           escalation: {confidenceThreshold: 0.5}
           workspace:
             queueNoticeAfter: 2m
@@ -70,7 +70,7 @@ final class EngineFixture {
 
   /** A conversation waiting in the billing queue since {@code at} (a refund is for people only). */
   ConversationState queued(Instant at) {
-    ConversationState q = engine.onEvent(null, says("I want a refund", "refund", 0.9, Channel.WHATSAPP, at), at).state();
+    ConversationState q = engine.onEvent(null, says("I want a refund", "get_refund", 0.9, Channel.WHATSAPP, at), at).state();
     assertEquals(Owner.QUEUED, q.owner());
     return q;
   }

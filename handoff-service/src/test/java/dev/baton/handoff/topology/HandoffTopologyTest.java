@@ -228,7 +228,7 @@ class HandoffTopologyTest {
 
     @Test
     void humanOnlyIntentsEscalate() {
-      f.send(f.say(C, "I want my money back for the whitening", "refund", 0.88, 0.0, null));
+      f.send(f.say(C, "I want my money back for the whitening", "get_refund", 0.88, 0.0, null));
 
       HandoffRecord h = onlyHandoff();
       assertEquals(HandoffReason.SENSITIVE_TOPIC, h.reason());

@@ -51,7 +51,7 @@ final class TopologyFixture implements AutoCloseable {
           timezone: UTC
           businessHours: {days: [MON, TUE, WED, THU, FRI], open: "08:00", close: "18:00"}
           webhookSecretEnv: S
-          skills: {opening_hours: reception, refund: billing, track_order: tracking, default: general}
+          skills: {opening_hours: reception, get_refund: billing, track_order: tracking, default: general}
           escalation:
             sentimentThreshold: -0.6
             angerThreshold: 0.7
