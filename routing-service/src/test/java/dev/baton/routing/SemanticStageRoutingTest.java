@@ -47,7 +47,7 @@ class SemanticStageRoutingTest {
         x -> x.eventId().equals(in.eventId()), Duration.ofMillis(600)).isEmpty());
     List<EnrichedEvent> out = TestTopics.read(Topics.ENRICHED_EVENTS, x -> x.eventId().equals(in.eventId()), Duration.ofSeconds(1));
     assertEquals(1, out.size());
-    assertEquals("delivery_period", out.get(0).intent().label());
+    assertEquals("not_received", out.get(0).intent().label());
     assertTrue(out.get(0).intent().model().contains("+bge-small-en-v1.5-q"), out.get(0).intent().model());
     assertTrue(out.get(0).intent().confidence() > 0.5, out.get(0).intent().toString());
   }
