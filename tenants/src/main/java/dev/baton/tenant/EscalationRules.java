@@ -47,7 +47,13 @@ public record EscalationRules(
           List.of(
               "speak to someone", "talk to someone", "speak to a person", "talk to a person",
               "real person", "human", "agent", "representative", "operator", "speak to a human",
-              "talk to a human"),
+              "talk to a human",
+              // Asked as a question, said to a silent line, or refusing the bot: words matched
+              // without punctuation, so voice transcripts match as typed text does.
+              "who can i talk to", "who can i speak to", "speak with someone", "talk with someone",
+              "speak to somebody", "talk to somebody", "is anybody there", "is anyone there",
+              "put me through", "transfer me", "not a robot", "dont want a robot", "no more robots",
+              "stop the bot", "not a bot", "dont want a bot", "someone from your team"),
           List.of("complaint", "frustrated", "cancel my subscription", "lawyer", "solicitor"),
           Set.of("contact_human_agent"),
           Set.of(

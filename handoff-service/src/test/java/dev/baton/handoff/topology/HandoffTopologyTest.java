@@ -131,7 +131,7 @@ class HandoffTopologyTest {
 
     @Test
     void explicitRequestIntentEscalatesWhenConfident() {
-      f.send(f.say(C, "put me through please", "contact_human_agent", 0.92, 0.0, null));
+      f.send(f.say(C, "could I get some help from your staff please", "contact_human_agent", 0.92, 0.0, null));
 
       HandoffRecord h = onlyHandoff();
       assertEquals(HandoffReason.EXPLICIT_REQUEST, h.reason());
