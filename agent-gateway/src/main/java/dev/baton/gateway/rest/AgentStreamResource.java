@@ -140,13 +140,14 @@ public class AgentStreamResource {
       AtomicReference<StreamEntryID> cursor, Sse sse) {
     String reason = null;
     StreamEntryID position = null;
+    StreamEntryID end = log.last(tenant);
     if (lastEventId == null || lastEventId.isBlank()) {
       reason = "connected";
     } else if (!POSITION.matcher(lastEventId.trim()).matches()) {
       reason = "unknown position";
     } else {
       position = new StreamEntryID(lastEventId.trim());
-      if (position.compareTo(log.last(tenant)) > 0) {
+      if (position.compareTo(end) > 0) {
         reason = "unknown position";
       } else if (log.trimmedAfter(tenant, position)) {
         reason = "position older than the log's retention";
@@ -158,7 +159,7 @@ public class AgentStreamResource {
     }
     // The position first, then the snapshot: whatever changes in between is also in the events
     // after the position, and applying an event to a view that already has it changes nothing.
-    StreamEntryID at = log.last(tenant);
+    StreamEntryID at = end;
     cursor.set(at);
     ObjectNode data = EventLog.patch();
     data.put("type", "reset");

@@ -2,7 +2,6 @@ package dev.baton.gateway.rest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.gateway.auth.AgentAuthenticator;
 import dev.baton.gateway.auth.AuthenticatedAgent;
@@ -249,9 +248,5 @@ public class ConversationResource {
       LOG.errorf("cannot write the audit entry (%s of %s by %s): %s", action, conversationId, who.agentId(),
           e.getMessage());
     }
-  }
-
-  static ArrayNode array() {
-    return Json.MAPPER.createArrayNode();
   }
 }

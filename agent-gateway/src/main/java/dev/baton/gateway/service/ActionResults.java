@@ -1,6 +1,5 @@
 package dev.baton.gateway.service;
 
-import dev.baton.support.messaging.DeadLetterer;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.topic.Topics;
@@ -36,19 +35,17 @@ public class ActionResults {
   private static final Logger LOG = Logger.getLogger(ActionResults.class);
 
   private final ConcurrentMap<String, Waiting> waiting = new ConcurrentHashMap<>();
-  private final DeadLetterer deadLetters;
   private final Duration timeout;
   private final int maxWaiting;
 
   private record Waiting(CompletableFuture<AgentActionResult> result, long since) {}
 
   @Inject
-  public ActionResults(DeadLetterer deadLetters, GatewayConfig config) {
-    this(deadLetters, config.actionResultTimeout(), config.actionResultMaxWaiting());
+  public ActionResults(GatewayConfig config) {
+    this(config.actionResultTimeout(), config.actionResultMaxWaiting());
   }
 
-  ActionResults(DeadLetterer deadLetters, Duration timeout, int maxWaiting) {
-    this.deadLetters = deadLetters;
+  ActionResults(Duration timeout, int maxWaiting) {
     this.timeout = timeout;
     this.maxWaiting = maxWaiting;
   }

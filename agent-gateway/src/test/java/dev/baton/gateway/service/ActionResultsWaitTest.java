@@ -31,7 +31,7 @@ class ActionResultsWaitTest {
 
   @Test
   void aResultCompletesTheRequestWaitingForItsTenantAndActionOnly() {
-    ActionResults results = new ActionResults(null, Duration.ofSeconds(5), 10);
+    ActionResults results = new ActionResults(Duration.ofSeconds(5), 10);
     var acme = results.expect("acme", "alice:k1").subscribe().withSubscriber(UniAssertSubscriber.create());
     var globex = results.expect("globex", "alice:k1").subscribe().withSubscriber(UniAssertSubscriber.create());
 
@@ -46,7 +46,7 @@ class ActionResultsWaitTest {
 
   @Test
   void noResultInTimeIsEmptyAndLeavesTheMap() {
-    ActionResults results = new ActionResults(null, WAIT, 10);
+    ActionResults results = new ActionResults(WAIT, 10);
     Optional<AgentActionResult> got = results.expect("acme", "alice:k2")
         .subscribe().withSubscriber(UniAssertSubscriber.create()).awaitItem(Duration.ofSeconds(2)).getItem();
     assertTrue(got.isEmpty());
@@ -55,7 +55,7 @@ class ActionResultsWaitTest {
 
   @Test
   void pastTheBoundARequestDoesNotWait() {
-    ActionResults results = new ActionResults(null, Duration.ofSeconds(5), 1);
+    ActionResults results = new ActionResults(Duration.ofSeconds(5), 1);
     results.expect("acme", "alice:a").subscribe().withSubscriber(UniAssertSubscriber.create());
 
     Optional<AgentActionResult> got = results.expect("acme", "alice:b")
@@ -66,7 +66,7 @@ class ActionResultsWaitTest {
 
   @Test
   void aWaitNeverSubscribedIsSweptAfterTwiceTheTimeout() throws InterruptedException {
-    ActionResults results = new ActionResults(null, Duration.ofMillis(20), 10);
+    ActionResults results = new ActionResults(Duration.ofMillis(20), 10);
     results.expect("acme", "alice:never-subscribed");
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> {
       results.expect("acme", "alice:probe-" + System.nanoTime());
