@@ -2,6 +2,7 @@ package dev.baton.nlp;
 
 import dev.baton.nlp.data.Csv;
 import dev.baton.nlp.data.LabeledText;
+import dev.baton.nlp.intent.ClauseScoringClassifier;
 import dev.baton.nlp.intent.IntentModel;
 import dev.baton.nlp.intent.TenantIntentClassifier;
 import dev.baton.nlp.intent.TenantIntents;
@@ -60,7 +61,7 @@ public final class IntentModels {
   }
 
   private static SemanticStage loadSemantic(String encoder) {
-    SentenceEncoder e = SentenceEncoders.named(encoder);
+    SentenceEncoder e = SentenceEncoders.shared(encoder);
     InputStream in = IntentModels.class.getClassLoader().getResourceAsStream(SEMANTIC_INDEX);
     if (in == null) {
       throw new IllegalStateException("resource not found: " + SEMANTIC_INDEX);
@@ -75,7 +76,8 @@ public final class IntentModels {
    * The classifier for one tenant: the default customer-service intents plus the tenant's own
    * intents and their examples (FAQ entries, and custom intents from {@link TenantIntents}).
    * Trains a small start-up model for the tenant's intents (about a second); call once per tenant
-   * at start-up, not on the event loop.
+   * at start-up, not on the event loop. A message whose whole is unsure is also read clause by
+   * clause ({@link ClauseScoringClassifier}).
    */
   public static IntentClassifier forTenant(String tenantId, Map<String, List<String>> tenantExamples) {
     return forTenant(tenantId, tenantExamples, defaultModel());
@@ -87,7 +89,8 @@ public final class IntentModels {
     Map<String, List<String>> all = new LinkedHashMap<>();
     TenantIntents.merge(all, TenantIntents.load(tenantId));
     TenantIntents.merge(all, tenantExamples);
-    return TenantIntentClassifier.build(tenantId, defaults, all, Holder.BACKGROUND_SAMPLE, LOG::info);
+    return new ClauseScoringClassifier(
+        TenantIntentClassifier.build(tenantId, defaults, all, Holder.BACKGROUND_SAMPLE, LOG::info));
   }
 
   private static List<LabeledText> loadBackground() {

@@ -4,7 +4,11 @@ import dev.baton.nlp.IntentClassifier;
 import dev.baton.nlp.IntentScore;
 import dev.baton.nlp.data.LabeledText;
 import dev.baton.nlp.intent.IntentModel.Prediction;
+import dev.baton.nlp.semantic.ExampleIndex;
+import dev.baton.nlp.semantic.SemanticStage;
+import dev.baton.nlp.semantic.SentenceEncoder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,14 @@ import java.util.function.Consumer;
  * it to "other"; otherwise the default model's answer (possibly {@code oos}) is returned. An
  * intent the tenant shares with the default model (e.g. {@code delivery_period}) adds both. Out-of-scope text falls to "other" in the first
  * stage and to {@code oos} or a low confidence in the second.
+ *
+ * <p>When the default model has a semantic stage, so does the tenant stage: the tenant's examples
+ * are encoded at start-up and put among the default model's encoded examples (which count as
+ * "other", except those of an intent the tenant shares); unless the n-gram stage is sure of a
+ * tenant intent, the nearest examples' vote is blended in with the default stage's weight.
+ * Paraphrases of a tenant's questions that share few words with its examples are then still
+ * recognised, and the message's embedding is the one the default stage computed (the shared
+ * encoder caches it). Its calibration is fitted on the blend, on the same held-out folds.
  */
 public final class TenantIntentClassifier implements IntentClassifier {
   static final String OTHER = "_other";
@@ -48,6 +60,46 @@ public final class TenantIntentClassifier implements IntentClassifier {
   /** The tenant stage's labels and its "everything else" label's position, worked out once. */
   private final String[] tenantLabels;
   private final int otherIndex;
+  /** The tenant stage's nearest-examples vote, or null without a semantic stage. */
+  private final TenantVote vote;
+
+  /**
+   * The tenant's encoded examples among the default model's, and how the vote joins the n-gram
+   * stage's probabilities.
+   */
+  record TenantVote(SentenceEncoder encoder, ExampleIndex index, int[] slots, double weight) {
+    /** The tenant's examples with the default stage's examples as {@value #OTHER} (shared intents keep theirs). */
+    static TenantVote of(SemanticStage defaults, List<LabeledText> examples, String[] stageLabels) {
+      Set<String> own = new HashSet<>();
+      List<String> labels = new ArrayList<>();
+      List<float[]> vectors = new ArrayList<>();
+      for (LabeledText e : examples) {
+        own.add(e.label());
+        labels.add(e.label());
+        vectors.add(defaults.encoder().encode(e.text()));
+      }
+      ExampleIndex index = defaults.index().relabelledWith(l -> own.contains(l) ? l : OTHER, labels, vectors);
+      return new TenantVote(defaults.encoder(), index, SemanticStage.slots(stageLabels, index.labels()), defaults.weight());
+    }
+
+    /** {@code p} (over {@code labels}) blended with the vote, unless the stage is sure of a tenant intent. */
+    double[] blend(double[] p, String[] labels, String text) {
+      if (SemanticStage.sure(p, labels, SemanticStage.SKIP_ABOVE) && !labels[argmax(p)].equals(OTHER)) {
+        return p;
+      }
+      return SemanticStage.blend(p, index.vote(encoder.encode(text)), slots, weight);
+    }
+  }
+
+  private static int argmax(double[] p) {
+    int top = 0;
+    for (int i = 1; i < p.length; i++) {
+      if (p[i] > p[top]) {
+        top = i;
+      }
+    }
+    return top;
+  }
 
   /**
    * The tenant stage's calibration: the isotonic map fitted on {@code points} held-out
@@ -63,8 +115,10 @@ public final class TenantIntentClassifier implements IntentClassifier {
     }
   }
 
-  private TenantIntentClassifier(IntentModel defaults, IntentModel tenant, StageCalibration tenantCalibration, String name) {
+  private TenantIntentClassifier(
+      IntentModel defaults, IntentModel tenant, StageCalibration tenantCalibration, TenantVote vote, String name) {
     this.defaults = defaults;
+    this.vote = vote;
     this.tenant = tenant;
     this.tenantCalibration = tenantCalibration;
     this.name = name;
@@ -81,7 +135,7 @@ public final class TenantIntentClassifier implements IntentClassifier {
       Map<String, List<String>> tenantExamples, List<LabeledText> background, Consumer<String> log) {
     String name = defaults.name() + "+" + tenantId;
     if (tenantExamples.values().stream().allMatch(List::isEmpty)) {
-      return new TenantIntentClassifier(defaults, null, StageCalibration.NONE, name);
+      return new TenantIntentClassifier(defaults, null, StageCalibration.NONE, null, name);
     }
     long t0 = System.nanoTime();
     Set<String> own = tenantExamples.keySet();
@@ -94,13 +148,15 @@ public final class TenantIntentClassifier implements IntentClassifier {
       }
     }
     IntentModel m = trainStage(examples, others);
+    SemanticStage semantic = defaults.semantic();
+    TenantVote vote = semantic == null ? null : TenantVote.of(semantic, examples, m.labels());
     StageCalibration calibration = examples.size() >= MIN_CALIBRATION_EXAMPLES
-        ? calibrateStage(examples, others) : StageCalibration.NONE;
-    log.accept(String.format("tenant %s: %d intents, %d examples, start-up model trained and %s in %d ms",
-        tenantId, own.size(), examples.size(),
+        ? calibrateStage(examples, others, semantic) : StageCalibration.NONE;
+    log.accept(String.format("tenant %s: %d intents, %d examples, start-up model %s and %s in %d ms",
+        tenantId, own.size(), examples.size(), vote == null ? "trained" : "trained and encoded",
         calibration.summary(),
         (System.nanoTime() - t0) / 1_000_000));
-    return new TenantIntentClassifier(defaults, m, calibration, name);
+    return new TenantIntentClassifier(defaults, m, calibration, vote, name);
   }
 
   private static IntentModel trainStage(List<LabeledText> examples, List<LabeledText> others) {
@@ -118,9 +174,19 @@ public final class TenantIntentClassifier implements IntentClassifier {
    * Calibrates the stage's probability for a tenant intent on held-out folds: each distinct
    * example (never a copy of one it was trained on) and each background message is predicted by
    * a stage trained without it; wherever the stage would answer with a tenant intent, whether that
-   * intent was right.
+   * intent was right. With a semantic stage the held-out probabilities are the blend, the vote
+   * coming from an index without the fold's tenant examples; only every {@value
+   * #SEMANTIC_BACKGROUND_STRIDE}th background message is held out then, to bound the encoding
+   * at start-up.
    */
   static StageCalibration calibrateStage(List<LabeledText> examples, List<LabeledText> others) {
+    return calibrateStage(examples, others, null);
+  }
+
+  /** One background message in this many is encoded to calibrate a semantic tenant stage. */
+  static final int SEMANTIC_BACKGROUND_STRIDE = 4;
+
+  static StageCalibration calibrateStage(List<LabeledText> examples, List<LabeledText> others, SemanticStage semantic) {
     List<LabeledText> all = new ArrayList<>(examples);
     all.addAll(others);
     int[] fold = Trainer.folds(all, CALIBRATION_FOLDS, 42);
@@ -138,11 +204,15 @@ public final class TenantIntentClassifier implements IntentClassifier {
       }
       IntentModel m = trainStage(ex, ot);
       String[] labels = m.labels();
+      TenantVote foldVote = semantic == null ? null : TenantVote.of(semantic, ex, labels);
       for (int i = 0; i < all.size(); i++) {
-        if (fold[i] != f) {
+        if (fold[i] != f || (foldVote != null && i >= examples.size() && i % SEMANTIC_BACKGROUND_STRIDE != 0)) {
           continue;
         }
         double[] p = m.probabilities(all.get(i).text());
+        if (foldVote != null) {
+          p = foldVote.blend(p, labels, all.get(i).text());
+        }
         int best = bestTenantIntent(p, labels);
         if (best >= 0 && p[best] > probabilityOf(p, labels, OTHER)) {
           boolean ok = labels[best].equals(all.get(i).label());
@@ -197,8 +267,11 @@ public final class TenantIntentClassifier implements IntentClassifier {
     if (tenant == null) {
       return new IntentScore(d.label(), d.confidence());
     }
-    double[] p = tenant.probabilities(text);
     String[] labels = tenantLabels;
+    double[] p = tenant.probabilities(text);
+    if (vote != null) {
+      p = vote.blend(p, labels, text);
+    }
     double other = otherIndex < 0 ? 0 : p[otherIndex];
     int best = bestTenantIntent(p, labels);
     double defaultScore = other * d.confidence();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * Labelled example messages as unit vectors, and a vote of the nearest ones: the {@value #K}
@@ -59,6 +60,30 @@ public final class ExampleIndex {
         ids.keySet().toArray(String[]::new),
         labelOf.stream().mapToInt(Integer::intValue).toArray(),
         kept.toArray(float[][]::new));
+  }
+
+  /**
+   * This index's examples under the labels {@code relabel} gives them, followed by {@code
+   * extraLabels}' examples: e.g. a tenant's FAQ examples against the default examples as
+   * "everything else". The vectors are shared, not copied.
+   */
+  public ExampleIndex relabelledWith(UnaryOperator<String> relabel, List<String> extraLabels, List<float[]> extraVectors) {
+    if (extraLabels.size() != extraVectors.size()) {
+      throw new IllegalArgumentException("one label per vector");
+    }
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    int n = vectors.length + extraVectors.size();
+    int[] newLabelOf = new int[n];
+    float[][] all = new float[n][];
+    for (int i = 0; i < vectors.length; i++) {
+      newLabelOf[i] = ids.computeIfAbsent(relabel.apply(labels[labelOf[i]]), l -> ids.size());
+      all[i] = vectors[i];
+    }
+    for (int i = 0; i < extraVectors.size(); i++) {
+      newLabelOf[vectors.length + i] = ids.computeIfAbsent(extraLabels.get(i), l -> ids.size());
+      all[vectors.length + i] = extraVectors.get(i);
+    }
+    return new ExampleIndex(ids.keySet().toArray(String[]::new), newLabelOf, all);
   }
 
   /** The labels {@link #vote} scores, in its order. */

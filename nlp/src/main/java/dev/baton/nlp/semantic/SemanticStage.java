@@ -82,7 +82,8 @@ public record SemanticStage(
     return blend(p, vote, slots(labels, voteLabels), w);
   }
 
-  private static double[] blend(double[] p, double[] vote, int[] slots, double w) {
+  /** {@code (1 - w) p + w vote}, the vote's labels placed by {@code slots} (from {@link #slotsFor}). */
+  public static double[] blend(double[] p, double[] vote, int[] slots, double w) {
     double[] out = new double[p.length];
     for (int i = 0; i < p.length; i++) {
       out[i] = (1 - w) * p[i];
@@ -95,7 +96,8 @@ public record SemanticStage(
     return out;
   }
 
-  private static int[] slots(String[] labels, String[] voteLabels) {
+  /** Where each of {@code voteLabels} sits in {@code labels} (-1: not there). */
+  public static int[] slots(String[] labels, String[] voteLabels) {
     Map<String, Integer> at = new HashMap<>();
     for (int i = 0; i < labels.length; i++) {
       at.put(labels[i], i);

@@ -1,6 +1,8 @@
 package dev.baton.nlp.semantic;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The sentence encoders Baton knows, by name. */
 public final class SentenceEncoders {
@@ -9,7 +11,17 @@ public final class SentenceEncoders {
   /** The value that switches the semantic stage off. */
   public static final String NONE = "none";
 
+  private static final Map<String, SentenceEncoder> SHARED = new ConcurrentHashMap<>();
+
   private SentenceEncoders() {}
+
+  /**
+   * The process-wide instance of that encoder, with a cache of recent embeddings ({@link
+   * CachedSentenceEncoder}): every stage that embeds a message gets the same vector from one pass.
+   */
+  public static SentenceEncoder shared(String name) {
+    return SHARED.computeIfAbsent(name, n -> new CachedSentenceEncoder(named(n), CachedSentenceEncoder.DEFAULT_ENTRIES));
+  }
 
   public static List<String> names() {
     return List.of(BGE_SMALL);

@@ -1,5 +1,7 @@
 package dev.baton.nlp.intent;
 
+import dev.baton.nlp.IntentClassifier;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +17,8 @@ class TenantCalibrationTest {
 
   @Test
   void aTenantWithEnoughExamplesGetsAMonotoneCalibrationFromHeldOutPredictions() {
-    TenantIntentClassifier dental = (TenantIntentClassifier) IntentModels.forTenant("demo-dental",
-        Map.of("opening_hours", List.of("what are your opening hours", "when are you open")));
+    TenantIntentClassifier dental = (TenantIntentClassifier) tenantStage(IntentModels.forTenant("demo-dental",
+        Map.of("opening_hours", List.of("what are your opening hours", "when are you open"))));
     StageCalibration c = dental.tenantCalibration();
     assertTrue(c.points() >= 20, c.summary());
     double previous = -1;
@@ -34,11 +36,15 @@ class TenantCalibrationTest {
 
   @Test
   void aTenantWithAHandfulOfExamplesKeepsTheRawProbability() {
-    TenantIntentClassifier tiny = (TenantIntentClassifier) IntentModels.forTenant("tiny-shop",
+    TenantIntentClassifier tiny = (TenantIntentClassifier) tenantStage(IntentModels.forTenant("tiny-shop",
         Map.of("opening_hours", List.of("when are you open", "what are your hours", "are you open on sunday"),
-            "location", List.of("where is the shop", "what is your address")));
+            "location", List.of("where is the shop", "what is your address"))));
     assertEquals(0, tiny.tenantCalibration().points());
     assertEquals(0.42, tiny.tenantCalibration().apply(0.42), 1e-12);
     assertEquals("opening_hours", tiny.classify("are you open on saturday").label());
+  }
+
+  private static IntentClassifier tenantStage(IntentClassifier c) {
+    return c instanceof ClauseScoringClassifier clauses ? clauses.whole() : c;
   }
 }
