@@ -116,7 +116,11 @@ public final class ConversationEngine {
     return step.outcome();
   }
 
-  private void customerSaid(Step step, EnrichedEvent e, Instant at) {
+  private void customerSaid(Step step, EnrichedEvent original, Instant at) {
+    // In the bot's hands, a message the models could not place may continue the previous request.
+    EnrichedEvent e = step.owner() == Owner.BOT
+        ? FollowUps.of(step.tenant, step.start.transcript(), original, at).map(FollowUps.FollowUp::event).orElse(original)
+        : original;
     ConversationEvent event = e.event();
     Intent intent = e.intent();
     Sentiment sentiment = e.sentiment();

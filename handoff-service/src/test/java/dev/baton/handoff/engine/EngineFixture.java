@@ -13,8 +13,10 @@ import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.EventType;
 import dev.baton.schemas.Intent;
 import dev.baton.schemas.Owner;
+import dev.baton.schemas.ProposedReply;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.Sentiment;
+import dev.baton.schemas.Slot;
 import dev.baton.schemas.Turn;
 import dev.baton.tenant.TenantDirectory;
 import java.io.ByteArrayInputStream;
@@ -41,6 +43,9 @@ final class EngineFixture {
           webhookSecretEnv: S
           skills: {get_refund: billing, default: general}
           escalation: {confidenceThreshold: 0.5}
+          faq:
+            - {id: hours, intent: opening_hours, examples: [when are you open], answer: "We're open Monday to Saturday, 9am to 5pm."}
+            - {id: slots, intent: book_appointment, examples: [can I book in], answer: "We have a slot on Tuesday at 10am. Shall I book it?"}
           workspace:
             queueNoticeAfter: 2m
             resolutionCodes: [solved, no-answer]
@@ -59,6 +64,12 @@ final class EngineFixture {
 
   EnrichedEvent says(String text, String intent, double confidence) {
     return says(text, intent, confidence, Channel.WHATSAPP, T0);
+  }
+
+  /** A message as routing-service would enrich it: its intent, the data in it and the tenant's answer. */
+  EnrichedEvent says(String text, String intent, double confidence, List<Slot> slots, ProposedReply reply, Instant at) {
+    EnrichedEvent e = says(text, intent, confidence, Channel.WHATSAPP, at);
+    return e.withRouting(e.intent(), slots, reply);
   }
 
   EnrichedEvent says(String text, String intent, double confidence, Channel channel, Instant at) {
