@@ -27,6 +27,10 @@ import java.util.function.Consumer;
  *       MultiDoGO train turns whose intent maps to one of them ({@link #MULTIDOGO_INTENTS}), and
  *       {@code baton/sensitive-intents.csv}, customer messages written for Baton, each counted
  *       {@value #BATON_REPEAT} times;
+ *   <li>{@code baton/everyday-intents.csv}: messages written for Baton as customers really write
+ *       the common requests (with a story around them, typos, order numbers) and the boundaries
+ *       between confusable intents, each counted {@value #BATON_REPEAT} times, and chatty
+ *       out-of-scope messages, so that out of scope means "not a customer-service matter";
  *   <li>the {@value IntentModel#OOS} category, "none of these intents": CLINC150's out-of-scope
  *       examples, up to {@link #CLINC_PER_INTENT} examples of each CLINC150 intent from domains a
  *       customer-service bot does not handle (weather, music, recipes, travel, ...; intents that
@@ -103,6 +107,11 @@ public final class IntentData {
       all.addAll(written);
     }
     progress.accept("Baton sensitive-intent examples: " + written.size() + " (each counted " + BATON_REPEAT + " times)");
+    List<LabeledText> everyday = LabeledText.readCsv(data.resolve("baton/everyday-intents.csv"), "label");
+    for (int i = 0; i < BATON_REPEAT; i++) {
+      all.addAll(everyday);
+    }
+    progress.accept("Baton everyday examples: " + everyday.size() + " (each counted " + BATON_REPEAT + " times)");
     all.addAll(oosAndBuiltinFromClinc(data, progress));
     Random rnd = new Random(11);
     List<Map<String, String>> go = new ArrayList<>(Csv.read(data.resolve("goemotions/train.csv")));
