@@ -767,7 +767,9 @@ public final class ConversationEngine {
       return Optional.of(new Trigger(HandoffReason.COMPLAINT, "complaint", observed,
           "complaint >= " + fmt(rules.complaintThreshold())));
     }
-    if (confident && score >= rules.complaintThreshold() / 2 && answeredBefore(step, intent.label())) {
+    // A follow-up ("and on Sunday?") inherits the previous intent by construction: not a repeat.
+    boolean followUp = intent != null && intent.model() != null && intent.model().startsWith("follow-up(");
+    if (confident && !followUp && score >= rules.complaintThreshold() / 2 && answeredBefore(step, intent.label())) {
       return Optional.of(new Trigger(HandoffReason.COMPLAINT, "complaint-repeated-contact",
           observed + ", " + intent.label() + " raised again after the bot answered it",
           "complaint >= " + fmt(rules.complaintThreshold() / 2) + " on a repeated intent"));

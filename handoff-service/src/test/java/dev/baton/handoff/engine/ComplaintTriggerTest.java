@@ -88,6 +88,16 @@ class ComplaintTriggerTest {
   }
 
   @Test
+  void aFollowUpInheritsTheIntentAndIsNotRepeatedContact() {
+    ConversationState first = f.engine.onEvent(null, says("where is my parcel", "track_order", new Complaint(0.35, false)), T0).state();
+    EnrichedEvent e = says("and on sunday?", "track_order", new Complaint(0.35, false));
+    EnrichedEvent followUp = new EnrichedEvent(e.schemaVersion(), e.event(), e.sentiment(),
+        new dev.baton.schemas.Intent("track_order", 0.9, null, "follow-up(t)"), e.slots(), e.proposedReply());
+
+    assertTrue(f.engine.onEvent(first, followUp, T0.plusSeconds(60)).handoff().isEmpty());
+  }
+
+  @Test
   void aTenantThresholdApplies() {
     String yaml = EngineFixture.YAML.replace("escalation: {confidenceThreshold: 0.5}",
         "escalation: {confidenceThreshold: 0.5, complaintThreshold: 0.9}");
