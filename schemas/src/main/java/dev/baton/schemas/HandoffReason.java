@@ -9,5 +9,7 @@ public enum HandoffReason {
   REPEATED_FAILURE,
   SENSITIVE_TOPIC,
   SILENCE,
-  MISSED_CALL
+  MISSED_CALL,
+  /** The customer complains (a stated failure, repeated contact, sarcasm): the complaint signal. */
+  COMPLAINT
 }

@@ -36,6 +36,7 @@ class GoldenSamplesTest {
         Arguments.of("conversation-event.call-missed.json", ConversationEvent.class),
         Arguments.of("conversation-event.speech-segment.json", ConversationEvent.class),
         Arguments.of("enriched-event.json", EnrichedEvent.class),
+        Arguments.of("enriched-event.complaint.json", EnrichedEvent.class),
         Arguments.of("conversation-state.json", ConversationState.class),
         Arguments.of("conversation-state.waiting.json", ConversationState.class),
         Arguments.of("handoff-record.json", HandoffRecord.class),
@@ -120,6 +121,17 @@ class GoldenSamplesTest {
     assertEquals(new AgentAction.QueueStatus(2, null, 0), waiting.queueStatus());
     assertEquals(HandoffReason.EXPLICIT_REQUEST, waiting.openHandoff().reason());
     assertEquals(waiting, waiting.toBuilder().build(), "the builder copies every field");
+  }
+
+  @Test
+  void aSentimentWrittenBeforeTheComplaintSignalReadsWithoutIt() throws IOException {
+    EnrichedEvent old = Json.read(read("enriched-event.json"), EnrichedEvent.class);
+    EnrichedEvent now = Json.read(read("enriched-event.complaint.json"), EnrichedEvent.class);
+
+    assertNull(old.sentiment().complaint());
+    assertEquals(0.0, old.sentiment().complaintScore());
+    assertEquals(new Complaint(0.91, true), now.sentiment().complaint());
+    assertEquals(0.91, now.sentiment().complaintScore());
   }
 
   @Test

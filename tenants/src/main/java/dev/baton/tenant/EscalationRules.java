@@ -19,6 +19,9 @@ import java.util.Set;
  * @param lowConfidenceStrikes strikes that escalate; fewer get a clarifying question
  * @param maxUnanswered consecutive messages without an answer that escalate
  * @param silenceTimeout caller silence on an active voice call that escalates
+ * @param stateRetention how long a quiet conversation's state is kept
+ * @param complaintThreshold a complaint score at or above this (in [0, 1]) escalates; half of it
+ *     escalates when the customer raises again what the bot already answered (repeated contact)
  */
 public record EscalationRules(
     List<String> explicitRequestPhrases,
@@ -33,7 +36,34 @@ public record EscalationRules(
     int lowConfidenceStrikes,
     int maxUnanswered,
     Duration silenceTimeout,
-    Duration stateRetention) {
+    Duration stateRetention,
+    double complaintThreshold) {
+
+  /**
+   * A complaint score at or above this escalates by default: chosen on the written dev set
+   * (nlp/data/baton/complaints-dev.csv) with every other signal on, see the handoff README.
+   */
+  public static final double DEFAULT_COMPLAINT_THRESHOLD = 0.6;
+
+  /** Rules without a complaint threshold of their own: {@link #DEFAULT_COMPLAINT_THRESHOLD}. */
+  public EscalationRules(
+      List<String> explicitRequestPhrases,
+      List<String> keywords,
+      Set<String> explicitRequestIntents,
+      Set<String> sensitiveIntents,
+      double sentimentThreshold,
+      double angerThreshold,
+      int trendWindow,
+      double trendDrop,
+      double confidenceThreshold,
+      int lowConfidenceStrikes,
+      int maxUnanswered,
+      Duration silenceTimeout,
+      Duration stateRetention) {
+    this(explicitRequestPhrases, keywords, explicitRequestIntents, sensitiveIntents, sentimentThreshold,
+        angerThreshold, trendWindow, trendDrop, confidenceThreshold, lowConfidenceStrikes, maxUnanswered,
+        silenceTimeout, stateRetention, DEFAULT_COMPLAINT_THRESHOLD);
+  }
 
   public EscalationRules {
     explicitRequestPhrases = List.copyOf(explicitRequestPhrases);
@@ -67,5 +97,6 @@ public record EscalationRules(
           2,
           2,
           Duration.ofSeconds(5),
-          Duration.ofDays(7));
+          Duration.ofDays(7),
+          DEFAULT_COMPLAINT_THRESHOLD);
 }

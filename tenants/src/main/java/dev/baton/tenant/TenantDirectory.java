@@ -283,7 +283,7 @@ public final class TenantDirectory {
       unknownFields(n, path, Set.of("explicitRequestPhrases", "keywords", "explicitRequestIntents",
           "sensitiveIntents", "sentimentThreshold", "angerThreshold", "trendWindow", "trendDrop",
           "confidenceThreshold", "lowConfidenceStrikes", "maxUnanswered", "silenceTimeout",
-          "stateRetention"));
+          "stateRetention", "complaintThreshold"));
       return new EscalationRules(
           n.has("explicitRequestPhrases")
               ? strings(n.get("explicitRequestPhrases"), path + ".explicitRequestPhrases")
@@ -303,7 +303,8 @@ public final class TenantDirectory {
           (int) number(n, path, "lowConfidenceStrikes", d.lowConfidenceStrikes(), 1, 10),
           (int) number(n, path, "maxUnanswered", d.maxUnanswered(), 1, 20),
           duration(n, path, "silenceTimeout", d.silenceTimeout()),
-          duration(n, path, "stateRetention", d.stateRetention()));
+          duration(n, path, "stateRetention", d.stateRetention()),
+          number(n, path, "complaintThreshold", d.complaintThreshold(), 0, 1));
     }
 
     private Templates templates(JsonNode n, String path) {

@@ -85,6 +85,27 @@ class TenantDirectoryTest {
   }
 
   @Test
+  void aTenantSetsItsComplaintThresholdWithinZeroToOne() {
+    String yaml =
+        """
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            escalation: {complaintThreshold: 0.8}
+          - id: t2
+            webhookSecretEnv: S
+        """;
+    TenantDirectory dir = parse(yaml, Map.of("S", "s"));
+
+    assertEquals(0.8, dir.find("t1").orElseThrow().escalation().complaintThreshold());
+    assertEquals(EscalationRules.DEFAULT_COMPLAINT_THRESHOLD, dir.find("t2").orElseThrow().escalation().complaintThreshold());
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse(
+        "tenants:\n  - id: t1\n    webhookSecretEnv: S\n    escalation: {complaintThreshold: 1.2}\n", Map.of("S", "s")));
+    assertTrue(String.join("\n", e.problems()).contains("tenants[0].escalation.complaintThreshold: must be in [0, 1], was 1.2"),
+        String.join("\n", e.problems()));
+  }
+
+  @Test
   void agentsAreAgentsUnlessTheFileSaysSupervisor() {
     String yaml =
         """

@@ -175,6 +175,10 @@ public final class ConversationEngine {
           intent.label() + " @ " + fmt(confidence), "human-only intents " + rules.sensitiveIntents()));
     }
     Sentiment s = e.sentiment();
+    Optional<Trigger> complaint = complaint(step, s, intent, confident, rules);
+    if (complaint.isPresent()) {
+      return complaint;
+    }
     if (s != null && s.score() < rules.sentimentThreshold()) {
       return Optional.of(new Trigger(HandoffReason.NEGATIVE_SENTIMENT, "negative-sentiment",
           "score " + fmt(s.score()), "score < " + fmt(rules.sentimentThreshold())));
@@ -746,6 +750,46 @@ public final class ConversationEngine {
     }
     double drop = scores.get(0) - scores.get(scores.size() - 1);
     return drop >= rules.trendDrop() ? Optional.of("scores " + scores + ", drop " + fmt(drop)) : Optional.empty();
+  }
+
+  /**
+   * The complaint signal: a score at or above the threshold, or at or above half of it when the
+   * customer raises again the intent the bot has just answered (repeated contact: the answer did
+   * not help, and the customer's tone says so).
+   */
+  private static Optional<Trigger> complaint(Step step, Sentiment s, Intent intent, boolean confident, EscalationRules rules) {
+    if (s == null || s.complaint() == null) {
+      return Optional.empty(); // Events scored before the complaint signal existed.
+    }
+    double score = s.complaint().score();
+    String observed = "complaint " + fmt(score) + (s.complaint().sarcasm() ? ", sarcasm" : "");
+    if (score >= rules.complaintThreshold()) {
+      return Optional.of(new Trigger(HandoffReason.COMPLAINT, "complaint", observed,
+          "complaint >= " + fmt(rules.complaintThreshold())));
+    }
+    // A follow-up ("and on Sunday?") inherits the previous intent by construction: not a repeat.
+    boolean followUp = intent != null && intent.model() != null && intent.model().startsWith("follow-up(");
+    if (confident && !followUp && score >= rules.complaintThreshold() / 2 && answeredBefore(step, intent.label())) {
+      return Optional.of(new Trigger(HandoffReason.COMPLAINT, "complaint-repeated-contact",
+          observed + ", " + intent.label() + " raised again after the bot answered it",
+          "complaint >= " + fmt(rules.complaintThreshold() / 2) + " on a repeated intent"));
+    }
+    return Optional.empty();
+  }
+
+  /** The customer's previous message in this episode had this intent and the bot answered it. */
+  private static boolean answeredBefore(Step step, String intent) {
+    List<Turn> t = step.start.transcript();
+    for (int i = t.size() - 1; i >= 0; i--) {
+      if (t.get(i).speaker() == Speaker.CUSTOMER) {
+        boolean answered = i + 1 < t.size() && t.get(i + 1).speaker() == Speaker.BOT;
+        return answered && intent.equals(t.get(i).intent());
+      }
+      if (t.get(i).speaker() == Speaker.SYSTEM && t.get(i).text().startsWith("handed back")) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** The customer asks again what the bot already answered in this episode. */

@@ -11,6 +11,7 @@ import dev.baton.nlp.semantic.ExampleIndex;
 import dev.baton.nlp.semantic.SemanticStage;
 import dev.baton.nlp.semantic.SentenceEncoder;
 import dev.baton.nlp.semantic.SentenceEncoders;
+import dev.baton.nlp.complaint.ComplaintTraining;
 import dev.baton.nlp.sentiment.SentimentTraining;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +46,9 @@ final class ModelBuilder {
     }
     if (only.equals("all") || only.equals("sentiment")) {
       SentimentTraining.buildAll(data, out.resolve("sentiment"), opt, progress);
+    }
+    if (only.equals("all") || only.equals("complaint")) {
+      ComplaintTraining.build(data, out.resolve("complaint"), opt, progress);
     }
   }
 

@@ -58,6 +58,7 @@ public final class NlpTool {
       case "compare" -> compare(opt);
       case "build-models" -> ModelBuilder.buildAll(opt, PROGRESS);
       case "evaluate-sentiment" -> SentimentCommands.evaluate(opt, PROGRESS);
+      case "evaluate-complaints" -> ComplaintCommands.evaluate(opt, PROGRESS);
       case "retrain" -> ModelBuilder.retrain(opt, PROGRESS);
       case "classify" -> classify(opt, args);
       default -> {
@@ -99,13 +100,20 @@ public final class NlpTool {
           evaluate-sentiment --test goemotions/test.csv|cs.csv[,more.csv] [--models DIR] [--no-rules]
                     [--show-errors]  sentiment accuracy, macro-F1, per class; F1 per emotion tag
 
+        Complaints:
+          evaluate-complaints --test a.csv[,b.csv] [--models DIR] [--no-rules] [--threshold 0.5]
+                    [--show-errors]  complaints caught and false alarms at T and over a grid of
+                    thresholds; sarcasm precision/recall where the file labels it; µs per message
+
         Try it:
           classify  [--model model.bin] [--tenant demo-dental] [--encoder bge-small-en-v1.5-q]
                     "message" ["message" ...]
                     intent (default model, or the tenant's classifier), sentiment, emotions, slots
 
         Shipped models:
-          build-models [--data nlp/data] [--out nlp/src/main/resources/models] [--only intent|sentiment]
+          build-models [--data nlp/data] [--out nlp/src/main/resources/models] [--only intent|sentiment|complaint]
+                    [--complaint-sources baton,multidogo,bitext,goemotions]  (the complaint
+                    model's training sources, for comparison)
                     [--semantic bge-small-en-v1.5-q|none] [--semantic-weight 0.5]  the intent model's
                     semantic index (default: built, with that encoder)
                     [--goemotions-only]  (sentiment trained on GoEmotions alone, for comparison)
@@ -142,6 +150,7 @@ public final class NlpTool {
         OUT.println("  tenant " + opt.get("tenant") + ": " + tenant.classify(t));
       }
       OUT.println("  sentiment: " + sentiment.analyze(t));
+      OUT.println("  complaint: " + dev.baton.nlp.ComplaintModels.load().detect(t));
       OUT.println("  slots: " + slots.extract(t));
     }
   }

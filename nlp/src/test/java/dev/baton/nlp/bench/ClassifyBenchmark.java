@@ -47,6 +47,7 @@ public class ClassifyBenchmark {
 
   private IntentClassifier intents;
   private SentimentAnalyzer sentiment;
+  private dev.baton.nlp.ComplaintDetector complaints;
   private SlotExtractor slots;
   private int i;
 
@@ -55,6 +56,7 @@ public class ClassifyBenchmark {
     intents = IntentModels.forTenant("demo-dental",
         Map.of("opening_hours", List.of("what are your opening hours", "when are you open")));
     sentiment = SentimentModels.load();
+    complaints = dev.baton.nlp.ComplaintModels.load();
     slots = new SlotExtractor();
   }
 
@@ -91,6 +93,11 @@ public class ClassifyBenchmark {
   @Benchmark
   public SentimentScore sentiment() {
     return sentiment.analyze(next());
+  }
+
+  @Benchmark
+  public dev.baton.nlp.ComplaintScore complaint() {
+    return complaints.detect(next());
   }
 
   @Benchmark
