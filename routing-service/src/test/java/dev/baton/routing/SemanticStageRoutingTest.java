@@ -14,8 +14,6 @@ import dev.baton.testsupport.BatonTestResource;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,18 +21,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** routing.intent-encoder switches the semantic intent stage on: its model name is on the enriched event. */
+/** The semantic intent stage is on by default: its model name is on the enriched event. */
 @QuarkusTest
-@TestProfile(SemanticStageRoutingTest.WithEncoder.class)
 @QuarkusTestResource(BatonTestResource.class)
 class SemanticStageRoutingTest {
-
-  public static class WithEncoder implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("routing.intent-encoder", "bge-small-en-v1.5-q");
-    }
-  }
 
   @Test
   void paraphraseIsRoutedByTheSemanticModel() {
