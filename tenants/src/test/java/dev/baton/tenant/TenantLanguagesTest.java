@@ -122,6 +122,18 @@ class TenantLanguagesTest {
   }
 
   @Test
+  void theShippedParcelsTenantAnswersInGermanAndHasAFrenchSpeakingAgent() {
+    TenantDirectory dir = TenantDirectory.load(java.nio.file.Path.of("../deploy/tenants.yaml"), k -> null);
+    TenantConfig parcels = dir.find("demo-parcels").orElseThrow();
+
+    assertEquals(List.of("en", "de"), parcels.languages().codes());
+    assertTrue(parcels.faq().stream().allMatch(f -> f.answers().containsKey("de")), "every FAQ is translated");
+    assertTrue(parcels.templatesIn("de").handoffNotice().startsWith("Ich verbinde Sie"));
+    assertTrue(parcels.agent("marc").orElseThrow().works(Languages.skill("fr")));
+    assertTrue(dir.warnings().stream().noneMatch(w -> w.contains(".answers")), dir.warnings().toString());
+  }
+
+  @Test
   void anAgentDeclaresALanguageAsASkill() {
     Agent agent = new Agent("lea", "Léa", null, Agent.AGENT, List.of("billing", Languages.skill("fr")), 3);
 
