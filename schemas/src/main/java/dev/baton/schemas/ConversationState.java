@@ -30,6 +30,8 @@ import java.util.Objects;
  *     agent takes the conversation
  * @param openHandoff what the open handoff was written with, to write it again as an update
  * @param resolutionCode the code the conversation was resolved with, while RESOLVED
+ * @param language ISO 639-1 code of the language the customer writes in: set by a message whose
+ *     language was detected with confidence, kept through short ones ("ok", "yes"); null until then
  */
 public record ConversationState(
     int schemaVersion,
@@ -60,7 +62,8 @@ public record ConversationState(
     Instant queueNoticeAt,
     Instant callbackOfferedAt,
     OpenHandoff openHandoff,
-    String resolutionCode) implements Conversational {
+    String resolutionCode,
+    String language) implements Conversational {
 
   /**
    * The parts of the open handoff that the state does not otherwise hold, so that the engine can
@@ -145,6 +148,7 @@ public record ConversationState(
     private Instant callbackOfferedAt;
     private OpenHandoff openHandoff;
     private String resolutionCode;
+    private String language;
 
     public Builder() {}
 
@@ -177,6 +181,7 @@ public record ConversationState(
       callbackOfferedAt = s.callbackOfferedAt;
       openHandoff = s.openHandoff;
       resolutionCode = s.resolutionCode;
+      language = s.language;
     }
 
     public Builder tenantId(String v) { tenantId = v; return this; }
@@ -207,6 +212,7 @@ public record ConversationState(
     public Builder callbackOfferedAt(Instant v) { callbackOfferedAt = v; return this; }
     public Builder openHandoff(OpenHandoff v) { openHandoff = v; return this; }
     public Builder resolutionCode(String v) { resolutionCode = v; return this; }
+    public Builder language(String v) { language = v; return this; }
 
     public ConversationState build() {
       return new ConversationState(
@@ -214,7 +220,7 @@ public record ConversationState(
           agentId, transcript, lastIntent, lastSentiment, recentEventIds, collectedData,
           lowConfidenceStrikes, unansweredStreak, callActive, silenceDeadline, botIntroduced,
           openHandoffId, startedAt, updatedAt, closedAt, turnCount, skill, queueStatus, queueNoticeAt,
-          callbackOfferedAt, openHandoff, resolutionCode);
+          callbackOfferedAt, openHandoff, resolutionCode, language);
     }
   }
 }

@@ -11,5 +11,7 @@ public enum HandoffReason {
   SILENCE,
   MISSED_CALL,
   /** The customer complains (a stated failure, repeated contact, sarcasm): the complaint signal. */
-  COMPLAINT
+  COMPLAINT,
+  /** The customer writes in a language the tenant has no answers in. */
+  UNSUPPORTED_LANGUAGE
 }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param followUp true when no agent can answer now (outside business hours, missed call)
  * @param omittedTurns turns older than {@code transcript} (which keeps the newest that fit the
  *     size bound); the agent reads them from the conversation's full transcript
+ * @param language ISO 639-1 code of the language the customer writes in, when known; null in
+ *     records written before languages were detected
  */
 public record HandoffRecord(
     int schemaVersion,
@@ -35,7 +37,8 @@ public record HandoffRecord(
     DecisionAudit audit,
     boolean followUp,
     Instant createdAt,
-    int omittedTurns) implements Conversational {
+    int omittedTurns,
+    String language) implements Conversational {
 
   public HandoffRecord {
     Objects.requireNonNull(handoffId, "handoffId");
@@ -44,6 +47,15 @@ public record HandoffRecord(
     Objects.requireNonNull(reason, "reason");
     transcript = transcript == null ? List.of() : List.copyOf(transcript);
     collectedData = collectedData == null ? List.of() : List.copyOf(collectedData);
+  }
+
+  /** A handoff without a known language (as written before languages were detected). */
+  public HandoffRecord(int schemaVersion, String handoffId, int episode, String tenantId, String conversationId,
+      Channel channel, Customer customer, HandoffReason reason, int priority, String skill, List<Turn> transcript,
+      List<Slot> collectedData, String summary, DecisionAudit audit, boolean followUp, Instant createdAt,
+      int omittedTurns) {
+    this(schemaVersion, handoffId, episode, tenantId, conversationId, channel, customer, reason, priority, skill,
+        transcript, collectedData, summary, audit, followUp, createdAt, omittedTurns, null);
   }
 
   public static String idFor(String tenantId, String conversationId, int episode) {

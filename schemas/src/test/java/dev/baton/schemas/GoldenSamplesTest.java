@@ -37,9 +37,11 @@ class GoldenSamplesTest {
         Arguments.of("conversation-event.speech-segment.json", ConversationEvent.class),
         Arguments.of("enriched-event.json", EnrichedEvent.class),
         Arguments.of("enriched-event.complaint.json", EnrichedEvent.class),
+        Arguments.of("enriched-event.language.json", EnrichedEvent.class),
         Arguments.of("conversation-state.json", ConversationState.class),
         Arguments.of("conversation-state.waiting.json", ConversationState.class),
         Arguments.of("handoff-record.json", HandoffRecord.class),
+        Arguments.of("handoff-record.language.json", HandoffRecord.class),
         Arguments.of("outbound-message.json", OutboundMessage.class),
         Arguments.of("agent-action.json", AgentAction.class),
         Arguments.of("dead-letter.json", DeadLetter.class),
@@ -132,6 +134,33 @@ class GoldenSamplesTest {
     assertEquals(0.0, old.sentiment().complaintScore());
     assertEquals(new Complaint(0.91, true), now.sentiment().complaint());
     assertEquals(0.91, now.sentiment().complaintScore());
+  }
+
+  @Test
+  void eventsStatesAndHandoffsWrittenBeforeLanguagesReadWithoutOne() throws IOException {
+    assertNull(Json.read(read("enriched-event.json"), EnrichedEvent.class).language());
+    assertNull(Json.read(read("conversation-state.json"), ConversationState.class).language());
+    assertNull(Json.read(read("handoff-record.json"), HandoffRecord.class).language());
+  }
+
+  @Test
+  void theDetectedLanguageTravelsWithTheEventAndTheHandoff() throws IOException {
+    EnrichedEvent german = Json.read(read("enriched-event.language.json"), EnrichedEvent.class);
+    HandoffRecord french = Json.read(read("handoff-record.language.json"), HandoffRecord.class);
+
+    assertEquals("de", german.language().code());
+    assertTrue(german.language().known());
+    assertEquals(german.language(), german.withSentiment(german.sentiment()).withRouting(german.intent(),
+        german.slots(), german.proposedReply()).language(), "enrichment keeps the language");
+    assertEquals("fr", french.language());
+    assertEquals(HandoffReason.UNSUPPORTED_LANGUAGE, french.reason());
+    assertEquals("en", Json.read(read("conversation-state.waiting.json"), ConversationState.class).language());
+  }
+
+  @Test
+  void anUnknownLanguageIsNotKnown() {
+    assertTrue(!new DetectedLanguage(DetectedLanguage.UNKNOWN, 0.01, "m").known());
+    assertTrue(!Json.write(new DetectedLanguage("de", 0.03, "m")).contains("known"), "known() is not on the wire");
   }
 
   @Test

@@ -7,6 +7,8 @@ package dev.baton.tenant;
  * {@code queueNoticeNoEstimate}, {@code {position}} is the customer's place in the queue and
  * {@code {wait}} the expected wait ("3 minutes"); {@code callbackOffer} is said instead when no
  * agent with the skill is available, and {@code callbackConfirmed} when the customer takes it.
+ * {@code languageNotSupported} is said, in the tenant's default language, to a customer who writes
+ * in a language the tenant has no answers in, as they are handed to a person.
  */
 public record Templates(
     String assistantIntro,
@@ -19,7 +21,20 @@ public record Templates(
     String queueNotice,
     String queueNoticeNoEstimate,
     String callbackOffer,
-    String callbackConfirmed) {
+    String callbackConfirmed,
+    String languageNotSupported) {
+
+  /** Templates without a {@code languageNotSupported} of their own (the default one is used). */
+  public Templates(String assistantIntro, String handoffNotice, String afterHoursNotice, String clarifyingQuestion,
+      String fallback, String missedCallAck, String agentJoined, String queueNotice, String queueNoticeNoEstimate,
+      String callbackOffer, String callbackConfirmed) {
+    this(assistantIntro, handoffNotice, afterHoursNotice, clarifyingQuestion, fallback, missedCallAck, agentJoined,
+        queueNotice, queueNoticeNoEstimate, callbackOffer, callbackConfirmed, DEFAULT_LANGUAGE_NOT_SUPPORTED);
+  }
+
+  static final String DEFAULT_LANGUAGE_NOT_SUPPORTED =
+      "Sorry, I can't answer in your language myself. I'm passing you to a colleague who can help you;"
+          + " they can see our conversation so far.";
 
   public static final Templates DEFAULTS =
       new Templates(
@@ -33,5 +48,6 @@ public record Templates(
           "Thanks for waiting. You're number {position} in the queue; the expected wait is about {wait}.",
           "Thanks for waiting. You're number {position} in the queue; a colleague will be with you as soon as possible.",
           "All our colleagues are busy right now. Reply CALLBACK and we'll call you back as soon as someone is free, or stay here and keep your place.",
-          "Thanks, we'll call you back as soon as a colleague is free.");
+          "Thanks, we'll call you back as soon as a colleague is free.",
+          DEFAULT_LANGUAGE_NOT_SUPPORTED);
 }

@@ -21,6 +21,7 @@ import java.util.Map;
  *     null otherwise. Never logged.
  * @param privacy what the intake masks in message text besides card numbers (always masked)
  * @param workspace how agents work conversations in the gateway (routing mode, timers, codes)
+ * @param languages the languages the bot answers in, default first (default: English only)
  */
 public record TenantConfig(
     String id,
@@ -36,7 +37,8 @@ public record TenantConfig(
     List<Agent> agents,
     String previousWebhookSecret,
     PrivacyPolicy privacy,
-    Workspace workspace) {
+    Workspace workspace,
+    Languages languages) {
 
   public static final String DEFAULT_SKILL = "default";
 
@@ -70,6 +72,22 @@ public record TenantConfig(
     agents = List.copyOf(agents);
     privacy = privacy == null ? PrivacyPolicy.DEFAULTS : privacy;
     workspace = workspace == null ? Workspace.DEFAULTS : workspace;
+    languages = languages == null ? Languages.DEFAULTS : languages;
+  }
+
+  /** A tenant that answers in English only. */
+  public TenantConfig(
+      String id, String name, ZoneId timezone, BusinessHours businessHours, String webhookSecret,
+      String callbackUrl, List<FaqEntry> faq, Map<String, String> skills, EscalationRules escalation,
+      Templates templates, List<Agent> agents, String previousWebhookSecret, PrivacyPolicy privacy,
+      Workspace workspace) {
+    this(id, name, timezone, businessHours, webhookSecret, callbackUrl, faq, skills, escalation,
+        templates, agents, previousWebhookSecret, privacy, workspace, Languages.DEFAULTS);
+  }
+
+  /** What the bot says in {@code language}; the default language's templates for any other. */
+  public Templates templatesIn(String language) {
+    return languages.templatesIn(language, templates);
   }
 
   /** The agent with this id, if the tenant has one. */

@@ -41,6 +41,10 @@ import java.util.regex.Pattern;
 public final class TenantDirectory {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2}");
+  private static final Set<String> TEMPLATE_FIELDS = Set.of("assistantIntro", "handoffNotice", "afterHoursNotice",
+      "clarifyingQuestion", "fallback", "missedCallAck", "agentJoined", "queueNotice", "queueNoticeNoEstimate",
+      "callbackOffer", "callbackConfirmed", "languageNotSupported");
 
   private final String version;
   private final Map<String, TenantConfig> tenants;
@@ -151,7 +155,7 @@ public final class TenantDirectory {
       }
       unknownFields(n, path, Set.of("id", "name", "timezone", "businessHours", "webhookSecretEnv",
           "previousWebhookSecretEnv", "callbackUrl", "faq", "skills", "escalation", "templates", "agents",
-          "privacy", "workspace"));
+          "privacy", "workspace", "languages"));
       String id = text(n, path, "id", null);
       if (id != null && !TENANT_ID.matcher(id).matches()) {
         problems.add(path + ".id: must be lower-case letters, digits and '-', was '" + id + "'");
@@ -169,10 +173,12 @@ public final class TenantDirectory {
       if (callbackUrl != null && !callbackUrl.matches("https?://\\S+")) {
         problems.add(path + ".callbackUrl: must be an http(s) URL, was '" + callbackUrl + "'");
       }
-      List<FaqEntry> faq = faq(n.get("faq"), path + ".faq");
+      List<String> languages = languages(n.get("languages"), path + ".languages");
+      List<FaqEntry> faq = faq(n.get("faq"), path + ".faq", languages);
       Map<String, String> skills = stringMap(n.get("skills"), path + ".skills");
       EscalationRules rules = escalation(n.get("escalation"), path + ".escalation");
       Templates templates = templates(n.get("templates"), path + ".templates");
+      Map<String, Templates> translated = translations(n.get("templates"), path + ".templates", templates, languages);
       List<Agent> agents = agents(n.get("agents"), path + ".agents", id);
       PrivacyPolicy privacy = privacy(n.get("privacy"), path + ".privacy");
       Workspace workspace = workspace(n.get("workspace"), path + ".workspace");
@@ -180,7 +186,45 @@ public final class TenantDirectory {
         return null;
       }
       return new TenantConfig(id, name, zone, hours, secret, callbackUrl, faq, skills, rules,
-          templates, agents, previous, privacy, workspace);
+          templates, agents, previous, privacy, workspace, new Languages(languages, translated));
+    }
+
+    /** ISO 639-1 codes, the default first; English alone when not given. */
+    private List<String> languages(JsonNode n, String path) {
+      if (n == null || n.isNull()) {
+        return Languages.DEFAULTS.codes();
+      }
+      List<String> codes = new ArrayList<>();
+      for (String code : strings(n, path)) {
+        if (!LANGUAGE.matcher(code).matches()) {
+          problems.add(path + ": '" + code + "' is not a two-letter ISO 639-1 code (en, de, fr, ...)");
+        } else if (codes.contains(code)) {
+          problems.add(path + ": '" + code + "' is listed twice");
+        } else {
+          codes.add(code);
+        }
+      }
+      if (codes.isEmpty()) {
+        problems.add(path + ": must list at least one language (the first is the default)");
+        return Languages.DEFAULTS.codes();
+      }
+      return codes;
+    }
+
+    /**
+     * A text given for one of the tenant's other languages: {@code code} must be one of them (the
+     * default language's text is {@code answer} or the template itself).
+     */
+    private boolean otherLanguage(String code, String path, List<String> languages) {
+      if (code.equals(languages.get(0))) {
+        problems.add(path + ": '" + code + "' is the default language; its text goes in the field itself");
+        return false;
+      }
+      if (!languages.contains(code)) {
+        problems.add(path + ": '" + code + "' is not one of the tenant's languages " + languages);
+        return false;
+      }
+      return true;
     }
 
     private ZoneId zone(JsonNode n, String path) {
@@ -244,7 +288,7 @@ public final class TenantDirectory {
       }
     }
 
-    private List<FaqEntry> faq(JsonNode n, String path) {
+    private List<FaqEntry> faq(JsonNode n, String path, List<String> languages) {
       List<FaqEntry> entries = new ArrayList<>();
       if (n == null || n.isNull()) {
         return entries;
@@ -257,7 +301,7 @@ public final class TenantDirectory {
       for (int i = 0; i < n.size(); i++) {
         JsonNode e = n.get(i);
         String p = path + "[" + i + "]";
-        unknownFields(e, p, Set.of("id", "intent", "examples", "answer"));
+        unknownFields(e, p, Set.of("id", "intent", "examples", "answer", "answers"));
         String id = text(e, p, "id", null);
         String intent = text(e, p, "intent", id);
         String answer = text(e, p, "answer", null);
@@ -268,8 +312,20 @@ public final class TenantDirectory {
         if (id != null && !ids.add(id)) {
           problems.add(p + ".id: duplicate FAQ id '" + id + "'");
         }
+        Map<String, String> answers = new LinkedHashMap<>();
+        stringMap(e.get("answers"), p + ".answers").forEach((code, text) -> {
+          if (otherLanguage(code, p + ".answers." + code, languages)) {
+            answers.put(code, text);
+          }
+        });
+        for (String code : languages.subList(1, languages.size())) {
+          if (!answers.containsKey(code)) {
+            warnings.add(p + ".answers: no '" + code + "' answer; customers writing " + code + " get the "
+                + languages.get(0) + " one");
+          }
+        }
         if (id != null && answer != null) {
-          entries.add(new FaqEntry(id, intent, examples, answer));
+          entries.add(new FaqEntry(id, intent, examples, answer, answers));
         }
       }
       return entries;
@@ -312,9 +368,14 @@ public final class TenantDirectory {
       if (n == null || n.isNull()) {
         return d;
       }
-      unknownFields(n, path, Set.of("assistantIntro", "handoffNotice", "afterHoursNotice",
-          "clarifyingQuestion", "fallback", "missedCallAck", "agentJoined", "queueNotice",
-          "queueNoticeNoEstimate", "callbackOffer", "callbackConfirmed"));
+      Set<String> known = new LinkedHashSet<>(TEMPLATE_FIELDS);
+      known.add("translations");
+      unknownFields(n, path, known);
+      return templates(n, path, d);
+    }
+
+    /** The templates given in {@code n}, each falling back to {@code d}'s. */
+    private Templates templates(JsonNode n, String path, Templates d) {
       return new Templates(
           text(n, path, "assistantIntro", d.assistantIntro()),
           text(n, path, "handoffNotice", d.handoffNotice()),
@@ -326,7 +387,38 @@ public final class TenantDirectory {
           text(n, path, "queueNotice", d.queueNotice()),
           text(n, path, "queueNoticeNoEstimate", d.queueNoticeNoEstimate()),
           text(n, path, "callbackOffer", d.callbackOffer()),
-          text(n, path, "callbackConfirmed", d.callbackConfirmed()));
+          text(n, path, "callbackConfirmed", d.callbackConfirmed()),
+          text(n, path, "languageNotSupported", d.languageNotSupported()));
+    }
+
+    /**
+     * {@code templates.translations.<code>}: the templates of each other language; what is not
+     * translated is said in the default language ({@code base}).
+     */
+    private Map<String, Templates> translations(JsonNode templates, String path, Templates base,
+        List<String> languages) {
+      Map<String, Templates> out = new LinkedHashMap<>();
+      JsonNode n = templates == null ? null : templates.get("translations");
+      if (n == null || n.isNull()) {
+        return out;
+      }
+      if (!n.isObject()) {
+        problems.add(path + ".translations: must be a mapping of language code to templates");
+        return out;
+      }
+      n.fields().forEachRemaining(e -> {
+        String p = path + ".translations." + e.getKey();
+        if (!otherLanguage(e.getKey(), p, languages)) {
+          return;
+        }
+        if (!e.getValue().isObject()) {
+          problems.add(p + ": must be a mapping of template name to text");
+          return;
+        }
+        unknownFields(e.getValue(), p, TEMPLATE_FIELDS);
+        out.put(e.getKey(), templates(e.getValue(), p, base));
+      });
+      return out;
     }
 
     private List<Agent> agents(JsonNode n, String path, String tenantId) {

@@ -6,6 +6,7 @@ import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.DecisionAudit;
+import dev.baton.schemas.DetectedLanguage;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.EventType;
 import dev.baton.schemas.HandoffReason;
@@ -20,6 +21,8 @@ import dev.baton.schemas.Speaker;
 import dev.baton.schemas.Turn;
 import dev.baton.tenant.Agent;
 import dev.baton.tenant.EscalationRules;
+import dev.baton.tenant.FaqEntry;
+import dev.baton.tenant.Languages;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
 import dev.baton.tenant.Templates;
@@ -130,6 +133,11 @@ public final class ConversationEngine {
     step.state.lastIntent(intent != null ? intent : step.start.lastIntent())
         .lastSentiment(sentiment != null ? sentiment : step.start.lastSentiment())
         .silenceDeadline(null);
+    DetectedLanguage language = e.language();
+    if (language != null && language.known()) {
+      // Only a confident detection changes the conversation's language: "ok" or an order number keeps it.
+      step.state.language(language.code());
+    }
     step.collect(e.slots());
     if (step.owner() == Owner.QUEUED && step.start.callbackOfferedAt() != null && step.start.openHandoff() != null
         && asksForCallback(event.text())) {
@@ -139,7 +147,9 @@ public final class ConversationEngine {
     if (step.owner() != Owner.BOT) {
       return; // A person owns the conversation (or it waits for one): the bot stays silent.
     }
-    Optional<Trigger> trigger = evaluate(step, e);
+    // Before the other triggers: they read the text and intents of a language the tenant's models
+    // and phrases do not speak.
+    Optional<Trigger> trigger = unsupportedLanguage(step, e).or(() -> evaluate(step, e));
     if (trigger.isPresent()) {
       escalate(step, trigger.get(), event.eventId(), event.channel());
       return;
@@ -220,17 +230,53 @@ public final class ConversationEngine {
     return Optional.empty();
   }
 
+  /**
+   * The conversation is in a language the tenant has no answers in: the bot could only answer in
+   * another, so a person takes over ({@code languageNotSupported} tells the customer). The
+   * conversation's language, not only this message's: a short "merci" keeps it French.
+   */
+  private static Optional<Trigger> unsupportedLanguage(Step step, EnrichedEvent e) {
+    String language = step.language();
+    Languages languages = step.tenant.languages();
+    if (language == null || languages.supports(language)) {
+      return Optional.empty();
+    }
+    DetectedLanguage detected = e.language();
+    String observed = detected != null && detected.known()
+        ? language + " @ " + String.format(Locale.ROOT, "%.4f", detected.confidence())
+        : language + " (the conversation's, from earlier messages)";
+    return Optional.of(new Trigger(HandoffReason.UNSUPPORTED_LANGUAGE, "language-not-supported", observed,
+        "tenant languages " + languages.codes()));
+  }
+
+  /**
+   * The FAQ answer in the conversation's language: routing picked it by the message's language,
+   * which a short message ("Öffnungszeiten?") leaves unknown.
+   */
+  private static String answerIn(Step step, String proposed, String source) {
+    String language = step.language();
+    if (language == null || source == null || !source.startsWith("faq:")) {
+      return proposed;
+    }
+    String id = source.substring("faq:".length());
+    return step.tenant.faq().stream().filter(f -> f.id().equals(id)).findFirst()
+        .filter(f -> f.answers().containsKey(language) || language.equals(step.tenant.languages().defaultLanguage()))
+        .map(f -> f.answerIn(language))
+        .orElse(proposed);
+  }
+
   private void botAnswer(Step step, EnrichedEvent e) {
     EscalationRules rules = step.tenant.escalation();
     Intent intent = e.intent();
     boolean confident = intent != null && intent.confidence() >= rules.confidenceThreshold();
     String eventId = e.event().eventId();
     if (!confident) {
-      step.botSays(eventId + ":clarify", step.tenant.templates().clarifyingQuestion(), "clarify:low-confidence", e.event().channel());
+      step.botSays(eventId + ":clarify", step.templates().clarifyingQuestion(), "clarify:low-confidence", e.event().channel());
     } else if (e.proposedReply() != null) {
-      step.botSays(eventId + ":reply", e.proposedReply().text(), e.proposedReply().source(), e.event().channel());
+      step.botSays(eventId + ":reply", answerIn(step, e.proposedReply().text(), e.proposedReply().source()),
+          e.proposedReply().source(), e.event().channel());
     } else {
-      step.botSays(eventId + ":fallback", step.tenant.templates().fallback(), "fallback:no-answer", e.event().channel());
+      step.botSays(eventId + ":fallback", step.templates().fallback(), "fallback:no-answer", e.event().channel());
     }
     step.waitForCaller(step.now);
   }
@@ -239,7 +285,7 @@ public final class ConversationEngine {
     step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "missed call", at));
     // The acknowledgement goes out on WhatsApp whoever owns the conversation: it is a courtesy,
     // not a bot answer, and a missed call needs a call back in any case.
-    String ack = fill(step.tenant.templates().missedCallAck(), step.tenant, null);
+    String ack = fill(step.templates().missedCallAck(), step.tenant, null);
     step.send(event.eventId() + ":missed-call-ack", Speaker.BOT, null, ack, "missed-call-ack", Channel.WHATSAPP);
     if (step.owner() == Owner.BOT && step.start.openHandoffId() == null) {
       Trigger t = new Trigger(HandoffReason.MISSED_CALL, "missed-call", "call from "
@@ -316,7 +362,7 @@ public final class ConversationEngine {
         : HandoffRecord.idFor(current.tenantId(), current.conversationId(), current.episode());
     String messageId = handoffId + ":queue-notice-" + due.toEpochMilli();
     AgentAction.QueueStatus q = current.queueStatus();
-    Templates t = tenant.templates();
+    Templates t = step.templates();
     if (q != null && q.agentsAvailable() == 0) {
       step.botSays(messageId, fill(t.callbackOffer(), tenant, null), "callback-offer", current.channel());
       if (current.callbackOfferedAt() == null) {
@@ -638,14 +684,20 @@ public final class ConversationEngine {
     boolean followUp = !open || trigger.reason == HandoffReason.MISSED_CALL;
     String handoffId = HandoffRecord.idFor(before.tenantId(), before.conversationId(), before.episode());
     DecisionAudit audit = new DecisionAudit(trigger.rule, tenants.version(), trigger.observed, trigger.threshold, eventId);
-    String skill = tenant.skillFor(meaningfulIntent(before, tenant));
+    String skill = languageSkill(tenant, before.language())
+        .orElseGet(() -> tenant.skillFor(trigger.reason == HandoffReason.UNSUPPORTED_LANGUAGE
+            ? null // intents read from a language the models do not know mean nothing
+            : meaningfulIntent(before, tenant)));
     ConversationState.OpenHandoff header = new ConversationState.OpenHandoff(trigger.reason, audit, followUp, step.now);
     step.handoff = handoffRecord(before, tenant, handoffId, skill, header, step.now);
     step.state.owner(Owner.QUEUED).openHandoffId(handoffId).openHandoff(header).skill(skill).silenceDeadline(null);
     step.startWaitingNotices();
     if (trigger.reason != HandoffReason.MISSED_CALL) {
-      String notice = open ? tenant.templates().handoffNotice()
-          : tenant.templates().afterHoursNotice().replace("{opening}", nextOpening(tenant, step.now));
+      Templates t = step.templates();
+      String afterHours = t.afterHoursNotice().replace("{opening}", nextOpening(tenant, step.now));
+      String notice = trigger.reason == HandoffReason.UNSUPPORTED_LANGUAGE
+          ? t.languageNotSupported() + (open ? "" : " " + afterHours)
+          : open ? t.handoffNotice() : afterHours;
       step.botSays(eventId + ":handoff-notice", fill(notice, tenant, null), "handoff-notice:" + trigger.rule, channel);
     }
   }
@@ -657,7 +709,20 @@ public final class ConversationEngine {
         s.channel(), s.customer(), h.reason(),
         Priorities.of(h.reason(), s.lastSentiment(), tenant.escalation(), h.followUp(), waitedSince(s, now)), skill,
         s.transcript(), s.collectedData(), Summaries.of(s, h.reason(), tenant), h.audit(), h.followUp(),
-        h.createdAt(), s.omittedTurns());
+        h.createdAt(), s.omittedTurns(), s.language());
+  }
+
+  /**
+   * The queue of agents who speak the conversation's language ({@code lang:<code>}), when it is
+   * not the tenant's default and one of its agents declares it; otherwise the usual queue (a
+   * queue nobody works would leave the customer waiting).
+   */
+  private static Optional<String> languageSkill(TenantConfig tenant, String language) {
+    if (language == null || language.equals(tenant.languages().defaultLanguage())) {
+      return Optional.empty();
+    }
+    String skill = Languages.skill(language);
+    return tenant.agents().stream().anyMatch(a -> a.skills().contains(skill)) ? Optional.of(skill) : Optional.empty();
   }
 
   private static boolean asksForCallback(String text) {
@@ -681,7 +746,7 @@ public final class ConversationEngine {
     ConversationState.OpenHandoff followUp = step.start.openHandoff().asFollowUp();
     step.state.openHandoff(followUp);
     step.stopWaitingNotices();
-    step.botSays(event.eventId() + ":callback-confirmed", fill(tenant.templates().callbackConfirmed(), tenant, null),
+    step.botSays(event.eventId() + ":callback-confirmed", fill(step.templates().callbackConfirmed(), tenant, null),
         "callback-confirmed", event.channel());
     ConversationState s = step.state.build();
     String handoffId = s.openHandoffId() != null ? s.openHandoffId()
@@ -852,6 +917,16 @@ public final class ConversationEngine {
       return state.build().owner();
     }
 
+    /** The conversation's language so far (this event's included), or null before one is known. */
+    String language() {
+      return state.build().language();
+    }
+
+    /** What the bot says, in the conversation's language when the tenant has it. */
+    Templates templates() {
+      return tenant.templatesIn(language());
+    }
+
     void remember(String id) {
       List<String> ids = new ArrayList<>(start.recentEventIds());
       ids.add(id);
@@ -887,7 +962,7 @@ public final class ConversationEngine {
     /** The customer is told who they are talking with now ({@code agentJoined}). */
     void agentJoined(String actionId, String agentId) {
       String name = tenant.agent(agentId).map(Agent::name).orElse(agentId);
-      send(actionId + ":joined", Speaker.SYSTEM, agentId, fill(tenant.templates().agentJoined(), tenant, name),
+      send(actionId + ":joined", Speaker.SYSTEM, agentId, fill(templates().agentJoined(), tenant, name),
           "agent-joined", start.channel());
     }
 
@@ -908,7 +983,7 @@ public final class ConversationEngine {
     void botSays(String messageId, String text, String reason, Channel channel) {
       String said = text;
       if (!state.build().botIntroduced()) {
-        said = fill(tenant.templates().assistantIntro(), tenant, null) + " " + text;
+        said = fill(templates().assistantIntro(), tenant, null) + " " + text;
         state.botIntroduced(true);
       }
       send(messageId, Speaker.BOT, null, said, reason, channel);

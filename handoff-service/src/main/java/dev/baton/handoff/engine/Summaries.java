@@ -22,7 +22,8 @@ final class Summaries {
     List<Turn> turns = s.transcript();
     int now = lastCustomer(turns, turns.size() - 1);
     Turn lastCustomer = now < 0 ? null : turns.get(now);
-    String wants = wants(turns, now, tenant);
+    // Intents read from a language the models do not know mean nothing.
+    String wants = reason == HandoffReason.UNSUPPORTED_LANGUAGE ? "unclear" : wants(turns, now, tenant);
     if (lastCustomer != null) {
       String text = lastCustomer.text();
       wants += " (last said: \"" + (text.length() > QUOTE ? text.substring(0, QUOTE) + "…" : text) + "\")";
@@ -38,7 +39,9 @@ final class Summaries {
         : sentiment.label() + String.format(Locale.ROOT, " (%.2f)", sentiment.score())
             + (sentiment.emotion("anger") >= 0.5 ? ", angry" : "");
     return "Wants: " + wants + ". Bot tried: " + (tried.isEmpty() ? "nothing yet" : String.join(", ", tried))
-        + ". Feels: " + feels + ". Handed over for: " + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ".";
+        + ". Feels: " + feels + ". Handed over for: " + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "."
+        + (s.language() == null || s.language().equals(tenant.languages().defaultLanguage()) ? ""
+            : " Writes in: " + s.language() + ".");
   }
 
   /**

@@ -3,9 +3,11 @@ package dev.baton.routing.service;
 import dev.baton.nlp.IntentClassifier;
 import dev.baton.nlp.IntentModels;
 import dev.baton.nlp.IntentScore;
+import dev.baton.nlp.LanguageDetector;
 import dev.baton.nlp.ReloadableIntentClassifier;
 import dev.baton.nlp.SlotExtractor;
 import dev.baton.routing.config.RoutingConfig;
+import dev.baton.schemas.DetectedLanguage;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.Intent;
 import dev.baton.schemas.ProposedReply;
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Adds intent, confidence, skill, extracted data and a proposed bot reply. Each tenant gets its
+ * Adds intent, confidence, skill, extracted data, the message's language and a proposed bot reply
+ * (the FAQ answer in the customer's language when the tenant has one). Each tenant gets its
  * own classifier (the shared customer-service intents plus its FAQ intents), built once at start
  * and rebuilt, off the message path, when a retrained model file appears. The reply is only
  * proposed: the handoff service decides whether the bot may send it.
@@ -42,6 +45,8 @@ public class IntentRouter {
   private final TenantDirectory tenants;
   private final Map<String, ReloadableIntentClassifier> classifiers = new HashMap<>();
   private final SlotExtractor slots = new SlotExtractor();
+  // Loaded here, at start, so that the first message does not wait for the model.
+  private final LanguageDetector languages = LanguageDetector.shared();
   private final ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "intent-model-reloader");
     t.setDaemon(true);
@@ -102,13 +107,17 @@ public class IntentRouter {
     IntentScore score = classifier.classify(event.text());
     Intent intent =
         new Intent(score.label(), round(score.confidence()), tenant.skillFor(score.label()), classifier.modelName());
+    DetectedLanguage language = languages.detect(event.text());
+    // Unknown (a short reply): the default language's answer; the handoff service, which knows the
+    // conversation's language, picks the entry's answer in it again.
+    String answerLanguage = language.known() ? language.code() : null;
     ProposedReply reply =
         tenant.faq().stream()
             .filter(f -> f.intent().equals(score.label()))
             .findFirst()
-            .map(f -> new ProposedReply(f.answer(), "faq:" + f.id()))
+            .map(f -> new ProposedReply(f.answerIn(answerLanguage), "faq:" + f.id()))
             .orElse(null);
-    return Optional.of(in.withRouting(intent, slots.extract(event.text()), reply));
+    return Optional.of(in.withRouting(intent, slots.extract(event.text()), reply).withLanguage(language));
   }
 
   private static double round(double d) {
