@@ -122,7 +122,7 @@ public final class ConversationEngine {
   private void customerSaid(Step step, EnrichedEvent original, Instant at) {
     // In the bot's hands, a message the models could not place may continue the previous request.
     EnrichedEvent e = step.owner() == Owner.BOT
-        ? FollowUps.of(step.tenant, step.start.transcript(), original, at).map(FollowUps.FollowUp::event).orElse(original)
+        ? FollowUps.of(step.tenant, step.start.transcript(), step.start.language(), original, at).map(FollowUps.FollowUp::event).orElse(original)
         : original;
     ConversationEvent event = e.event();
     Intent intent = e.intent();

@@ -52,7 +52,7 @@ final class FollowUps {
    * {@code e} reread as a follow-up of the episode's previous confident request, or empty when it
    * is not one (then it is read as it came).
    */
-  static Optional<FollowUp> of(TenantConfig tenant, List<Turn> transcript, EnrichedEvent e, Instant at) {
+  static Optional<FollowUp> of(TenantConfig tenant, List<Turn> transcript, String language, EnrichedEvent e, Instant at) {
     double threshold = tenant.escalation().confidenceThreshold();
     Intent intent = e.intent();
     if (intent != null && !intent.label().equals(Intent.OUT_OF_SCOPE) && intent.confidence() >= threshold) {
@@ -93,7 +93,7 @@ final class FollowUps {
     String label = previous.intent();
     Intent inherited = new Intent(label, previous.intentConfidence(), tenant.skillFor(label),
         "follow-up(" + (intent == null ? "none" : intent.model()) + ")");
-    ProposedReply reply = answer(tenant, label, kind, lastBot).orElse(null);
+    ProposedReply reply = answer(tenant, label, kind, lastBot, language).orElse(null);
     return Optional.of(new FollowUp(e.withRouting(inherited, e.slots(), reply), kind, label));
   }
 
@@ -102,12 +102,12 @@ final class FollowUps {
    * variants it was asked about); data or a yes that follows the same answer does not get it
    * repeated: the bot has no more to say, and the request goes on as one without an answer.
    */
-  private static Optional<ProposedReply> answer(TenantConfig tenant, String label, Kind kind, Turn lastBot) {
+  private static Optional<ProposedReply> answer(TenantConfig tenant, String label, Kind kind, Turn lastBot, String language) {
     Optional<FaqEntry> faq = tenant.faq().stream().filter(f -> f.intent().equals(label)).findFirst();
     if (faq.isEmpty()) {
       return Optional.empty();
     }
-    boolean alreadySaid = lastBot != null && lastBot.text().strip().endsWith(faq.get().answer().strip());
+    boolean alreadySaid = lastBot != null && lastBot.text().strip().endsWith(faq.get().answerIn(language).strip());
     if (alreadySaid && kind != Kind.CONTINUES) {
       return Optional.empty();
     }
