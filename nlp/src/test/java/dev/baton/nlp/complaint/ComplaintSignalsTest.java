@@ -43,6 +43,7 @@ class ComplaintSignalsTest {
   static final double HELD_OUT_FALSE_CEILING = 0.10;
   static final double AIRLINE_CAUGHT_FLOOR = 0.65;
   static final double AIRLINE_PRECISION_FLOOR = 0.90;
+  static final double AIRLINE_TWEETS_CAUGHT_FLOOR = 0.75;
   static final double MULTIDOGO_CAUGHT_FLOOR = 0.95;
   /**
    * MultiDoGO's routine turns include insurance questions, which the sensitive-intent rule
@@ -78,8 +79,12 @@ class ComplaintSignalsTest {
   }
 
   static List<Row> heldOut() {
+    return rows("complaint-heldout.csv");
+  }
+
+  static List<Row> rows(String resourceName) {
     List<Row> rows = new ArrayList<>();
-    for (var r : dev.baton.nlp.data.Csv.read(resource("complaint-heldout.csv"))) {
+    for (var r : dev.baton.nlp.data.Csv.read(resource(resourceName))) {
       rows.add(new Row(new ComplaintExample(r.get("text"), r.get("complaint").equals("1"), r.get("sarcasm").equals("1")),
           r.get("style"), r.get("domain")));
     }
@@ -201,6 +206,25 @@ class ComplaintSignalsTest {
     // The old signals alone miss the floor: the complaint signal is what meets it.
     assertFalse(f.caughtBefore() >= HELD_OUT_CAUGHT_FLOOR, f.row());
     assertFalse(a.caughtBefore() >= AIRLINE_CAUGHT_FLOOR, a.row());
+  }
+
+  @Test
+  void airlineTweetsOfTheSecondHeldOutSetAreCaughtAtHighPrecision() {
+    // Written before any measurement, apart from the training and dev examples: complaints about
+    // delays, bags, rebooking, hold times, staff, seats, fees and Wi-Fi, often with no failure word.
+    List<Verdict> v = new ArrayList<>();
+    for (Row r : rows("airline-tweets-heldout.csv")) {
+      Verdict x = judge(r.example());
+      v.add(x);
+      if (x.truth() != x.after()) {
+        System.out.println("  airline " + (x.truth() ? "missed" : "false escalation") + ": " + r.example().text());
+      }
+    }
+    Figures f = figures("airline tweets, second held-out set", v);
+    print(f);
+
+    assertTrue(v.size() >= 40 && f.complaints() * 2 == v.size(), f.row());
+    assertTrue(f.caughtAfter() >= AIRLINE_TWEETS_CAUGHT_FLOOR && f.precisionAfter() >= AIRLINE_PRECISION_FLOOR, f.row());
   }
 
   @Test
