@@ -39,11 +39,12 @@ import org.junit.jupiter.api.Test;
  */
 class ComplaintSignalsTest {
   /** Floors a little under what the shipped model measured (nlp/README.md, "Realistic messages"). */
-  static final double HELD_OUT_CAUGHT_FLOOR = 0.75;
+  static final double HELD_OUT_CAUGHT_FLOOR = 0.80;
   static final double HELD_OUT_FALSE_CEILING = 0.10;
-  static final double AIRLINE_CAUGHT_FLOOR = 0.65;
+  static final double AIRLINE_CAUGHT_FLOOR = 0.80;
   static final double AIRLINE_PRECISION_FLOOR = 0.90;
-  static final double AIRLINE_TWEETS_CAUGHT_FLOOR = 0.75;
+  /** 76% measured (19 of 25): one complaint of slack under the product's 75% airline target. */
+  static final double AIRLINE_TWEETS_CAUGHT_FLOOR = 0.72;
   static final double MULTIDOGO_CAUGHT_FLOOR = 0.95;
   /**
    * MultiDoGO's routine turns include insurance questions, which the sensitive-intent rule
@@ -225,6 +226,7 @@ class ComplaintSignalsTest {
 
     assertTrue(v.size() >= 40 && f.complaints() * 2 == v.size(), f.row());
     assertTrue(f.caughtAfter() >= AIRLINE_TWEETS_CAUGHT_FLOOR && f.precisionAfter() >= AIRLINE_PRECISION_FLOOR, f.row());
+    assertFalse(f.caughtBefore() >= AIRLINE_TWEETS_CAUGHT_FLOOR, f.row());
   }
 
   @Test
