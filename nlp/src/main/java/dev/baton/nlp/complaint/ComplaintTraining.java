@@ -40,7 +40,8 @@ import opennlp.tools.doccat.DoccatModel;
  * </ul>
  *
  * <p>The held-out sets (baton/complaints-dev.csv, src/test/resources/complaint-heldout.csv,
- * multidogo/dev-complaint.csv, isarcasm/test.csv) are never read here.
+ * src/test/resources/airline-tweets-heldout.csv, multidogo/dev-complaint.csv, isarcasm/test.csv)
+ * are never read here.
  */
 public final class ComplaintTraining {
   static final int BATON_REPEAT = 6;

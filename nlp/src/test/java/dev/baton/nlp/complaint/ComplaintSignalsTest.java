@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * before the complaint signal (the sentiment as the model reads it) and after (the sentiment as
  * the service now emits it, and the complaint rule). Measured on sets never trained on:
  * {@code complaint-heldout.csv} (written for Baton apart from the training and dev examples),
+ * {@code airline-tweets-heldout.csv} (50 airline tweets written before any measurement on them),
  * MultiDoGO dev turns (conversations apart from the train turns), and iSarcasm's test part.
  * The printed table is the one in nlp/README.md.
  */
