@@ -1,5 +1,6 @@
 package dev.baton.handoff.engine;
 
+import dev.baton.tenant.PhraseMatcher;
 import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;

@@ -1,5 +1,6 @@
 package dev.baton.handoff.engine;
 
+import dev.baton.tenant.PhraseMatcher;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.Intent;
 import dev.baton.schemas.ProposedReply;

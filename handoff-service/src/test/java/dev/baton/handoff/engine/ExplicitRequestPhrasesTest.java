@@ -1,5 +1,6 @@
 package dev.baton.handoff.engine;
 
+import dev.baton.tenant.PhraseMatcher;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.tenant.EscalationRules;

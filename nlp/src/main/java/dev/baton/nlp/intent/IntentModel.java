@@ -105,8 +105,9 @@ public final class IntentModel {
    * nearest training examples' vote when the model has a semantic stage.
    */
   public double[] probabilities(String text) {
-    double[] p = ngramProbabilities(text);
-    return asksVote(p) ? semantic.blend(p, voteSlots, text) : p;
+    String[] tokens = TextNormalizer.intentTokens(text);
+    double[] p = categorizer.categorize(tokens);
+    return asksVote(p, tokens) ? semantic.blend(p, voteSlots, text) : p;
   }
 
   /** The n-gram (OpenNLP) model's probabilities alone. */
@@ -115,12 +116,18 @@ public final class IntentModel {
   }
 
   public Prediction predict(String text) {
-    double[] p = ngramProbabilities(text);
-    return asksVote(p) ? predict(semantic.blend(p, voteSlots, text), semantic.calibration()) : predict(p, calibration);
+    String[] tokens = TextNormalizer.intentTokens(text);
+    double[] p = categorizer.categorize(tokens);
+    return asksVote(p, tokens) ? predict(semantic.blend(p, voteSlots, text), semantic.calibration()) : predict(p, calibration);
   }
 
-  private boolean asksVote(double[] p) {
-    return semantic != null && semantic.wantsVote(p, labels);
+  /**
+   * Whether the nearest examples are asked: the n-gram model is unsure, and the message has
+   * more than one word: a sentence embedding adds nothing to "ok", "yes" or an order number,
+   * and costs ~10 ms of a core.
+   */
+  private boolean asksVote(double[] p, String[] tokens) {
+    return semantic != null && tokens.length >= SemanticStage.MIN_TOKENS && semantic.wantsVote(p, labels);
   }
 
   /** A prediction from n-gram probabilities (with the n-gram model's calibration). */

@@ -2,13 +2,12 @@ package dev.baton.nlp.intent;
 
 import dev.baton.nlp.IntentClassifier;
 import dev.baton.nlp.IntentScore;
+import dev.baton.nlp.TextNormalizer;
 import dev.baton.nlp.data.LabeledText;
 import dev.baton.nlp.intent.IntentModel.Prediction;
 import dev.baton.nlp.semantic.ExampleIndex;
 import dev.baton.nlp.semantic.SemanticStage;
-import dev.baton.nlp.semantic.SentenceEncoder;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,30 +63,49 @@ public final class TenantIntentClassifier implements IntentClassifier {
   private final TenantVote vote;
 
   /**
-   * The tenant's encoded examples among the default model's, and how the vote joins the n-gram
-   * stage's probabilities.
+   * The tenant's encoded examples, voting with the default model's encoded examples (as {@value
+   * #OTHER}, or as the intent a tenant shares with the default model): the nearest of both, as one
+   * index of both would find them, from the default stage's remembered neighbours and a scan of
+   * the tenant's few examples.
    */
-  record TenantVote(SentenceEncoder encoder, ExampleIndex index, int[] slots, double weight) {
-    /** The tenant's examples with the default stage's examples as {@value #OTHER} (shared intents keep theirs). */
+  record TenantVote(SemanticStage defaults, ExampleIndex own, int[] defaultToStage, int[] ownToStage, double weight) {
     static TenantVote of(SemanticStage defaults, List<LabeledText> examples, String[] stageLabels) {
-      Set<String> own = new HashSet<>();
       List<String> labels = new ArrayList<>();
       List<float[]> vectors = new ArrayList<>();
       for (LabeledText e : examples) {
-        own.add(e.label());
         labels.add(e.label());
         vectors.add(defaults.encoder().encode(e.text()));
       }
-      ExampleIndex index = defaults.index().relabelledWith(l -> own.contains(l) ? l : OTHER, labels, vectors);
-      return new TenantVote(defaults.encoder(), index, SemanticStage.slots(stageLabels, index.labels()), defaults.weight());
+      ExampleIndex own = ExampleIndex.build(labels, vectors, Integer.MAX_VALUE);
+      List<String> stage = List.of(stageLabels);
+      int other = stage.indexOf(OTHER);
+      return new TenantVote(defaults, own,
+          positions(defaults.index().labels(), stage, other), positions(own.labels(), stage, other), defaults.weight());
     }
 
-    /** {@code p} (over {@code labels}) blended with the vote, unless the stage is sure of a tenant intent. */
+    /** Where each label sits among the stage's labels; one the stage does not have counts as "other". */
+    private static int[] positions(String[] labels, List<String> stage, int other) {
+      int[] at = new int[labels.length];
+      for (int i = 0; i < labels.length; i++) {
+        int j = stage.indexOf(labels[i]);
+        at[i] = j >= 0 ? j : other;
+      }
+      return at;
+    }
+
+    /** {@code p} (over the stage's labels) blended with the vote, unless the stage is sure of a tenant intent. */
     double[] blend(double[] p, String[] labels, String text) {
-      if (SemanticStage.sure(p, labels, SemanticStage.SKIP_ABOVE) && !labels[argmax(p)].equals(OTHER)) {
+      if (SemanticStage.sure(p, labels, SemanticStage.SKIP_ABOVE) && !labels[argmax(p)].equals(OTHER)
+          || TextNormalizer.intentTokens(text).length < SemanticStage.MIN_TOKENS) {
         return p;
       }
-      return SemanticStage.blend(p, index.vote(encoder.encode(text)), slots, weight);
+      double[] vote = ExampleIndex.mergedVote(defaults.nearest(text), defaultToStage,
+          own.nearest(defaults.encoder().encode(text)), ownToStage, p.length);
+      double[] out = new double[p.length];
+      for (int i = 0; i < p.length; i++) {
+        out[i] = (1 - weight) * p[i] + weight * vote[i];
+      }
+      return out;
     }
   }
 

@@ -29,8 +29,11 @@ final class BgeSmallEncoder implements SentenceEncoder {
   static final String TOKENIZER = "bge-small-en-v1.5-q-tokenizer.json";
   /** System property, or environment variable {@code BATON_ENCODER_THREADS}: intra-op threads per message. */
   static final String THREADS_PROPERTY = "baton.encoder.threads";
-  /** BERT's limit; customer messages are far shorter, a pasted e-mail is cut at it. */
-  static final int MAX_TOKENS = 512;
+  /**
+   * Customer messages are far shorter; a pasted e-mail is cut here, which bounds a message's cost
+   * (the model's cost grows with its length; BERT's own limit is 512).
+   */
+  static final int MAX_TOKENS = 128;
   private static final int DIMENSION = 384;
 
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();

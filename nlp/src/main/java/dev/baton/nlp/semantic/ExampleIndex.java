@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.UnaryOperator;
 
 /**
  * Labelled example messages as unit vectors, and a vote of the nearest ones: the {@value #K}
@@ -62,30 +61,6 @@ public final class ExampleIndex {
         kept.toArray(float[][]::new));
   }
 
-  /**
-   * This index's examples under the labels {@code relabel} gives them, followed by {@code
-   * extraLabels}' examples: e.g. a tenant's FAQ examples against the default examples as
-   * "everything else". The vectors are shared, not copied.
-   */
-  public ExampleIndex relabelledWith(UnaryOperator<String> relabel, List<String> extraLabels, List<float[]> extraVectors) {
-    if (extraLabels.size() != extraVectors.size()) {
-      throw new IllegalArgumentException("one label per vector");
-    }
-    Map<String, Integer> ids = new LinkedHashMap<>();
-    int n = vectors.length + extraVectors.size();
-    int[] newLabelOf = new int[n];
-    float[][] all = new float[n][];
-    for (int i = 0; i < vectors.length; i++) {
-      newLabelOf[i] = ids.computeIfAbsent(relabel.apply(labels[labelOf[i]]), l -> ids.size());
-      all[i] = vectors[i];
-    }
-    for (int i = 0; i < extraVectors.size(); i++) {
-      newLabelOf[vectors.length + i] = ids.computeIfAbsent(extraLabels.get(i), l -> ids.size());
-      all[vectors.length + i] = extraVectors.get(i);
-    }
-    return new ExampleIndex(ids.keySet().toArray(String[]::new), newLabelOf, all);
-  }
-
   /** The labels {@link #vote} scores, in its order. */
   public String[] labels() {
     return labels.clone();
@@ -95,8 +70,23 @@ public final class ExampleIndex {
     return vectors.length;
   }
 
+  /**
+   * The {@value #K} examples nearest to a query, best first: their label ids in the index and
+   * their similarities.
+   */
+  public record Neighbours(int[] labelIds, double[] similarities) {
+    public int size() {
+      return labelIds.length;
+    }
+  }
+
   /** A distribution over {@link #labels()} from the nearest examples to {@code query} (unit length). */
   public double[] vote(float[] query) {
+    return vote(nearest(query));
+  }
+
+  /** The nearest examples to {@code query} (unit length). */
+  public Neighbours nearest(float[] query) {
     int k = Math.min(K, vectors.length);
     int[] best = new int[k];
     double[] bestSim = new double[k];
@@ -116,12 +106,52 @@ public final class ExampleIndex {
         found = Math.min(found + 1, k);
       }
     }
-    double[] out = new double[labels.length];
-    double total = 0;
+    int[] labelIds = new int[found];
+    double[] sims = new double[found];
     for (int j = 0; j < found; j++) {
+      labelIds[j] = labelOf[best[j]];
+      sims[j] = bestSim[j];
+    }
+    return new Neighbours(labelIds, sims);
+  }
+
+  /** The vote of those neighbours over {@link #labels()}. */
+  public double[] vote(Neighbours n) {
+    return vote(n.labelIds(), n.similarities(), labels.length);
+  }
+
+  /**
+   * The vote of the {@value #K} nearest among two sets of neighbours, as one index holding both
+   * sets' examples would give it: {@code a}'s label ids mapped to outputs by {@code aToOut},
+   * {@code b}'s by {@code bToOut}. Each list is sorted best first and holds its index's top
+   * {@value #K}, so the union's top {@value #K} is among them.
+   */
+  public static double[] mergedVote(Neighbours a, int[] aToOut, Neighbours b, int[] bToOut, int outputs) {
+    int k = Math.min(K, a.size() + b.size());
+    int[] ids = new int[k];
+    double[] sims = new double[k];
+    int i = 0;
+    int j = 0;
+    for (int n = 0; n < k; n++) {
+      boolean fromA = j >= b.size() || i < a.size() && a.similarities()[i] >= b.similarities()[j];
+      if (fromA) {
+        ids[n] = aToOut[a.labelIds()[i]];
+        sims[n] = a.similarities()[i++];
+      } else {
+        ids[n] = bToOut[b.labelIds()[j]];
+        sims[n] = b.similarities()[j++];
+      }
+    }
+    return vote(ids, sims, outputs);
+  }
+
+  private static double[] vote(int[] ids, double[] sims, int outputs) {
+    double[] out = new double[outputs];
+    double total = 0;
+    for (int j = 0; j < ids.length; j++) {
       // relative to the best match, so exp() cannot overflow
-      double w = Math.exp(SHARPNESS * (bestSim[j] - bestSim[0]));
-      out[labelOf[best[j]]] += w;
+      double w = Math.exp(SHARPNESS * (sims[j] - sims[0]));
+      out[ids[j]] += w;
       total += w;
     }
     for (int c = 0; c < out.length && total > 0; c++) {

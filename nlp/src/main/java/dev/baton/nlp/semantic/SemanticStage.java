@@ -1,5 +1,7 @@
 package dev.baton.nlp.semantic;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.baton.nlp.intent.Calibration;
 import dev.baton.nlp.intent.IntentModel;
 import java.io.BufferedInputStream;
@@ -30,15 +32,32 @@ import java.util.Map;
  * @param calibration maps the blend's top in-scope probability to how often it is right
  */
 public record SemanticStage(
-    SentenceEncoder encoder, ExampleIndex index, double weight, double skipAbove, Calibration calibration) {
+    SentenceEncoder encoder, ExampleIndex index, double weight, double skipAbove, Calibration calibration,
+    Cache<String, ExampleIndex.Neighbours> recentNeighbours) {
   private static final String FORMAT = "baton-semantic-index-2";
   /** The default for {@code skipAbove}, chosen on BANKING77's cross-validation folds (nlp/README.md). */
   public static final double SKIP_ABOVE = 0.9;
+  /** Messages of fewer words are left to the n-gram model (see IntentModel). */
+  public static final int MIN_TOKENS = 2;
 
   public SemanticStage {
     if (!(weight >= 0 && weight <= 1)) {
       throw new IllegalArgumentException("weight must be in [0, 1], was " + weight);
     }
+  }
+
+  public SemanticStage(SentenceEncoder encoder, ExampleIndex index, double weight, double skipAbove, Calibration calibration) {
+    this(encoder, index, weight, skipAbove, calibration,
+        Caffeine.newBuilder().maximumSize(CachedSentenceEncoder.DEFAULT_ENTRIES).build());
+  }
+
+  /**
+   * The index's examples nearest to {@code text}, remembered: a tenant's stage asks for the same
+   * message's neighbours after the default model did, and merges them with its own examples'
+   * instead of scanning the index again.
+   */
+  public ExampleIndex.Neighbours nearest(String text) {
+    return recentNeighbours.get(text == null ? "" : text, t -> index.nearest(encoder.encode(t)));
   }
 
   /**
@@ -66,7 +85,7 @@ public record SemanticStage(
    * slots} from {@link #slotsFor} with the model's labels.
    */
   public double[] blend(double[] p, int[] slots, String text) {
-    return blend(p, index.vote(encoder.encode(text)), slots, weight);
+    return blend(p, index.vote(nearest(text)), slots, weight);
   }
 
   /** Where each of the index's labels sits in {@code labels} (-1: not there); compute once per model. */

@@ -11,9 +11,9 @@ import dev.baton.nlp.IntentModels;
 import dev.baton.nlp.SentimentAnalyzer;
 import dev.baton.nlp.SentimentModels;
 import dev.baton.nlp.SentimentScore;
-import dev.baton.nlp.TextNormalizer;
 import dev.baton.nlp.intent.IntentModel;
 import dev.baton.tenant.EscalationRules;
+import dev.baton.tenant.PhraseMatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -59,6 +59,8 @@ class ComplaintSignalsTest {
   static ComplaintDetector complaints;
   static IntentModel intents;
   static final EscalationRules RULES = EscalationRules.DEFAULTS;
+  static final PhraseMatcher PHRASES = new PhraseMatcher(RULES.explicitRequestPhrases());
+  static final PhraseMatcher KEYWORDS = new PhraseMatcher(RULES.keywords());
 
   record Row(ComplaintExample example, String style, String domain) {}
 
@@ -93,26 +95,10 @@ class ComplaintSignalsTest {
     return rows;
   }
 
-  /** Phrases match normalised whole words in order, a plural matching too (as PhraseMatcher does). */
-  static boolean phrase(List<String> words, String phrase) {
-    List<String> p = TextNormalizer.tokens(phrase);
-    for (int i = 0; i + p.size() <= words.size(); i++) {
-      boolean all = true;
-      for (int j = 0; j < p.size() && all; j++) {
-        String w = words.get(i + j);
-        all = w.equals(p.get(j)) || w.equals(p.get(j) + "s") || w.equals(p.get(j) + "es");
-      }
-      if (all) {
-        return true;
-      }
-    }
-    return false;
-  }
+
 
   static Verdict judge(ComplaintExample x) {
-    List<String> words = TextNormalizer.tokens(x.text());
-    boolean words1 = RULES.explicitRequestPhrases().stream().anyMatch(p -> phrase(words, p))
-        || RULES.keywords().stream().anyMatch(p -> phrase(words, p));
+    boolean words1 = PHRASES.find(x.text()).isPresent() || KEYWORDS.find(x.text()).isPresent();
     IntentModel.Prediction intent = intents.predict(x.text());
     Set<String> intentRules = new HashSet<>(RULES.explicitRequestIntents());
     intentRules.addAll(RULES.sensitiveIntents());

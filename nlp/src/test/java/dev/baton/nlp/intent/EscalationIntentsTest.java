@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class EscalationIntentsTest {
   /** Floors a little under what the shipped model measured (nlp/README.md, "Realistic messages"). */
-  static final double HELD_OUT_FLOOR = 0.80;
+  static final double HELD_OUT_FLOOR = 0.75;
   static final double HELD_OUT_SEMANTIC_FLOOR = 0.85;
   static final double HELD_OUT_LABEL_FLOOR = 0.50;
   static final double MULTIDOGO_DEV_FLOOR = 0.90;

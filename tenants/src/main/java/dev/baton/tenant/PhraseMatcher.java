@@ -1,4 +1,4 @@
-package dev.baton.handoff.engine;
+package dev.baton.tenant;
 
 import java.text.Normalizer;
 import java.util.Arrays;
@@ -35,7 +35,8 @@ public final class PhraseMatcher {
     return Optional.empty();
   }
 
-  static String normalise(String text) {
+  /** Lower case, no accents, no punctuation, apostrophes joined ("Don't!" -> "dont"), single spaces. */
+  public static String normalise(String text) {
     if (text == null) {
       return "";
     }
