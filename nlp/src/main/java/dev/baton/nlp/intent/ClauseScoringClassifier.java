@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * you", "I'd like", "please") only those compete, so the story ("I'm moving house next month")
  * cannot outvote the request ("how many days does delivery take?"). Greetings, thanks and goodbyes never win
  * from a clause ("hi there, ..." is not a greeting when a request follows). A message that is
- * clear as a whole costs nothing more.
+ * clear as a whole costs nothing more; clauses are read by the n-gram models only (the whole
+ * message had the sentence encoder), so a story costs a tenth of a millisecond per clause, not
+ * an encoder pass.
  */
 public final class ClauseScoringClassifier implements IntentClassifier {
   /** Below this confidence the whole message is not trusted over its clauses. */
@@ -55,7 +57,8 @@ public final class ClauseScoringClassifier implements IntentClassifier {
     List<String> asking = clauses.stream().filter(c -> ASKS.matcher(c).matches()).toList();
     IntentScore fromClause = null;
     for (String clause : asking.isEmpty() ? clauses : asking) {
-      IntentScore c = whole.classify(clause);
+      // The whole message had the encoder; its clauses get the n-gram models, at a tenth of a millisecond each.
+      IntentScore c = whole.classifyWithoutEncoder(clause);
       if (!WHOLE_MESSAGE_ONLY.contains(c.label()) && (fromClause == null || c.confidence() > fromClause.confidence())) {
         fromClause = c;
       }

@@ -130,6 +130,11 @@ public final class IntentModel {
     return semantic != null && tokens.length >= SemanticStage.MIN_TOKENS && semantic.wantsVote(p, labels);
   }
 
+  /** The n-gram model's prediction alone, even when the model has a semantic stage. */
+  public Prediction predictWithoutEncoder(String text) {
+    return predict(ngramProbabilities(text), calibration);
+  }
+
   /** A prediction from n-gram probabilities (with the n-gram model's calibration). */
   public Prediction predict(double[] p) {
     return predict(p, calibration);

@@ -281,13 +281,22 @@ public final class TenantIntentClassifier implements IntentClassifier {
 
   @Override
   public IntentScore classify(String text) {
-    Prediction d = defaults.predict(text);
+    return classify(text, true);
+  }
+
+  @Override
+  public IntentScore classifyWithoutEncoder(String text) {
+    return classify(text, false);
+  }
+
+  private IntentScore classify(String text, boolean encoder) {
+    Prediction d = encoder ? defaults.predict(text) : defaults.predictWithoutEncoder(text);
     if (tenant == null) {
       return new IntentScore(d.label(), d.confidence());
     }
     String[] labels = tenantLabels;
     double[] p = tenant.probabilities(text);
-    if (vote != null) {
+    if (vote != null && encoder) {
       p = vote.blend(p, labels, text);
     }
     double other = otherIndex < 0 ? 0 : p[otherIndex];
