@@ -88,6 +88,11 @@ public final class ReloadableIntentClassifier implements IntentClassifier {
   }
 
   @Override
+  public IntentScore classifyWithoutEncoder(String text) {
+    return current.get().classifyWithoutEncoder(text);
+  }
+
+  @Override
   public String modelName() {
     return current.get().modelName();
   }

@@ -53,6 +53,7 @@ class LanguageRoutingTest {
       public Optional<String> modelFile() { return Optional.empty(); }
       public String intentEncoder() { return "none"; }
       public Duration modelCheckInterval() { return Duration.ofSeconds(30); }
+      public Duration encoderMaxWait() { return Duration.ofSeconds(1); }
     });
   }
 

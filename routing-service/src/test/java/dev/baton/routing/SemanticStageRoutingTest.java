@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.routing.service.IntentRouter;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.EnrichedEvent;
@@ -14,6 +15,7 @@ import dev.baton.testsupport.BatonTestResource;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,5 +42,22 @@ class SemanticStageRoutingTest {
     assertEquals("not_received", out.get(0).intent().label());
     assertTrue(out.get(0).intent().model().contains("+bge-small-en-v1.5-q"), out.get(0).intent().model());
     assertTrue(out.get(0).intent().confidence() > 0.5, out.get(0).intent().toString());
+  }
+
+  @Inject
+  IntentRouter router;
+
+  /** A message that waited past routing.encoder-max-wait (1 s) is read by the n-gram models alone, and says so. */
+  @Test
+  void aMessageThatWaitedTooLongIsClassifiedWithoutTheEncoder() {
+    EnrichedEvent in = EnrichedEvent.of(new ConversationEvent(SchemaVersions.CURRENT, "ev-" + UUID.randomUUID(),
+        EventType.CUSTOMER_MESSAGE, "acme", "conv-" + UUID.randomUUID(), Channel.WEBCHAT, Instant.now(),
+        null, "I would like my cash back", null, Map.of()));
+    String onTime = router.route(in, Duration.ofMillis(200)).orElseThrow().intent().model();
+    String late = router.route(in, Duration.ofSeconds(3)).orElseThrow().intent().model();
+    assertTrue(onTime.contains("+bge-small-en-v1.5-q") && !onTime.endsWith(IntentRouter.ENCODER_SKIPPED), onTime);
+    assertTrue(late.endsWith(IntentRouter.ENCODER_SKIPPED), late);
+    // The encoder reads "cash back" as a refund; the n-gram model alone does not.
+    assertEquals("get_refund", router.route(in, Duration.ZERO).orElseThrow().intent().label());
   }
 }

@@ -46,7 +46,16 @@ public final class ClauseScoringClassifier implements IntentClassifier {
 
   @Override
   public IntentScore classify(String text) {
-    IntentScore best = whole.classify(text);
+    return classify(text, true);
+  }
+
+  @Override
+  public IntentScore classifyWithoutEncoder(String text) {
+    return classify(text, false);
+  }
+
+  private IntentScore classify(String text, boolean encoder) {
+    IntentScore best = encoder ? whole.classify(text) : whole.classifyWithoutEncoder(text);
     if (text == null || (!best.label().equals(IntentModel.OOS) && best.confidence() >= UNSURE_BELOW)) {
       return best;
     }

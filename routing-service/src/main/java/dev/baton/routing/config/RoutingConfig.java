@@ -29,6 +29,16 @@ public interface RoutingConfig {
   @WithDefault("bge-small-en-v1.5-q")
   String intentEncoder();
 
+  /**
+   * A message that waited longer than this in {@code sentiment-scored-events} (the service is
+   * behind: a burst, a slow start) is classified by the n-gram models alone, at a tenth of a
+   * millisecond instead of ~10 ms, until the service has caught up: a burst costs some accuracy
+   * for a while rather than a queue that delays every tenant's replies. Its intent's model name
+   * ends in {@code ;encoder-skipped}.
+   */
+  @WithDefault("1s")
+  Duration encoderMaxWait();
+
   /** How often the model file is checked for a new version. */
   @WithDefault("30s")
   Duration modelCheckInterval();

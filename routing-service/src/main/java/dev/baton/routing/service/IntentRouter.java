@@ -19,6 +19,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +47,10 @@ public class IntentRouter {
   private final TenantDirectory tenants;
   private final Map<String, ReloadableIntentClassifier> classifiers = new HashMap<>();
   private final SlotExtractor slots = new SlotExtractor();
+  /** Marks an intent classified without the encoder because the service was behind. */
+  public static final String ENCODER_SKIPPED = ";encoder-skipped";
+  private final Duration encoderMaxWait;
+  private final AtomicLong skippedEncoder = new AtomicLong();
   // Loaded here, at start, so that the first message does not wait for the model.
   private final LanguageDetector languages = LanguageDetector.shared();
   private final ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -55,6 +61,14 @@ public class IntentRouter {
 
   public IntentRouter(TenantDirectory tenants, RoutingConfig config) {
     this.tenants = tenants;
+    this.encoderMaxWait = config.encoderMaxWait();
+    // Once a minute at most: how many messages were read without the encoder because the service was behind.
+    reloader.scheduleAtFixedRate(() -> {
+      long n = skippedEncoder.getAndSet(0);
+      if (n > 0) {
+        LOG.warnf("%d messages in the last minute waited over %s and were classified without the sentence encoder", n, encoderMaxWait);
+      }
+    }, 1, 1, TimeUnit.MINUTES);
     Optional<Path> modelFile = config.modelFile().map(Path::of);
     String encoder = config.intentEncoder();
     for (TenantConfig tenant : tenants.all()) {
@@ -95,6 +109,14 @@ public class IntentRouter {
 
   /** Empty when the tenant is unknown: the caller dead-letters the event. */
   public Optional<EnrichedEvent> route(EnrichedEvent in) {
+    return route(in, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #route(EnrichedEvent)}, for a message that waited {@code waited} in the topic: past
+   * {@code routing.encoder-max-wait} it is classified without the sentence encoder.
+   */
+  public Optional<EnrichedEvent> route(EnrichedEvent in, Duration waited) {
     var event = in.event();
     TenantConfig tenant = tenants.find(event.tenantId()).orElse(null);
     if (tenant == null) {
@@ -104,9 +126,13 @@ public class IntentRouter {
       return Optional.of(in);
     }
     IntentClassifier classifier = classifiers.get(tenant.id());
-    IntentScore score = classifier.classify(event.text());
-    Intent intent =
-        new Intent(score.label(), round(score.confidence()), tenant.skillFor(score.label()), classifier.modelName());
+    boolean behind = waited.compareTo(encoderMaxWait) > 0;
+    IntentScore score = behind ? classifier.classifyWithoutEncoder(event.text()) : classifier.classify(event.text());
+    if (behind) {
+      skippedEncoder.incrementAndGet();
+    }
+    Intent intent = new Intent(score.label(), round(score.confidence()), tenant.skillFor(score.label()),
+        behind ? classifier.modelName() + ENCODER_SKIPPED : classifier.modelName());
     DetectedLanguage language = languages.detect(event.text());
     // Unknown (a short reply): the default language's answer; the handoff service, which knows the
     // conversation's language, picks the entry's answer in it again.

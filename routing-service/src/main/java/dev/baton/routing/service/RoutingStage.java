@@ -4,6 +4,9 @@ import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.messaging.StageRecords;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -35,7 +38,7 @@ public class RoutingStage {
     EnrichedEvent event = parsed.value();
     Optional<EnrichedEvent> routed;
     try {
-      routed = router.route(event);
+      routed = router.route(event, waited(in));
     } catch (RuntimeException e) {
       // Losing what the customer said would be worse than passing it on not understood.
       LOG.errorf(e, "routing of event %s failed; passing it on unrouted", event.eventId());
@@ -45,5 +48,14 @@ public class RoutingStage {
       return StageRecords.deadLetter(in, Topics.SENTIMENT_SCORED_EVENTS, "unknown tenant " + event.event().tenantId(), SERVICE);
     }
     return StageRecords.forward(in, Topics.ENRICHED_EVENTS, routed.get());
+  }
+
+  /** How long the record waited in the topic (from its timestamp); zero when unknown. */
+  private static Duration waited(Message<byte[]> in) {
+    return in.getMetadata(IncomingKafkaRecordMetadata.class)
+        .map(m -> m.getTimestamp())
+        .filter(t -> t != null && t.toEpochMilli() > 0)
+        .map(t -> Duration.between(t, Instant.now()))
+        .orElse(Duration.ZERO);
   }
 }
