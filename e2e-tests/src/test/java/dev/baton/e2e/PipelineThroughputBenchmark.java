@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * the latency from POST to decision (p50/p95/p99). The load generator, the broker and the five
  * services share the machine's cores, so the figures are a floor.
  *
- * <pre>mvn -B -ntp -pl e2e-tests -am verify -Pbench -Dtest=PipelineThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * <pre>mvn -B -ntp -pl e2e-tests -am verify -Pbench -Dexec.skip=true -Dtest=PipelineThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
  * Rates: {@code -Dbaton.bench.rates=100,250,500} (messages per second), each for {@code
  * -Dbaton.bench.seconds=30}.
