@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.routing.config.RoutingConfig;
 import dev.baton.routing.service.IntentRouter;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
@@ -47,14 +48,18 @@ class SemanticStageRoutingTest {
   @Inject
   IntentRouter router;
 
-  /** A message that waited past routing.encoder-max-wait (1 s) is read by the n-gram models alone, and says so. */
+  @Inject
+  RoutingConfig config;
+
+  /** A message that waited past routing.encoder-max-wait is read by the n-gram models alone, and says so. */
   @Test
   void aMessageThatWaitedTooLongIsClassifiedWithoutTheEncoder() {
     EnrichedEvent in = EnrichedEvent.of(new ConversationEvent(SchemaVersions.CURRENT, "ev-" + UUID.randomUUID(),
         EventType.CUSTOMER_MESSAGE, "acme", "conv-" + UUID.randomUUID(), Channel.WEBCHAT, Instant.now(),
         null, "I would like my cash back", null, Map.of()));
-    String onTime = router.route(in, Duration.ofMillis(200)).orElseThrow().intent().model();
-    String late = router.route(in, Duration.ofSeconds(3)).orElseThrow().intent().model();
+    Duration limit = config.encoderMaxWait();
+    String onTime = router.route(in, limit.minusMillis(1)).orElseThrow().intent().model();
+    String late = router.route(in, limit.plusMillis(1)).orElseThrow().intent().model();
     assertTrue(onTime.contains("+bge-small-en-v1.5-q") && !onTime.endsWith(IntentRouter.ENCODER_SKIPPED), onTime);
     assertTrue(late.endsWith(IntentRouter.ENCODER_SKIPPED), late);
     // The encoder reads "cash back" as a refund; the n-gram model alone does not.
