@@ -45,26 +45,6 @@ public record EscalationRules(
    */
   public static final double DEFAULT_COMPLAINT_THRESHOLD = 0.6;
 
-  /** Rules without a complaint threshold of their own: {@link #DEFAULT_COMPLAINT_THRESHOLD}. */
-  public EscalationRules(
-      List<String> explicitRequestPhrases,
-      List<String> keywords,
-      Set<String> explicitRequestIntents,
-      Set<String> sensitiveIntents,
-      double sentimentThreshold,
-      double angerThreshold,
-      int trendWindow,
-      double trendDrop,
-      double confidenceThreshold,
-      int lowConfidenceStrikes,
-      int maxUnanswered,
-      Duration silenceTimeout,
-      Duration stateRetention) {
-    this(explicitRequestPhrases, keywords, explicitRequestIntents, sensitiveIntents, sentimentThreshold,
-        angerThreshold, trendWindow, trendDrop, confidenceThreshold, lowConfidenceStrikes, maxUnanswered,
-        silenceTimeout, stateRetention, DEFAULT_COMPLAINT_THRESHOLD);
-  }
-
   public EscalationRules {
     explicitRequestPhrases = List.copyOf(explicitRequestPhrases);
     keywords = List.copyOf(keywords);

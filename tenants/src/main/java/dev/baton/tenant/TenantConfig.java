@@ -3,6 +3,7 @@ package dev.baton.tenant;
 import dev.baton.schemas.privacy.PrivacyPolicy;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -103,6 +104,15 @@ public record TenantConfig(
       String previousWebhookSecret) {
     this(id, name, timezone, businessHours, webhookSecret, callbackUrl, faq, skills, escalation,
         templates, agents, previousWebhookSecret, PrivacyPolicy.DEFAULTS, Workspace.DEFAULTS);
+  }
+
+  /** The FAQ entries' example questions by intent (what the tenant's intent model learns them from). */
+  public Map<String, List<String>> faqExamples() {
+    Map<String, List<String>> examples = new LinkedHashMap<>();
+    for (FaqEntry entry : faq) {
+      examples.computeIfAbsent(entry.intent(), k -> new ArrayList<>()).addAll(entry.examples());
+    }
+    return examples;
   }
 
   /** The agent skill for an intent, falling back to the tenant's default skill. */

@@ -112,7 +112,12 @@ public final class IntentModel {
 
   /** The n-gram (OpenNLP) model's probabilities alone. */
   public double[] ngramProbabilities(String text) {
-    return categorizer.categorize(TextNormalizer.intentTokens(text));
+    return ngramProbabilities(TextNormalizer.intentTokens(text));
+  }
+
+  /** The same, on the text's {@link TextNormalizer#intentTokens} already computed. */
+  public double[] ngramProbabilities(String[] tokens) {
+    return categorizer.categorize(tokens);
   }
 
   public Prediction predict(String text) {

@@ -94,9 +94,9 @@ public final class TenantIntentClassifier implements IntentClassifier {
     }
 
     /** {@code p} (over the stage's labels) blended with the vote, unless the stage is sure of a tenant intent. */
-    double[] blend(double[] p, String[] labels, String text) {
+    double[] blend(double[] p, String[] labels, String text, int tokens) {
       if (SemanticStage.sure(p, labels, SemanticStage.SKIP_ABOVE) && !labels[argmax(p)].equals(OTHER)
-          || TextNormalizer.intentTokens(text).length < SemanticStage.MIN_TOKENS) {
+          || tokens < SemanticStage.MIN_TOKENS) {
         return p;
       }
       double[] vote = ExampleIndex.mergedVote(defaults.nearest(text), defaultToStage,
@@ -227,9 +227,10 @@ public final class TenantIntentClassifier implements IntentClassifier {
         if (fold[i] != f || (foldVote != null && i >= examples.size() && i % SEMANTIC_BACKGROUND_STRIDE != 0)) {
           continue;
         }
-        double[] p = m.probabilities(all.get(i).text());
+        String[] tokens = TextNormalizer.intentTokens(all.get(i).text());
+        double[] p = m.ngramProbabilities(tokens);
         if (foldVote != null) {
-          p = foldVote.blend(p, labels, all.get(i).text());
+          p = foldVote.blend(p, labels, all.get(i).text(), tokens.length);
         }
         int best = bestTenantIntent(p, labels);
         if (best >= 0 && p[best] > probabilityOf(p, labels, OTHER)) {
@@ -295,9 +296,10 @@ public final class TenantIntentClassifier implements IntentClassifier {
       return new IntentScore(d.label(), d.confidence());
     }
     String[] labels = tenantLabels;
-    double[] p = tenant.probabilities(text);
+    String[] tokens = TextNormalizer.intentTokens(text);
+    double[] p = tenant.ngramProbabilities(tokens);
     if (vote != null && encoder) {
-      p = vote.blend(p, labels, text);
+      p = vote.blend(p, labels, text, tokens.length);
     }
     double other = otherIndex < 0 ? 0 : p[otherIndex];
     int best = bestTenantIntent(p, labels);

@@ -111,8 +111,7 @@ final class BgeSmallEncoder implements SentenceEncoder {
     for (int i = 0; i < n; i++) {
       Encoding e = encodings.get(i);
       if (e == null) {
-        ids[i * longest] = 0;
-        continue;
+        continue; // a blank text: all padding, its vector is zero
       }
       long[] eIds = e.getIds();
       long[] eMask = e.getAttentionMask();

@@ -11,7 +11,6 @@ import dev.baton.nlp.data.LabeledText;
 import dev.baton.nlp.semantic.SentenceEncoders;
 import dev.baton.schemas.Intent;
 import dev.baton.tenant.EscalationRules;
-import dev.baton.tenant.FaqEntry;
 import dev.baton.tenant.PhraseMatcher;
 import dev.baton.tenant.TenantDirectory;
 import java.io.IOException;
@@ -52,11 +51,8 @@ class RealisticMessagesTest {
   }
 
   static IntentClassifier forDemoTenant(String id) {
-    Map<String, List<String>> faq = new LinkedHashMap<>();
-    for (FaqEntry f : tenants.find(id).orElseThrow().faq()) {
-      faq.computeIfAbsent(f.intent(), k -> new ArrayList<>()).addAll(f.examples());
-    }
-    return IntentModels.forTenant(id, faq, IntentModels.defaultModel(SentenceEncoders.BGE_SMALL));
+    return IntentModels.forTenant(id, tenants.find(id).orElseThrow().faqExamples(),
+        IntentModels.defaultModel(SentenceEncoders.BGE_SMALL));
   }
 
   @Test

@@ -11,7 +11,6 @@ import dev.baton.schemas.DetectedLanguage;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.Intent;
 import dev.baton.schemas.ProposedReply;
-import dev.baton.tenant.FaqEntry;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
 import io.quarkus.runtime.ShutdownEvent;
@@ -20,9 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +69,7 @@ public class IntentRouter {
     Optional<Path> modelFile = config.modelFile().map(Path::of);
     String encoder = config.intentEncoder();
     for (TenantConfig tenant : tenants.all()) {
-      Map<String, List<String>> examples = faqExamples(tenant);
+      Map<String, List<String>> examples = tenant.faqExamples();
       classifiers.put(tenant.id(), modelFile
           .map(f -> ReloadableIntentClassifier.watching(f,
               m -> IntentModels.forTenant(tenant.id(), examples, IntentModels.withSemantic(m, encoder))))
@@ -81,14 +78,6 @@ public class IntentRouter {
     }
     modelFile.ifPresent(f -> reloader.scheduleWithFixedDelay(this::reloadAll,
         config.modelCheckInterval().toMillis(), config.modelCheckInterval().toMillis(), TimeUnit.MILLISECONDS));
-  }
-
-  private static Map<String, List<String>> faqExamples(TenantConfig tenant) {
-    Map<String, List<String>> examples = new LinkedHashMap<>();
-    for (FaqEntry faq : tenant.faq()) {
-      examples.computeIfAbsent(faq.intent(), k -> new ArrayList<>()).addAll(faq.examples());
-    }
-    return examples;
   }
 
   private void reloadAll() {
