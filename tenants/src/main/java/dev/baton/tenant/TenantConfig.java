@@ -23,6 +23,7 @@ import java.util.Map;
  * @param privacy what the intake masks in message text besides card numbers (always masked)
  * @param workspace how agents work conversations in the gateway (routing mode, timers, codes)
  * @param languages the languages the bot answers in, default first (default: English only)
+ * @param channels the provider channels the tenant has connected (WhatsApp Cloud API, ...)
  */
 public record TenantConfig(
     String id,
@@ -39,7 +40,8 @@ public record TenantConfig(
     String previousWebhookSecret,
     PrivacyPolicy privacy,
     Workspace workspace,
-    Languages languages) {
+    Languages languages,
+    Channels channels) {
 
   public static final String DEFAULT_SKILL = "default";
 
@@ -74,6 +76,17 @@ public record TenantConfig(
     privacy = privacy == null ? PrivacyPolicy.DEFAULTS : privacy;
     workspace = workspace == null ? Workspace.DEFAULTS : workspace;
     languages = languages == null ? Languages.DEFAULTS : languages;
+    channels = channels == null ? Channels.NONE : channels;
+  }
+
+  /** A tenant with no provider channel: everything goes through the generic webhook. */
+  public TenantConfig(
+      String id, String name, ZoneId timezone, BusinessHours businessHours, String webhookSecret,
+      String callbackUrl, List<FaqEntry> faq, Map<String, String> skills, EscalationRules escalation,
+      Templates templates, List<Agent> agents, String previousWebhookSecret, PrivacyPolicy privacy,
+      Workspace workspace, Languages languages) {
+    this(id, name, timezone, businessHours, webhookSecret, callbackUrl, faq, skills, escalation,
+        templates, agents, previousWebhookSecret, privacy, workspace, languages, Channels.NONE);
   }
 
   /** A tenant that answers in English only. */

@@ -132,6 +132,7 @@ public final class TenantDirectory {
       String version = root.path("version").asText("1");
       JsonNode list = root.get("tenants");
       Map<String, TenantConfig> tenants = new LinkedHashMap<>();
+      Map<String, String> whatsAppNumbers = new LinkedHashMap<>();
       if (list == null || !list.isArray() || list.isEmpty()) {
         problems.add("tenants: must be a non-empty list");
       } else {
@@ -139,6 +140,15 @@ public final class TenantDirectory {
           TenantConfig t = tenant(list.get(i), "tenants[" + i + "]");
           if (t != null && tenants.putIfAbsent(t.id(), t) != null) {
             problems.add("tenants[" + i + "].id: duplicate tenant id '" + t.id() + "'");
+          }
+          // One business number belongs to one tenant: its webhooks and its sends must not mix.
+          if (t != null && t.channels().whatsapp() != null) {
+            String number = t.channels().whatsapp().phoneNumberId();
+            String owner = whatsAppNumbers.putIfAbsent(number, t.id());
+            if (owner != null && !owner.equals(t.id())) {
+              problems.add("tenants[" + i + "].channels.whatsapp.phoneNumberId: " + number
+                  + " is already the number of tenant " + owner);
+            }
           }
         }
       }
@@ -155,7 +165,7 @@ public final class TenantDirectory {
       }
       unknownFields(n, path, Set.of("id", "name", "timezone", "businessHours", "webhookSecretEnv",
           "previousWebhookSecretEnv", "callbackUrl", "faq", "skills", "escalation", "templates", "agents",
-          "privacy", "workspace", "languages"));
+          "privacy", "workspace", "languages", "channels"));
       String id = text(n, path, "id", null);
       if (id != null && !TENANT_ID.matcher(id).matches()) {
         problems.add(path + ".id: must be lower-case letters, digits and '-', was '" + id + "'");
@@ -182,11 +192,12 @@ public final class TenantDirectory {
       List<Agent> agents = agents(n.get("agents"), path + ".agents", id);
       PrivacyPolicy privacy = privacy(n.get("privacy"), path + ".privacy");
       Workspace workspace = workspace(n.get("workspace"), path + ".workspace");
+      Channels channels = channels(n.get("channels"), path + ".channels", id);
       if (id == null) {
         return null;
       }
       return new TenantConfig(id, name, zone, hours, secret, callbackUrl, faq, skills, rules,
-          templates, agents, previous, privacy, workspace, new Languages(languages, translated));
+          templates, agents, previous, privacy, workspace, new Languages(languages, translated), channels);
     }
 
     /** ISO 639-1 codes, the default first; English alone when not given. */
@@ -504,6 +515,91 @@ public final class TenantDirectory {
       return new Workspace(mode, duration(n, path, "offerTimeout", d.offerTimeout()),
           duration(n, path, "reassignAfterNoReply", d.reassignAfterNoReply()),
           duration(n, path, "queueNoticeAfter", d.queueNoticeAfter()), codes, canned);
+    }
+
+    /** The provider channels; each secret is named by the environment variable holding it. */
+    private Channels channels(JsonNode n, String path, String tenantId) {
+      if (n == null || n.isNull()) {
+        return Channels.NONE;
+      }
+      if (!n.isObject()) {
+        problems.add(path + ": must be a mapping");
+        return Channels.NONE;
+      }
+      unknownFields(n, path, Set.of("whatsapp"));
+      return new Channels(whatsApp(n.get("whatsapp"), path + ".whatsapp", tenantId));
+    }
+
+    private Channels.WhatsApp whatsApp(JsonNode n, String path, String tenantId) {
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isObject()) {
+        problems.add(path + ": must be a mapping");
+        return null;
+      }
+      unknownFields(n, path, Set.of("phoneNumberId", "appSecretEnv", "verifyTokenEnv", "accessTokenEnv",
+          "apiBaseUrl", "missedCallTemplate"));
+      String number = text(n, path, "phoneNumberId", null);
+      if (number != null && !number.matches("[0-9]{1,32}")) {
+        problems.add(path + ".phoneNumberId: must be Meta's numeric phone number id, was '" + number + "'");
+      }
+      String appSecret = secret(n, path, "appSecretEnv", tenantId);
+      String verifyToken = secret(n, path, "verifyTokenEnv", tenantId);
+      String accessToken = secret(n, path, "accessTokenEnv", tenantId);
+      String base = text(n, path, "apiBaseUrl", Channels.WhatsApp.DEFAULT_API_BASE_URL);
+      if (!base.matches("https?://[^\\s?#]+")) {
+        problems.add(path + ".apiBaseUrl: must be an http(s) URL without query, was '" + base + "'");
+      }
+      base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+      Channels.MessageTemplate template = messageTemplate(n.get("missedCallTemplate"), path + ".missedCallTemplate");
+      return new Channels.WhatsApp(number, appSecret, verifyToken, accessToken, base, template);
+    }
+
+    private Channels.MessageTemplate messageTemplate(JsonNode n, String path) {
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      unknownFields(n, path, Set.of("name", "language", "bodyParameters"));
+      String name = text(n, path, "name", null);
+      if (name != null && !name.matches("[a-z0-9_]{1,512}")) {
+        problems.add(path + ".name: template names are lower-case letters, digits and '_', was '" + name + "'");
+      }
+      String language = text(n, path, "language", null);
+      if (language != null && !language.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
+        problems.add(path + ".language: must be a template language code such as en or en_US, was '" + language + "'");
+      }
+      List<String> parameters = strings(n.get("bodyParameters"), path + ".bodyParameters");
+      for (int i = 0; i < parameters.size(); i++) {
+        if (!Channels.MessageTemplate.PARAMETERS.contains(parameters.get(i))) {
+          problems.add(path + ".bodyParameters[" + i + "]: must be one of "
+              + new java.util.TreeSet<>(Channels.MessageTemplate.PARAMETERS) + ", was '" + parameters.get(i) + "'");
+        }
+      }
+      return new Channels.MessageTemplate(name, language, parameters);
+    }
+
+    /**
+     * A channel secret from the environment variable named by {@code field} (required). An unset
+     * variable is a warning, not a refusal: only the intake holds channel secrets, and only that
+     * channel of that tenant stops working.
+     */
+    private String secret(JsonNode n, String path, String field, String tenantId) {
+      String name = text(n, path, field, null);
+      if (name == null) {
+        return null;
+      }
+      if (!name.matches("[A-Z][A-Z0-9_]{0,127}")) {
+        problems.add(path + "." + field + ": must name an environment variable (A-Z, 0-9, _), was '" + name + "'");
+        return null;
+      }
+      String value = env.apply(name);
+      if (value == null || value.isBlank()) {
+        warnings.add(path + "." + field + ": " + name + " is not set; tenant " + tenantId
+            + " cannot use this channel until it is");
+        return null;
+      }
+      return value;
     }
 
     /** Emails and phones are opt-in; card numbers are always masked and cannot be turned off. */

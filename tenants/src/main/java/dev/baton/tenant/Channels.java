@@ -1,0 +1,61 @@
+package dev.baton.tenant;
+
+import dev.baton.schemas.Channel;
+
+/**
+ * The provider channels a tenant has plugged in, from the {@code channels} section of the tenants
+ * file. A channel without a provider here (web chat, or WhatsApp for a tenant that has not
+ * connected its number) is served by the generic webhook and {@code callbackUrl}.
+ *
+ * @param whatsapp the tenant's WhatsApp Business number on Meta's Cloud API; null when not connected
+ */
+public record Channels(WhatsApp whatsapp) {
+  public static final Channels NONE = new Channels(null);
+
+  /** True when messages on {@code channel} go through a provider's API rather than the callback. */
+  public boolean hasProviderFor(Channel channel) {
+    return channel == Channel.WHATSAPP && whatsapp != null;
+  }
+
+  /**
+   * A WhatsApp Business phone number on the Cloud API. The secrets are resolved from the environment
+   * variables the file names; each is null when its variable is unset (listed in the directory's
+   * warnings): the webhook is then refused, the handshake answered 403, sending dead-lettered.
+   *
+   * @param phoneNumberId Meta's id of the business number ({@code metadata.phone_number_id})
+   * @param appSecret the Meta app's secret, which signs the webhooks ({@code X-Hub-Signature-256})
+   * @param verifyToken what Meta must present in the subscription handshake
+   * @param accessToken the system-user token sending on this number through the Graph API
+   * @param apiBaseUrl the Graph API's base URL with its version
+   * @param missedCallTemplate the approved template sent to acknowledge a missed call, since a
+   *     caller's 24-hour customer-service window is usually closed; null to send nothing then
+   */
+  public record WhatsApp(
+      String phoneNumberId,
+      String appSecret,
+      String verifyToken,
+      String accessToken,
+      String apiBaseUrl,
+      MessageTemplate missedCallTemplate) {
+    public static final String DEFAULT_API_BASE_URL = "https://graph.facebook.com/v21.0";
+
+    @Override
+    public String toString() {
+      // Secrets must never reach a log line.
+      return "WhatsApp[phoneNumberId=" + phoneNumberId + ", apiBaseUrl=" + apiBaseUrl + "]";
+    }
+  }
+
+  /**
+   * An approved WhatsApp message template: its name and language code ({@code en_US}). Its body's
+   * parameters are filled in order from {@code bodyParameters}, each naming a value Baton knows
+   * ({@code tenantName}, {@code customerName}).
+   */
+  public record MessageTemplate(String name, String language, java.util.List<String> bodyParameters) {
+    public static final java.util.Set<String> PARAMETERS = java.util.Set.of("tenantName", "customerName");
+
+    public MessageTemplate {
+      bodyParameters = bodyParameters == null ? java.util.List.of() : java.util.List.copyOf(bodyParameters);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.baton.tenant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.schemas.Channel;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TenantChannelsTest {
+
+  private static TenantDirectory parse(String yaml, Map<String, String> env) {
+    return TenantDirectory.parse(
+        new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml", env::get);
+  }
+
+  private static final Map<String, String> ENV =
+      Map.of("S", "x", "WA_SECRET", "app-secret", "WA_VERIFY", "verify-me", "WA_TOKEN", "EAAG-token");
+
+  @Test
+  void aWhatsAppNumberIsReadWithItsSecretsFromTheEnvironment() {
+    TenantDirectory dir = parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              whatsapp:
+                phoneNumberId: "106540352242922"
+                appSecretEnv: WA_SECRET
+                verifyTokenEnv: WA_VERIFY
+                accessTokenEnv: WA_TOKEN
+                missedCallTemplate: { name: missed_call_v1, language: en_US, bodyParameters: [tenantName] }
+        """, ENV);
+
+    TenantConfig t = dir.find("t1").orElseThrow();
+    Channels.WhatsApp wa = t.channels().whatsapp();
+    assertEquals("106540352242922", wa.phoneNumberId());
+    assertEquals("app-secret", wa.appSecret());
+    assertEquals("verify-me", wa.verifyToken());
+    assertEquals("EAAG-token", wa.accessToken());
+    assertEquals(Channels.WhatsApp.DEFAULT_API_BASE_URL, wa.apiBaseUrl());
+    assertEquals(new Channels.MessageTemplate("missed_call_v1", "en_US", List.of("tenantName")), wa.missedCallTemplate());
+    assertTrue(t.channels().hasProviderFor(Channel.WHATSAPP));
+    assertFalse(t.channels().hasProviderFor(Channel.SMS));
+    assertFalse(wa.toString().contains("app-secret") || wa.toString().contains("EAAG"), "no secret in toString");
+    assertTrue(dir.warnings().isEmpty(), dir.warnings().toString());
+  }
+
+  @Test
+  void aTenantWithoutChannelsHasNoProvider() {
+    TenantConfig t = parse("tenants:\n  - id: t1\n    webhookSecretEnv: S\n", ENV).find("t1").orElseThrow();
+    assertNull(t.channels().whatsapp());
+    assertFalse(t.channels().hasProviderFor(Channel.WHATSAPP));
+  }
+
+  @Test
+  void anUnsetSecretIsAWarningNamingTheVariableNeverItsValue() {
+    TenantDirectory dir = parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              whatsapp: { phoneNumberId: "1", appSecretEnv: WA_SECRET, verifyTokenEnv: UNSET_VERIFY, accessTokenEnv: WA_TOKEN }
+        """, ENV);
+
+    assertNull(dir.find("t1").orElseThrow().channels().whatsapp().verifyToken());
+    assertEquals(List.of("tenants[0].channels.whatsapp.verifyTokenEnv: UNSET_VERIFY is not set; tenant t1 cannot use "
+        + "this channel until it is"), dir.warnings());
+  }
+
+  @Test
+  void invalidChannelSettingsAreRefusedWithTheirPaths() {
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse("""
+        tenants:
+          - id: t1
+            channels:
+              whatsapp:
+                phoneNumberId: "+49 151"
+                appSecretEnv: lower_case
+                accessTokenEnv: WA_TOKEN
+                apiBaseUrl: "ftp://graph"
+                pager: yes
+                missedCallTemplate: { name: "Missed Call", bodyParameters: [orderNumber] }
+              telegram: {}
+          - id: t2
+            channels:
+              whatsapp: { phoneNumberId: "7", appSecretEnv: WA_SECRET, verifyTokenEnv: WA_VERIFY, accessTokenEnv: WA_TOKEN }
+          - id: t3
+            channels:
+              whatsapp: { phoneNumberId: "7", appSecretEnv: WA_SECRET, verifyTokenEnv: WA_VERIFY, accessTokenEnv: WA_TOKEN }
+        """, ENV));
+
+    List<String> problems = e.problems();
+    for (String expected : List.of(
+        "tenants[0].channels.telegram: unknown field",
+        "tenants[0].channels.whatsapp.pager: unknown field",
+        "tenants[0].channels.whatsapp.phoneNumberId: must be Meta's numeric phone number id, was '+49 151'",
+        "tenants[0].channels.whatsapp.appSecretEnv: must name an environment variable",
+        "tenants[0].channels.whatsapp.verifyTokenEnv: is required",
+        "tenants[0].channels.whatsapp.apiBaseUrl: must be an http(s) URL",
+        "tenants[0].channels.whatsapp.missedCallTemplate.name: template names are lower-case",
+        "tenants[0].channels.whatsapp.missedCallTemplate.language: is required",
+        "tenants[0].channels.whatsapp.missedCallTemplate.bodyParameters[0]: must be one of",
+        "tenants[2].channels.whatsapp.phoneNumberId: 7 is already the number of tenant t2")) {
+      assertTrue(problems.stream().anyMatch(p -> p.startsWith(expected)), expected + " not in " + problems);
+    }
+  }
+}
