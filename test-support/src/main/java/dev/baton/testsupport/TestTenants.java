@@ -43,6 +43,18 @@ public final class TestTenants {
   public static final String WAIT_SECRET = "test-secret-wait";
   public static final String WALT_TOKEN = "test-token-walt-9d1e5c7a3b20f4e6a8c1";
 
+  /**
+   * A tenant on WhatsApp's Cloud API. Its number and app secret are those of the shared wire samples
+   * (signed with Meta's SDK test secret), so a sample is posted exactly as Meta sent it; its Graph
+   * API is the callback receiver's {@code /graph/v21.0}.
+   */
+  public static final String WHATSAPP_TENANT = "wabiz";
+  public static final String WHATSAPP_PHONE_NUMBER_ID = "106540352242922";
+  public static final String WHATSAPP_APP_SECRET = "TEST_APP_SECRET";
+  public static final String WHATSAPP_VERIFY_TOKEN = "meatyhamhock";
+  public static final String WHATSAPP_ACCESS_TOKEN = "test-graph-token-wabiz-5c1e9a";
+  public static final String WHATSAPP_SECRET = "test-secret-wabiz";
+
   /** Environment (or config) entries the file refers to. */
   public static final Map<String, String> SECRETS =
       Map.ofEntries(Map.entry("BATON_SECRET_WAIT", WAIT_SECRET), Map.entry("BATON_AGENT_TOKEN_WALT", WALT_TOKEN),
@@ -54,7 +66,11 @@ public final class TestTenants {
           Map.entry("BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN),
           Map.entry("BATON_AGENT_TOKEN_DAN", DAN_TOKEN),
           Map.entry("BATON_AGENT_TOKEN_ERIN", ERIN_TOKEN),
-          Map.entry("BATON_AGENT_TOKEN_SUE", SUE_TOKEN));
+          Map.entry("BATON_AGENT_TOKEN_SUE", SUE_TOKEN),
+          Map.entry("BATON_SECRET_WABIZ", WHATSAPP_SECRET),
+          Map.entry("BATON_WA_APP_SECRET_WABIZ", WHATSAPP_APP_SECRET),
+          Map.entry("BATON_WA_VERIFY_TOKEN_WABIZ", WHATSAPP_VERIFY_TOKEN),
+          Map.entry("BATON_WA_ACCESS_TOKEN_WABIZ", WHATSAPP_ACCESS_TOKEN));
 
   private TestTenants() {}
 
@@ -118,6 +134,24 @@ public final class TestTenants {
             agents:
               - {id: walt, name: Walt, tokenEnv: BATON_AGENT_TOKEN_WALT, role: supervisor}
             workspace: {queueNoticeAfter: 3s}
+          - id: wabiz
+            name: Wa Bikes
+            webhookSecretEnv: BATON_SECRET_WABIZ
+            callbackUrl: %1$s/callback/wabiz
+            faq:
+              - id: opening-hours
+                intent: opening_hours
+                examples: [what are your opening hours, when are you open, what time do you open]
+                answer: Wa Bikes is open 9am to 5pm, Tuesday to Saturday.
+            skills: {default: workshop}
+            channels:
+              whatsapp:
+                phoneNumberId: "106540352242922"
+                appSecretEnv: BATON_WA_APP_SECRET_WABIZ
+                verifyTokenEnv: BATON_WA_VERIFY_TOKEN_WABIZ
+                accessTokenEnv: BATON_WA_ACCESS_TOKEN_WABIZ
+                apiBaseUrl: %1$s/graph/v21.0
+                missedCallTemplate: {name: missed_call_ack, language: en_US, bodyParameters: [tenantName]}
         """
             .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT, WAIT_TENANT);
     try {
