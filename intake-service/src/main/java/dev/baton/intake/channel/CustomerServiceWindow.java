@@ -61,7 +61,8 @@ public class CustomerServiceWindow {
     }
   }
 
+  /** {@code waId} as WhatsApp writes it (digits) or in E.164 ({@code +} and digits): one key. */
   static String key(String tenantId, String waId) {
-    return "baton:" + tenantId + ":wa:window:" + waId;
+    return "baton:" + tenantId + ":wa:window:" + (waId.startsWith("+") ? waId.substring(1) : waId);
   }
 }

@@ -65,6 +65,19 @@ public interface IntakeConfig {
 
   Delivery delivery();
 
+  Channels channels();
+
+  /** The providers' webhooks ({@code /v1/channels/...}). */
+  interface Channels {
+    /**
+     * Largest accepted webhook body, in bytes. Above the generic limit because providers batch
+     * (several messages and statuses in one WhatsApp POST, each text up to 4,096 characters, non-ASCII
+     * escaped six bytes a character); {@code quarkus.http.limits.max-body-size} must not be below it.
+     */
+    @WithDefault("262144")
+    int maxBodyBytes();
+  }
+
   /** Delivery of outbound messages to the tenants' callbacks. */
   interface Delivery {
     /** Attempts per message before it goes to the dead-letter topic. */

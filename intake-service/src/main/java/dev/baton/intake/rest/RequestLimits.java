@@ -21,15 +21,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads a {@code POST /v1/events} on the event loop before the resource sees it, spending as
+ * Reads a {@code POST /v1/events} or a provider's webhook ({@code /v1/channels/...}) on the event
+ * loop before the resource sees it, spending as
  * little as possible on a request that is not yet authenticated, and answers every refusal with a
  * problem body and a closed connection (the framework's own 413 and 431 have no body):
  *
  * <ul>
  *   <li>431 when the headers exceed {@code intake.max-header-bytes};
- *   <li>415 when {@code Content-Type} is missing or not {@code application/json} (parameters such
- *       as {@code charset} are ignored: JSON is UTF-8);
- *   <li>413 when the declared {@code Content-Length} exceeds {@code intake.max-body-bytes}, before
+ *   <li>415 when {@code Content-Type} is missing or not the one the path takes: {@code
+ *       application/json}, or {@code application/x-www-form-urlencoded} for Twilio's webhooks
+ *       (parameters such as {@code charset} are ignored);
+ *   <li>413 when the declared {@code Content-Length} exceeds {@code intake.max-body-bytes} ({@code
+ *       intake.channels.max-body-bytes} for providers' webhooks, which batch), before
  *       a byte of the body is read; a chunked body as soon as it passes the limit;
  *   <li>408 when the request is not fully received within {@code intake.request-read-timeout} (a
  *       client trickling its body ties up no worker thread, and not for long).
@@ -41,6 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class RequestLimits {
   static final String PATH = "/v1/events";
+  static final String CHANNELS = "/v1/channels/";
+  static final String JSON = "application/json";
+  static final String FORM = "application/x-www-form-urlencoded";
   private static final String BODY_KEY = "baton.intake.body";
   private static final long LINGER_MILLIS = 1_000;
   private static final long LINGER_BYTES = 1 << 20;
@@ -55,6 +61,16 @@ public class RequestLimits {
 
   void install(@Observes Router router) {
     router.route(PATH).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::read);
+    router.route(CHANNELS + "*").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::read);
+  }
+
+  /** The media type a path takes: Twilio posts forms, everyone else JSON. */
+  static String mediaTypeOf(String path) {
+    return path.startsWith(CHANNELS + "twilio/") ? FORM : JSON;
+  }
+
+  private int maxBodyBytes(String path) {
+    return path.startsWith(CHANNELS) ? config.channels().maxBodyBytes() : config.maxBodyBytes();
   }
 
   /** The body read by {@link #read}, or null when the request did not go through it. */
@@ -74,17 +90,19 @@ public class RequestLimits {
           "the request headers exceed " + config.maxHeaderBytes() + " bytes"));
       return;
     }
+    String path = ctx.normalizedPath();
+    String expected = mediaTypeOf(path);
     String type = request.getHeader("Content-Type");
-    if (type == null || !mediaType(type).equals("application/json")) {
-      refuse(ctx, unsupportedMediaType());
+    if (type == null || !mediaType(type).equals(expected)) {
+      refuse(ctx, unsupportedMediaType(expected));
       return;
     }
+    int max = maxBodyBytes(path);
     String length = request.getHeader("Content-Length");
-    if (length != null && declaredLength(length) > config.maxBodyBytes()) {
-      refuse(ctx, tooLarge(config.maxBodyBytes()));
+    if (length != null && declaredLength(length) > max) {
+      refuse(ctx, tooLarge(max));
       return;
     }
-    int max = config.maxBodyBytes();
     Buffer body = Buffer.buffer(Math.min(max, 8192));
     AtomicBoolean refused = new AtomicBoolean();
     long timer = vertx.setTimer(config.requestReadTimeout().toMillis(), id -> {
@@ -127,8 +145,8 @@ public class RequestLimits {
         .build();
   }
 
-  static Response unsupportedMediaType() {
-    return Problem.response(415, "Unsupported media type", "send Content-Type: application/json");
+  static Response unsupportedMediaType(String expected) {
+    return Problem.response(415, "Unsupported media type", "send Content-Type: " + expected);
   }
 
   /**

@@ -148,28 +148,11 @@ class ChannelSignatureTest {
     return params;
   }
 
-  /** The request line's path as {@code :path}, and each header. */
   private static Map<String, String> headers(String resource) {
-    Map<String, String> h = new LinkedHashMap<>();
-    String[] lines = new String(bytes(resource), StandardCharsets.UTF_8).split("\r?\n");
-    h.put(":path", lines[0].split(" ")[1]);
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon > 0) {
-        h.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
-      }
-    }
-    return h;
+    return ChannelSamples.headers(resource);
   }
 
   private static byte[] bytes(String resource) {
-    try (InputStream in = ChannelSignatureTest.class.getResourceAsStream("/channels/" + resource)) {
-      if (in == null) {
-        throw new IllegalStateException("no sample " + resource);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ChannelSamples.bytes(resource);
   }
 }

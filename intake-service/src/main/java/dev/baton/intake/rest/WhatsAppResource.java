@@ -1,0 +1,182 @@
+package dev.baton.intake.rest;
+
+import dev.baton.intake.channel.CustomerServiceWindow;
+import dev.baton.intake.channel.MetaSignature;
+import dev.baton.intake.channel.WhatsAppEvents;
+import dev.baton.intake.channel.WhatsAppWebhook;
+import dev.baton.intake.config.IntakeConfig;
+import dev.baton.intake.service.EventDeduplicator.Claim;
+import dev.baton.intake.service.IntakeService;
+import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.DeadLetter;
+import dev.baton.schemas.DeadLetters;
+import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.tenant.Channels;
+import dev.baton.tenant.TenantConfig;
+import dev.baton.tenant.TenantDirectory;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * A tenant's WhatsApp Business number on Meta's Cloud API: the subscription handshake and the
+ * webhook, at {@code /v1/channels/whatsapp/<tenant id>} (the callback URL configured in the Meta
+ * app).
+ *
+ * <p>The POST is authenticated by {@code X-Hub-Signature-256} over the bytes as they arrived (Meta
+ * escapes non-ASCII as {@code \\uXXXX}; re-serialised JSON would not match). An unknown tenant, a
+ * tenant without WhatsApp or a wrong signature get the same 401. Every message of every entry and
+ * change is published once ({@code wa:<wamid>}), so Meta's redelivery of the same POST changes
+ * nothing; the answer is 200 only once all of them are stored, else 503 and Meta retries.
+ */
+@Path("/v1/channels/whatsapp/{tenantId}")
+public class WhatsAppResource {
+  private static final Logger LOG = Logger.getLogger(WhatsAppResource.class);
+  private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
+
+  private final TenantDirectory tenants;
+  private final IntakeService intake;
+  private final IntakeConfig config;
+  private final CustomerServiceWindow window;
+  private final KafkaPublisher publisher;
+
+  public WhatsAppResource(TenantDirectory tenants, IntakeService intake, IntakeConfig config,
+      CustomerServiceWindow window, KafkaPublisher publisher) {
+    this.tenants = tenants;
+    this.intake = intake;
+    this.config = config;
+    this.window = window;
+    this.publisher = publisher;
+  }
+
+  /**
+   * Meta's subscription check: {@code hub.challenge} echoed as plain text when the mode is {@code
+   * subscribe} and the verify token is the tenant's; 403 otherwise (also for an unknown tenant).
+   */
+  @GET
+  @Produces(MediaType.TEXT_PLAIN)
+  public Response verify(
+      @PathParam("tenantId") String tenantId,
+      @QueryParam("hub.mode") String mode,
+      @QueryParam("hub.verify_token") String token,
+      @QueryParam("hub.challenge") String challenge) {
+    String expected = whatsApp(tenantId).map(Channels.WhatsApp::verifyToken).orElse(null);
+    boolean tokenMatches = constantTimeEquals(expected, token);
+    if (!"subscribe".equals(mode) || !tokenMatches || challenge == null || !CHALLENGE.matcher(challenge).matches()) {
+      return Response.status(403).type(MediaType.TEXT_PLAIN).entity("forbidden").build();
+    }
+    return Response.ok(challenge, MediaType.TEXT_PLAIN).build();
+  }
+
+  @POST
+  @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+  public Response receive(
+      @Context RoutingContext request,
+      @PathParam("tenantId") String tenantId,
+      @HeaderParam(MetaSignature.HEADER) String signature) {
+    byte[] body = RequestLimits.body(request);
+    Optional<TenantConfig> tenant = tenants.find(tenantId).filter(t -> t.channels().whatsapp() != null);
+    String secret = tenant.map(t -> t.channels().whatsapp().appSecret()).orElse(null);
+    // Same work and the same answer whatever failed, so tenant ids cannot be probed.
+    boolean valid = MetaSignature.valid(secret == null ? "" : secret, body == null ? new byte[0] : body, signature);
+    if (!valid || secret == null) {
+      return unauthorized();
+    }
+    TenantConfig t = tenant.get();
+    Optional<WhatsAppWebhook.Batch> parsed = WhatsAppWebhook.parse(body);
+    if (parsed.isEmpty()) {
+      // Signed by the tenant's app but not a WhatsApp business-account webhook (another product
+      // of the same app): nothing of a customer's in it; 200 so that Meta does not retry it.
+      LOG.warnf("tenant %s: a signed webhook that is not a WhatsApp business-account update was ignored", t.id());
+      return ok(0, 0);
+    }
+    WhatsAppWebhook.Batch batch = parsed.get();
+    String ownNumber = t.channels().whatsapp().phoneNumberId();
+    Instant now = Instant.now();
+    int accepted = 0;
+    try {
+      for (WhatsAppWebhook.Message m : batch.messages()) {
+        if (!ownNumber.equals(m.phoneNumberId())) {
+          // The tenant's app also serves a number this tenant does not have: a configuration
+          // mistake, and still a customer's message, so it is kept where operators look.
+          deadLetter(t, body, "message " + m.wamid() + " to business number " + m.phoneNumberId()
+              + ", not tenant " + t.id() + "'s " + ownNumber);
+          continue;
+        }
+        List<ConversationEvent> events;
+        try {
+          events = WhatsAppEvents.toEvents(t.id(), m, now, config.occurredAtWindow(), config.maxTextLength());
+        } catch (WhatsAppEvents.Unreadable e) {
+          deadLetter(t, body, "message " + m.wamid() + " cannot be read: " + e.getMessage());
+          continue;
+        }
+        for (ConversationEvent event : events) {
+          Claim claim = intake.accept(event);
+          if (claim == Claim.IN_FLIGHT) {
+            return unavailable("a message of this webhook is being stored right now");
+          }
+        }
+        accepted++;
+        window.customerWrote(t.id(), events.get(0).customer().phone().substring(1), m.sentAt() == null ? now : m.sentAt(), now);
+      }
+    } catch (PublishException e) {
+      LOG.errorf("tenant %s: WhatsApp webhook not stored, broker failed: %s", t.id(), e.getMessage());
+      return unavailable("the messages could not be stored; Meta will deliver them again");
+    } catch (JedisException e) {
+      LOG.errorf("tenant %s: WhatsApp webhook not stored, Redis failed: %s", t.id(), e.toString());
+      return unavailable("the messages could not be stored; Meta will deliver them again");
+    }
+    return ok(accepted, batch.statuses().size());
+  }
+
+  /**
+   * Keeps a message that cannot become an event on {@code conversation-events-dlq} with the whole
+   * signed body; Meta gets its 200 (a retry would fail the same way).
+   */
+  private void deadLetter(TenantConfig t, byte[] body, String reason) throws PublishException {
+    LOG.warnf("tenant %s: WhatsApp message dead-lettered: %s", t.id(), DeadLetters.bounded(reason));
+    DeadLetter letter = DeadLetters.of("whatsapp-webhook", -1, -1, t.id(), body, reason, "intake-service");
+    publisher.publish(Topics.deadLetterOf(Topics.CONVERSATION_EVENTS), t.id(), letter, config.publishTimeout());
+  }
+
+  private Optional<Channels.WhatsApp> whatsApp(String tenantId) {
+    return tenants.find(tenantId).map(t -> t.channels().whatsapp());
+  }
+
+  private static Response ok(int messages, int statuses) {
+    return Response.ok("{\"messages\":" + messages + ",\"statuses\":" + statuses + "}", MediaType.APPLICATION_JSON).build();
+  }
+
+  private static Response unauthorized() {
+    return Problem.response(401, "Unauthorized",
+        "the request must carry a valid " + MetaSignature.HEADER + " from the tenant's Meta app");
+  }
+
+  private static Response unavailable(String detail) {
+    return Response.fromResponse(Problem.response(503, "Unavailable", detail)).header("Retry-After", "2").build();
+  }
+
+  private static boolean constantTimeEquals(String expected, String given) {
+    byte[] a = expected == null ? new byte[0] : expected.getBytes(StandardCharsets.UTF_8);
+    byte[] b = given == null ? new byte[1] : given.getBytes(StandardCharsets.UTF_8);
+    return expected != null && !expected.isEmpty() && MessageDigest.isEqual(a, b);
+  }
+}
