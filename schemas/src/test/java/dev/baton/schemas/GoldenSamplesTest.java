@@ -47,7 +47,8 @@ class GoldenSamplesTest {
         Arguments.of("dead-letter.json", DeadLetter.class),
         Arguments.of("intent-feedback.json", IntentFeedback.class),
         Arguments.of("conversation-turn.json", ConversationTurn.class),
-        Arguments.of("agent-action-result.json", AgentActionResult.class));
+        Arguments.of("agent-action-result.json", AgentActionResult.class),
+        Arguments.of("delivery-status.json", DeliveryStatus.class));
   }
 
   @ParameterizedTest(name = "{0}")

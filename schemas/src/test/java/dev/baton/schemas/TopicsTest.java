@@ -40,5 +40,7 @@ class TopicsTest {
     assertEquals(Topics.Names.AGENT_ACTION_RESULTS, Topics.AGENT_ACTION_RESULTS.name());
     assertEquals("agent-action-results-dlq", Topics.deadLetterOf(Topics.AGENT_ACTION_RESULTS).name());
     assertTrue(Topics.pipeline().contains(Topics.AGENT_ACTION_RESULTS));
+    assertEquals("delivery-statuses-dlq", Topics.deadLetterOf(Topics.DELIVERY_STATUSES).name());
+    assertTrue(Topics.pipeline().contains(Topics.DELIVERY_STATUSES));
   }
 }

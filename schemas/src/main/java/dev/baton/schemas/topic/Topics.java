@@ -6,6 +6,7 @@ import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.DeadLetter;
+import dev.baton.schemas.DeliveryStatus;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.HandoffRecord;
 import dev.baton.schemas.IntentFeedback;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * intake --conversation-events--> sentiment --sentiment-scored-events--> routing
  *        --enriched-events--> handoff --handoffs--> agent-gateway
  *                                     --outbound-messages--> intake (delivery)
+ *                                        intake --delivery-statuses--> agent-gateway
  *                                     --conversation-state (compacted)
  *                                     --conversation-turns (every turn, in order)
  * agent-gateway --agent-actions--> handoff --agent-action-results--> agent-gateway (every instance)
@@ -44,6 +46,7 @@ public final class Topics {
     public static final String INTENT_FEEDBACK = "intent-feedback";
     public static final String CONVERSATION_TURNS = "conversation-turns";
     public static final String AGENT_ACTION_RESULTS = "agent-action-results";
+    public static final String DELIVERY_STATUSES = "delivery-statuses";
 
     private Names() {}
   }
@@ -80,6 +83,10 @@ public final class Topics {
   public static final Topic<String, AgentActionResult> AGENT_ACTION_RESULTS =
       topic(Names.AGENT_ACTION_RESULTS, AgentActionResult.class, false);
 
+  /** How far each outbound message got (sent, delivered, read, failed), for the agents' view. */
+  public static final Topic<String, DeliveryStatus> DELIVERY_STATUSES =
+      topic(Names.DELIVERY_STATUSES, DeliveryStatus.class, false);
+
   private static final List<Topic<String, ?>> PIPELINE =
       List.of(
           CONVERSATION_EVENTS,
@@ -91,7 +98,8 @@ public final class Topics {
           OUTBOUND_MESSAGES,
           INTENT_FEEDBACK,
           CONVERSATION_TURNS,
-          AGENT_ACTION_RESULTS);
+          AGENT_ACTION_RESULTS,
+          DELIVERY_STATUSES);
 
   private Topics() {}
 
