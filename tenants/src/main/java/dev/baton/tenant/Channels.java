@@ -8,13 +8,70 @@ import dev.baton.schemas.Channel;
  * connected its number) is served by the generic webhook and {@code callbackUrl}.
  *
  * @param whatsapp the tenant's WhatsApp Business number on Meta's Cloud API; null when not connected
+ * @param twilio the tenant's Twilio account and numbers (SMS, voice, WhatsApp via Twilio); null when
+ *     not connected
  */
-public record Channels(WhatsApp whatsapp) {
-  public static final Channels NONE = new Channels(null);
+public record Channels(WhatsApp whatsapp, Twilio twilio) {
+  public static final Channels NONE = new Channels(null, null);
 
-  /** True when messages on {@code channel} go through a provider's API rather than the callback. */
+  public Channels(WhatsApp whatsapp) {
+    this(whatsapp, null);
+  }
+
+  /**
+   * True when messages on {@code channel} go through a provider's API rather than the callback.
+   * WhatsApp goes through Meta's Cloud API when connected, else through Twilio's WhatsApp sender.
+   */
   public boolean hasProviderFor(Channel channel) {
-    return channel == Channel.WHATSAPP && whatsapp != null;
+    return switch (channel) {
+      case WHATSAPP -> whatsapp != null || (twilio != null && twilio.whatsappNumber() != null);
+      case SMS -> twilio != null;
+      // Calls are answered with TwiML on Twilio's own webhook; until that adapter speaks the
+      // replies, they keep going to the generic callback.
+      default -> false;
+    };
+  }
+
+  /**
+   * A Twilio account's numbers. The auth token signs Twilio's webhooks ({@code X-Twilio-Signature})
+   * and authenticates Baton's API calls; null when its variable is unset (listed in the warnings).
+   *
+   * @param accountSid the account ({@code AC...}); webhooks of another account are refused
+   * @param authToken the current auth token
+   * @param previousAuthToken while rotating, Twilio's secondary token, still accepted on webhooks
+   * @param numbers the tenant's phone numbers in E.164, for SMS and calls; the first sends
+   * @param whatsappNumber the tenant's WhatsApp sender on Twilio in E.164, or null
+   * @param apiBaseUrl Twilio's REST API base URL
+   */
+  public record Twilio(
+      String accountSid,
+      String authToken,
+      String previousAuthToken,
+      java.util.List<String> numbers,
+      String whatsappNumber,
+      String apiBaseUrl) {
+    public static final String DEFAULT_API_BASE_URL = "https://api.twilio.com";
+
+    public Twilio {
+      numbers = numbers == null ? java.util.List.of() : java.util.List.copyOf(numbers);
+    }
+
+    /** The tokens an incoming webhook may be signed with: the current one, then the previous one. */
+    public java.util.List<String> acceptedAuthTokens() {
+      java.util.List<String> tokens = new java.util.ArrayList<>(2);
+      if (authToken != null) {
+        tokens.add(authToken);
+      }
+      if (previousAuthToken != null) {
+        tokens.add(previousAuthToken);
+      }
+      return java.util.List.copyOf(tokens);
+    }
+
+    @Override
+    public String toString() {
+      return "Twilio[accountSid=" + accountSid + ", numbers=" + numbers + "]";
+    }
   }
 
   /**

@@ -42,6 +42,7 @@ public final class TenantDirectory {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2}");
+  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
   private static final Set<String> TEMPLATE_FIELDS = Set.of("assistantIntro", "handoffNotice", "afterHoursNotice",
       "clarifyingQuestion", "fallback", "missedCallAck", "agentJoined", "queueNotice", "queueNoticeNoEstimate",
       "callbackOffer", "callbackConfirmed", "languageNotSupported");
@@ -133,6 +134,7 @@ public final class TenantDirectory {
       JsonNode list = root.get("tenants");
       Map<String, TenantConfig> tenants = new LinkedHashMap<>();
       Map<String, String> whatsAppNumbers = new LinkedHashMap<>();
+      Map<String, String> twilioNumbers = new LinkedHashMap<>();
       if (list == null || !list.isArray() || list.isEmpty()) {
         problems.add("tenants: must be a non-empty list");
       } else {
@@ -142,6 +144,18 @@ public final class TenantDirectory {
             problems.add("tenants[" + i + "].id: duplicate tenant id '" + t.id() + "'");
           }
           // One business number belongs to one tenant: its webhooks and its sends must not mix.
+          if (t != null && t.channels().twilio() != null) {
+            List<String> mine = new ArrayList<>(t.channels().twilio().numbers());
+            if (t.channels().twilio().whatsappNumber() != null) {
+              mine.add("whatsapp:" + t.channels().twilio().whatsappNumber());
+            }
+            for (String number : mine) {
+              String owner = twilioNumbers.putIfAbsent(number, t.id());
+              if (owner != null && !owner.equals(t.id())) {
+                problems.add("tenants[" + i + "].channels.twilio: " + number + " is already a number of tenant " + owner);
+              }
+            }
+          }
           if (t != null && t.channels().whatsapp() != null) {
             String number = t.channels().whatsapp().phoneNumberId();
             String owner = whatsAppNumbers.putIfAbsent(number, t.id());
@@ -526,8 +540,46 @@ public final class TenantDirectory {
         problems.add(path + ": must be a mapping");
         return Channels.NONE;
       }
-      unknownFields(n, path, Set.of("whatsapp"));
-      return new Channels(whatsApp(n.get("whatsapp"), path + ".whatsapp", tenantId));
+      unknownFields(n, path, Set.of("whatsapp", "twilio"));
+      return new Channels(whatsApp(n.get("whatsapp"), path + ".whatsapp", tenantId),
+          twilio(n.get("twilio"), path + ".twilio", tenantId));
+    }
+
+    private Channels.Twilio twilio(JsonNode n, String path, String tenantId) {
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isObject()) {
+        problems.add(path + ": must be a mapping");
+        return null;
+      }
+      unknownFields(n, path, Set.of("accountSid", "authTokenEnv", "previousAuthTokenEnv", "numbers",
+          "whatsappNumber", "apiBaseUrl"));
+      String account = text(n, path, "accountSid", null);
+      if (account != null && !account.matches("AC[0-9A-Za-z]{32}")) {
+        problems.add(path + ".accountSid: must be AC and 32 letters or digits, was '" + account + "'");
+      }
+      String token = secret(n, path, "authTokenEnv", tenantId);
+      String previous = n.hasNonNull("previousAuthTokenEnv") ? secret(n, path, "previousAuthTokenEnv", tenantId) : null;
+      List<String> numbers = strings(n.get("numbers"), path + ".numbers");
+      if (!n.has("numbers") || numbers.isEmpty()) {
+        problems.add(path + ".numbers: must list at least one of the tenant's Twilio numbers");
+      }
+      for (int i = 0; i < numbers.size(); i++) {
+        if (!E164.matcher(numbers.get(i)).matches()) {
+          problems.add(path + ".numbers[" + i + "]: must be in E.164 (+ and 8-15 digits), was '" + numbers.get(i) + "'");
+        }
+      }
+      String whatsapp = n.hasNonNull("whatsappNumber") ? text(n, path, "whatsappNumber", null) : null;
+      if (whatsapp != null && !E164.matcher(whatsapp).matches()) {
+        problems.add(path + ".whatsappNumber: must be in E.164 (+ and 8-15 digits), was '" + whatsapp + "'");
+      }
+      String base = text(n, path, "apiBaseUrl", Channels.Twilio.DEFAULT_API_BASE_URL);
+      if (!base.matches("https?://[^\\s?#]+")) {
+        problems.add(path + ".apiBaseUrl: must be an http(s) URL without query, was '" + base + "'");
+      }
+      base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+      return new Channels.Twilio(account, token, previous, numbers, whatsapp, base);
     }
 
     private Channels.WhatsApp whatsApp(JsonNode n, String path, String tenantId) {

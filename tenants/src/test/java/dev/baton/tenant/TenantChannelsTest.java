@@ -53,6 +53,64 @@ class TenantChannelsTest {
   }
 
   @Test
+  void aTwilioAccountIsReadWithItsNumbersAndBothTokensWhileRotating() {
+    TenantDirectory dir = parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              twilio:
+                accountSid: AC0123456789abcdef0123456789abcdef
+                authTokenEnv: TW_TOKEN
+                previousAuthTokenEnv: TW_OLD
+                numbers: ["+15558675310"]
+                whatsappNumber: "+14155238886"
+        """, Map.of("S", "x", "TW_TOKEN", "new-token", "TW_OLD", "old-token"));
+
+    Channels.Twilio tw = dir.find("t1").orElseThrow().channels().twilio();
+    assertEquals(List.of("+15558675310"), tw.numbers());
+    assertEquals("+14155238886", tw.whatsappNumber());
+    assertEquals(List.of("new-token", "old-token"), tw.acceptedAuthTokens());
+    assertEquals(Channels.Twilio.DEFAULT_API_BASE_URL, tw.apiBaseUrl());
+    Channels channels = dir.find("t1").orElseThrow().channels();
+    assertTrue(channels.hasProviderFor(Channel.SMS));
+    assertTrue(channels.hasProviderFor(Channel.WHATSAPP), "WhatsApp through Twilio's sender");
+    assertFalse(channels.hasProviderFor(Channel.EMAIL));
+    assertFalse(tw.toString().contains("token"));
+  }
+
+  @Test
+  void twilioNumbersAreE164AndBelongToOneTenant() {
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              twilio: {accountSid: AC123, authTokenEnv: TW_TOKEN, numbers: ["555-1234"], whatsappNumber: "14155238886"}
+          - id: t2
+            webhookSecretEnv: S
+            channels:
+              twilio: {accountSid: AC0123456789abcdef0123456789abcdef, authTokenEnv: TW_TOKEN, numbers: ["+15558675310"]}
+          - id: t3
+            webhookSecretEnv: S
+            channels:
+              twilio: {accountSid: AC0123456789abcdef0123456789abcdef, authTokenEnv: TW_TOKEN, numbers: ["+15558675310"]}
+          - id: t4
+            webhookSecretEnv: S
+            channels:
+              twilio: {accountSid: AC0123456789abcdef0123456789abcdef, authTokenEnv: TW_TOKEN}
+        """, Map.of("S", "x", "TW_TOKEN", "t")));
+    for (String expected : List.of(
+        "tenants[0].channels.twilio.accountSid: must be AC and 32 letters or digits",
+        "tenants[0].channels.twilio.numbers[0]: must be in E.164",
+        "tenants[0].channels.twilio.whatsappNumber: must be in E.164",
+        "tenants[2].channels.twilio: +15558675310 is already a number of tenant t2",
+        "tenants[3].channels.twilio.numbers: must list at least one")) {
+      assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(expected)), expected + " not in " + e.problems());
+    }
+  }
+
+  @Test
   void aTenantWithoutChannelsHasNoProvider() {
     TenantConfig t = parse("tenants:\n  - id: t1\n    webhookSecretEnv: S\n", ENV).find("t1").orElseThrow();
     assertNull(t.channels().whatsapp());

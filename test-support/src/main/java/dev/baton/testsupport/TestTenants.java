@@ -55,6 +55,16 @@ public final class TestTenants {
   public static final String WHATSAPP_ACCESS_TOKEN = "test-graph-token-wabiz-5c1e9a";
   public static final String WHATSAPP_SECRET = "test-secret-wabiz";
 
+  /**
+   * A tenant on Twilio (SMS, calls, WhatsApp via Twilio) with the shared samples' numbers, account
+   * and auth token; its REST API is the callback receiver's {@code /twilio}.
+   */
+  public static final String TWILIO_TENANT = "twbiz";
+  public static final String TWILIO_ACCOUNT_SID = "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
+  public static final String TWILIO_AUTH_TOKEN = "12345";
+  public static final String TWILIO_NUMBER = "+15558675310";
+  public static final String TWILIO_WHATSAPP_NUMBER = "+14155238886";
+
   /** Environment (or config) entries the file refers to. */
   public static final Map<String, String> SECRETS =
       Map.ofEntries(Map.entry("BATON_SECRET_WAIT", WAIT_SECRET), Map.entry("BATON_AGENT_TOKEN_WALT", WALT_TOKEN),
@@ -70,7 +80,9 @@ public final class TestTenants {
           Map.entry("BATON_SECRET_WABIZ", WHATSAPP_SECRET),
           Map.entry("BATON_WA_APP_SECRET_WABIZ", WHATSAPP_APP_SECRET),
           Map.entry("BATON_WA_VERIFY_TOKEN_WABIZ", WHATSAPP_VERIFY_TOKEN),
-          Map.entry("BATON_WA_ACCESS_TOKEN_WABIZ", WHATSAPP_ACCESS_TOKEN));
+          Map.entry("BATON_WA_ACCESS_TOKEN_WABIZ", WHATSAPP_ACCESS_TOKEN),
+          Map.entry("BATON_SECRET_TWBIZ", "test-secret-twbiz"),
+          Map.entry("BATON_TWILIO_AUTH_TOKEN_TWBIZ", TWILIO_AUTH_TOKEN));
 
   private TestTenants() {}
 
@@ -152,6 +164,22 @@ public final class TestTenants {
                 accessTokenEnv: BATON_WA_ACCESS_TOKEN_WABIZ
                 apiBaseUrl: %1$s/graph/v21.0
                 missedCallTemplate: {name: missed_call_ack, language: en_US, bodyParameters: [tenantName]}
+          - id: twbiz
+            name: Tw Plumbing
+            webhookSecretEnv: BATON_SECRET_TWBIZ
+            callbackUrl: %1$s/callback/twbiz
+            faq:
+              - id: opening-hours
+                intent: opening_hours
+                examples: [what are your opening hours, when are you open, what time do you open]
+                answer: Tw Plumbing answers calls around the clock.
+            channels:
+              twilio:
+                accountSid: ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+                authTokenEnv: BATON_TWILIO_AUTH_TOKEN_TWBIZ
+                numbers: ["+15558675310"]
+                whatsappNumber: "+14155238886"
+                apiBaseUrl: %1$s/twilio
         """
             .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT, WAIT_TENANT);
     try {
