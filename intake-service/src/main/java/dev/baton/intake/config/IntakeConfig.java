@@ -76,6 +76,14 @@ public interface IntakeConfig {
      */
     @WithDefault("262144")
     int maxBodyBytes();
+
+    /**
+     * The public base URL providers call, e.g. {@code https://baton.example.com}: Twilio signs the
+     * URL it requested, which behind a proxy or TLS terminator is not what reaches the intake.
+     * Unset, the URL is rebuilt from {@code X-Forwarded-Proto} / {@code X-Forwarded-Host} or the
+     * request itself (fine for a direct connection; set it in production).
+     */
+    java.util.Optional<String> publicBaseUrl();
   }
 
   /** Delivery of outbound messages to the tenants' callbacks. */

@@ -5,13 +5,8 @@ import dev.baton.intake.channel.MetaSignature;
 import dev.baton.intake.channel.WhatsAppEvents;
 import dev.baton.intake.channel.WhatsAppWebhook;
 import dev.baton.intake.config.IntakeConfig;
-import dev.baton.intake.service.EventDeduplicator.Claim;
-import dev.baton.intake.service.IntakeService;
+import dev.baton.intake.channel.ChannelIntake;
 import dev.baton.schemas.ConversationEvent;
-import dev.baton.schemas.DeadLetter;
-import dev.baton.schemas.DeadLetters;
-import dev.baton.schemas.topic.Topics;
-import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.tenant.Channels;
 import dev.baton.tenant.TenantConfig;
@@ -52,19 +47,19 @@ public class WhatsAppResource {
   private static final Logger LOG = Logger.getLogger(WhatsAppResource.class);
   private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
 
+  private static final String SOURCE = "whatsapp-webhook";
+
   private final TenantDirectory tenants;
-  private final IntakeService intake;
+  private final ChannelIntake intake;
   private final IntakeConfig config;
   private final CustomerServiceWindow window;
-  private final KafkaPublisher publisher;
 
-  public WhatsAppResource(TenantDirectory tenants, IntakeService intake, IntakeConfig config,
-      CustomerServiceWindow window, KafkaPublisher publisher) {
+  public WhatsAppResource(
+      TenantDirectory tenants, ChannelIntake intake, IntakeConfig config, CustomerServiceWindow window) {
     this.tenants = tenants;
     this.intake = intake;
     this.config = config;
     this.window = window;
-    this.publisher = publisher;
   }
 
   /**
@@ -117,7 +112,7 @@ public class WhatsAppResource {
         if (!ownNumber.equals(m.phoneNumberId())) {
           // The tenant's app also serves a number this tenant does not have: a configuration
           // mistake, and still a customer's message, so it is kept where operators look.
-          deadLetter(t, body, "message " + m.wamid() + " to business number " + m.phoneNumberId()
+          intake.deadLetter(SOURCE, t.id(), body, "message " + m.wamid() + " to business number " + m.phoneNumberId()
               + ", not tenant " + t.id() + "'s " + ownNumber);
           continue;
         }
@@ -125,18 +120,15 @@ public class WhatsAppResource {
         try {
           events = WhatsAppEvents.toEvents(t.id(), m, now, config.occurredAtWindow(), config.maxTextLength());
         } catch (WhatsAppEvents.Unreadable e) {
-          deadLetter(t, body, "message " + m.wamid() + " cannot be read: " + e.getMessage());
+          intake.deadLetter(SOURCE, t.id(), body, "message " + m.wamid() + " cannot be read: " + e.getMessage());
           continue;
         }
-        for (ConversationEvent event : events) {
-          Claim claim = intake.accept(event);
-          if (claim == Claim.IN_FLIGHT) {
-            return unavailable("a message of this webhook is being stored right now");
-          }
-        }
+        intake.accept(events);
         accepted++;
         window.customerWrote(t.id(), events.get(0).customer().phone().substring(1), m.sentAt() == null ? now : m.sentAt(), now);
       }
+    } catch (ChannelIntake.InFlight e) {
+      return unavailable(e.getMessage());
     } catch (PublishException e) {
       LOG.errorf("tenant %s: WhatsApp webhook not stored, broker failed: %s", t.id(), e.getMessage());
       return unavailable("the messages could not be stored; Meta will deliver them again");
@@ -145,16 +137,6 @@ public class WhatsAppResource {
       return unavailable("the messages could not be stored; Meta will deliver them again");
     }
     return ok(accepted, batch.statuses().size());
-  }
-
-  /**
-   * Keeps a message that cannot become an event on {@code conversation-events-dlq} with the whole
-   * signed body; Meta gets its 200 (a retry would fail the same way).
-   */
-  private void deadLetter(TenantConfig t, byte[] body, String reason) throws PublishException {
-    LOG.warnf("tenant %s: WhatsApp message dead-lettered: %s", t.id(), DeadLetters.bounded(reason));
-    DeadLetter letter = DeadLetters.of("whatsapp-webhook", -1, -1, t.id(), body, reason, "intake-service");
-    publisher.publish(Topics.deadLetterOf(Topics.CONVERSATION_EVENTS), t.id(), letter, config.publishTimeout());
   }
 
   private Optional<Channels.WhatsApp> whatsApp(String tenantId) {

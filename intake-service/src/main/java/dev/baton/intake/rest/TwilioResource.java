@@ -1,0 +1,163 @@
+package dev.baton.intake.rest;
+
+import dev.baton.intake.channel.ChannelIntake;
+import dev.baton.intake.channel.CustomerServiceWindow;
+import dev.baton.intake.channel.FormBody;
+import dev.baton.intake.channel.TwilioEvents;
+import dev.baton.intake.channel.TwilioSignature;
+import dev.baton.intake.channel.WhatsAppEvents;
+import dev.baton.intake.config.IntakeConfig;
+import dev.baton.schemas.ConversationEvent;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.tenant.Channels;
+import dev.baton.tenant.TenantConfig;
+import dev.baton.tenant.TenantDirectory;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * A tenant's Twilio numbers: the messaging webhook ({@code /v1/channels/twilio/<tenant>/messages},
+ * SMS, MMS and WhatsApp through Twilio), configured as the number's "A message comes in" URL.
+ *
+ * <p>Authenticated by {@code X-Twilio-Signature} over the public URL Twilio called and every POST
+ * parameter ({@link TwilioSignature}), with the tenant's auth token or, while rotating, the
+ * previous one; the account and the receiving number must be the tenant's. Every failure of
+ * authentication gets the same 401. Answered with empty TwiML once the message is stored.
+ */
+@Path("/v1/channels/twilio/{tenantId}")
+public class TwilioResource {
+  private static final Logger LOG = Logger.getLogger(TwilioResource.class);
+  private static final String SOURCE = "twilio-messages";
+  private static final String NO_TOKEN = "no-token";
+  static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+
+  private final TenantDirectory tenants;
+  private final ChannelIntake intake;
+  private final IntakeConfig config;
+  private final CustomerServiceWindow window;
+
+  public TwilioResource(
+      TenantDirectory tenants, ChannelIntake intake, IntakeConfig config, CustomerServiceWindow window) {
+    this.tenants = tenants;
+    this.intake = intake;
+    this.config = config;
+    this.window = window;
+  }
+
+  @POST
+  @Path("/messages")
+  @Produces({MediaType.TEXT_XML, Problem.MEDIA_TYPE})
+  public Response message(
+      @Context RoutingContext request,
+      @PathParam("tenantId") String tenantId,
+      @HeaderParam(TwilioSignature.HEADER) String signature) {
+    Optional<Authenticated> auth = authenticate(request, tenantId, signature);
+    if (auth.isEmpty()) {
+      return unauthorized();
+    }
+    TenantConfig tenant = auth.get().tenant();
+    Map<String, List<String>> params = auth.get().params();
+    byte[] body = RequestLimits.body(request);
+    Channels.Twilio twilio = tenant.channels().twilio();
+    boolean whatsapp = TwilioEvents.isWhatsApp(params);
+    String to = FormBody.first(params, "To");
+    String ownTo = to == null ? null : to.replaceFirst("^whatsapp:", "");
+    boolean ours = whatsapp ? ownTo != null && ownTo.equals(twilio.whatsappNumber()) : twilio.numbers().contains(ownTo);
+    try {
+      if (!ours) {
+        intake.deadLetter(SOURCE, tenant.id(), body, "message " + FormBody.first(params, "MessageSid")
+            + " to " + to + ", not a number of tenant " + tenant.id());
+        return twiml();
+      }
+      List<ConversationEvent> events;
+      try {
+        events = TwilioEvents.toEvents(tenant.id(), params, Instant.now(), config.maxTextLength());
+      } catch (WhatsAppEvents.Unreadable e) {
+        intake.deadLetter(SOURCE, tenant.id(), body, "message cannot be read: " + e.getMessage());
+        return twiml();
+      }
+      intake.accept(events);
+      if (whatsapp) {
+        window.customerWrote(tenant.id(), events.get(0).customer().phone(), Instant.now(), Instant.now());
+      }
+      return twiml();
+    } catch (ChannelIntake.InFlight e) {
+      return unavailable(e.getMessage());
+    } catch (PublishException e) {
+      LOG.errorf("tenant %s: Twilio message not stored, broker failed: %s", tenant.id(), e.getMessage());
+      return unavailable("the message could not be stored; Twilio will retry it");
+    } catch (JedisException e) {
+      LOG.errorf("tenant %s: Twilio message not stored, Redis failed: %s", tenant.id(), e.toString());
+      return unavailable("the message could not be stored; Twilio will retry it");
+    }
+  }
+
+  /** A request of the tenant's Twilio account, signed with its token, and its parameters. */
+  record Authenticated(TenantConfig tenant, Map<String, List<String>> params) {}
+
+  Optional<Authenticated> authenticate(RoutingContext request, String tenantId, String signature) {
+    byte[] body = RequestLimits.body(request);
+    Map<String, List<String>> params;
+    try {
+      params = FormBody.parse(body);
+    } catch (IllegalArgumentException e) {
+      params = Map.of();
+    }
+    TenantConfig tenant = tenants.find(tenantId).filter(t -> t.channels().twilio() != null).orElse(null);
+    List<String> tokens = tenant == null ? List.of() : tenant.channels().twilio().acceptedAuthTokens();
+    String url = publicUrl(request.request());
+    boolean valid = false;
+    // Always one check at least, so that an unknown tenant costs what a wrong signature costs.
+    for (String token : tokens.isEmpty() ? List.of(NO_TOKEN) : tokens) {
+      valid |= TwilioSignature.valid(token, url, params, signature);
+    }
+    valid &= !tokens.isEmpty();
+    if (!valid || !tenant.channels().twilio().accountSid().equals(FormBody.first(params, "AccountSid"))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Authenticated(tenant, params));
+  }
+
+  /** The URL Twilio requested: the configured public base, else as forwarded or received. */
+  String publicUrl(HttpServerRequest request) {
+    String pathAndQuery = request.uri();
+    Optional<String> base = config.channels().publicBaseUrl();
+    if (base.isPresent()) {
+      String b = base.get();
+      return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + pathAndQuery;
+    }
+    String proto = request.getHeader("X-Forwarded-Proto");
+    String host = request.getHeader("X-Forwarded-Host");
+    if (proto == null || host == null) {
+      return request.absoluteURI();
+    }
+    return proto + "://" + host + pathAndQuery;
+  }
+
+  static Response twiml() {
+    return Response.ok(EMPTY_TWIML, MediaType.TEXT_XML).build();
+  }
+
+  private static Response unauthorized() {
+    return Problem.response(401, "Unauthorized",
+        "the request must carry a valid " + TwilioSignature.HEADER + " from the tenant's Twilio account");
+  }
+
+  private static Response unavailable(String detail) {
+    return Response.fromResponse(Problem.response(503, "Unavailable", detail)).header("Retry-After", "2").build();
+  }
+}
