@@ -34,6 +34,7 @@ class GoldenSamplesTest {
         Arguments.of("conversation-event.call-started.json", ConversationEvent.class),
         Arguments.of("conversation-event.call-ended.json", ConversationEvent.class),
         Arguments.of("conversation-event.call-missed.json", ConversationEvent.class),
+        Arguments.of("conversation-event.caller-silent.json", ConversationEvent.class),
         Arguments.of("conversation-event.speech-segment.json", ConversationEvent.class),
         Arguments.of("enriched-event.json", EnrichedEvent.class),
         Arguments.of("enriched-event.complaint.json", EnrichedEvent.class),

@@ -100,7 +100,7 @@ public class EventValidator {
       if (type == EventType.AGENT_MESSAGE && agentId == null) {
         errors.add(new FieldError("agentId", "is required for AGENT_MESSAGE"));
       }
-      boolean voiceOnly = type.name().startsWith("CALL_") || type == EventType.SPEECH_SEGMENT;
+      boolean voiceOnly = type.name().startsWith("CALL_") || type == EventType.SPEECH_SEGMENT || type == EventType.CALLER_SILENT;
       if (voiceOnly && channel != null && channel != Channel.VOICE) {
         errors.add(new FieldError("channel", "must be VOICE for " + type));
       }
