@@ -25,9 +25,7 @@ public record Channels(WhatsApp whatsapp, Twilio twilio) {
   public boolean hasProviderFor(Channel channel) {
     return switch (channel) {
       case WHATSAPP -> whatsapp != null || (twilio != null && twilio.whatsappNumber() != null);
-      case SMS -> twilio != null;
-      // Calls are answered with TwiML on Twilio's own webhook; until that adapter speaks the
-      // replies, they keep going to the generic callback.
+      case SMS, VOICE -> twilio != null;
       default -> false;
     };
   }
@@ -42,6 +40,7 @@ public record Channels(WhatsApp whatsapp, Twilio twilio) {
    * @param numbers the tenant's phone numbers in E.164, for SMS and calls; the first sends
    * @param whatsappNumber the tenant's WhatsApp sender on Twilio in E.164, or null
    * @param apiBaseUrl Twilio's REST API base URL
+   * @param voice how Baton answers and transfers the tenant's calls
    */
   public record Twilio(
       String accountSid,
@@ -49,7 +48,8 @@ public record Channels(WhatsApp whatsapp, Twilio twilio) {
       String previousAuthToken,
       java.util.List<String> numbers,
       String whatsappNumber,
-      String apiBaseUrl) {
+      String apiBaseUrl,
+      Voice voice) {
     public static final String DEFAULT_API_BASE_URL = "https://api.twilio.com";
 
     public Twilio {
@@ -71,6 +71,27 @@ public record Channels(WhatsApp whatsapp, Twilio twilio) {
     @Override
     public String toString() {
       return "Twilio[accountSid=" + accountSid + ", numbers=" + numbers + "]";
+    }
+  }
+
+  /**
+   * Calls on the tenant's Twilio numbers.
+   *
+   * @param language the language of speech recognition and of the spoken voice (BCP 47, {@code en-US})
+   * @param voice Twilio's text-to-speech voice (e.g. {@code Polly.Joanna}), or null for its default
+   * @param enqueue the Twilio queue a handed-off call joins ({@code <Enqueue>}), where the tenant's
+   *     agents pick it up; null when {@code dial} is set
+   * @param dial the number (E.164) or SIP URI ({@code sip:agents@pbx.example.com}) a handed-off
+   *     call is connected to ({@code <Dial>}); null when {@code enqueue} is set
+   */
+  public record Voice(String language, String voice, String enqueue, String dial) {
+    public static Voice defaults(String tenantId) {
+      return new Voice("en-US", null, "baton-" + tenantId, null);
+    }
+
+    /** True when a SIP URI, not a phone number, takes handed-off calls. */
+    public boolean dialsSip() {
+      return dial != null && dial.startsWith("sip:");
     }
   }
 

@@ -554,7 +554,7 @@ public final class TenantDirectory {
         return null;
       }
       unknownFields(n, path, Set.of("accountSid", "authTokenEnv", "previousAuthTokenEnv", "numbers",
-          "whatsappNumber", "apiBaseUrl"));
+          "whatsappNumber", "apiBaseUrl", "voice"));
       String account = text(n, path, "accountSid", null);
       if (account != null && !account.matches("AC[0-9A-Za-z]{32}")) {
         problems.add(path + ".accountSid: must be AC and 32 letters or digits, was '" + account + "'");
@@ -579,7 +579,39 @@ public final class TenantDirectory {
         problems.add(path + ".apiBaseUrl: must be an http(s) URL without query, was '" + base + "'");
       }
       base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-      return new Channels.Twilio(account, token, previous, numbers, whatsapp, base);
+      return new Channels.Twilio(account, token, previous, numbers, whatsapp, base,
+          voice(n.get("voice"), path + ".voice", tenantId));
+    }
+
+    private Channels.Voice voice(JsonNode n, String path, String tenantId) {
+      Channels.Voice d = Channels.Voice.defaults(tenantId);
+      if (n == null || n.isNull()) {
+        return d;
+      }
+      unknownFields(n, path, Set.of("language", "voice", "enqueue", "dial"));
+      String language = text(n, path, "language", d.language());
+      if (!language.matches("[a-z]{2,3}-[A-Z]{2}")) {
+        problems.add(path + ".language: must be a language tag such as en-US, was '" + language + "'");
+      }
+      String voice = n.hasNonNull("voice") ? text(n, path, "voice", null) : null;
+      if (voice != null && !voice.matches("[A-Za-z0-9.\\-]{1,64}")) {
+        problems.add(path + ".voice: must be a Twilio voice name such as Polly.Joanna, was '" + voice + "'");
+      }
+      String enqueue = n.hasNonNull("enqueue") ? text(n, path, "enqueue", null) : null;
+      String dial = n.hasNonNull("dial") ? text(n, path, "dial", null) : null;
+      if (enqueue != null && dial != null) {
+        problems.add(path + ": set enqueue or dial, not both");
+      }
+      if (enqueue != null && !enqueue.matches("[A-Za-z0-9 _.\\-]{1,64}")) {
+        problems.add(path + ".enqueue: must be a queue name of letters, digits, ' ', '_', '.', '-', was '" + enqueue + "'");
+      }
+      if (dial != null && !E164.matcher(dial).matches() && !dial.matches("sip:[^\\s<>\"&]{3,200}")) {
+        problems.add(path + ".dial: must be a number in E.164 or a sip: URI, was '" + dial + "'");
+      }
+      if (enqueue == null && dial == null) {
+        enqueue = d.enqueue();
+      }
+      return new Channels.Voice(language, voice, enqueue, dial);
     }
 
     private Channels.WhatsApp whatsApp(JsonNode n, String path, String tenantId) {

@@ -74,9 +74,47 @@ class TenantChannelsTest {
     assertEquals(Channels.Twilio.DEFAULT_API_BASE_URL, tw.apiBaseUrl());
     Channels channels = dir.find("t1").orElseThrow().channels();
     assertTrue(channels.hasProviderFor(Channel.SMS));
+    assertTrue(channels.hasProviderFor(Channel.VOICE));
     assertTrue(channels.hasProviderFor(Channel.WHATSAPP), "WhatsApp through Twilio's sender");
     assertFalse(channels.hasProviderFor(Channel.EMAIL));
     assertFalse(tw.toString().contains("token"));
+    assertEquals(Channels.Voice.defaults("t1"), tw.voice(), "calls join queue baton-<tenant>, in en-US");
+  }
+
+  @Test
+  void callsAreTransferredToAQueueOrDialledButNotBoth() {
+    TenantDirectory dir = parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              twilio:
+                accountSid: AC0123456789abcdef0123456789abcdef
+                authTokenEnv: TW_TOKEN
+                numbers: ["+15558675310"]
+                voice: {language: de-DE, voice: Polly.Vicki, dial: "sip:reception@pbx.example.com"}
+        """, Map.of("S", "x", "TW_TOKEN", "t"));
+    Channels.Voice v = dir.find("t1").orElseThrow().channels().twilio().voice();
+    assertEquals("de-DE", v.language());
+    assertTrue(v.dialsSip());
+    assertNull(v.enqueue());
+
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              twilio:
+                accountSid: AC0123456789abcdef0123456789abcdef
+                authTokenEnv: TW_TOKEN
+                numbers: ["+15558675310"]
+                voice: {language: english, enqueue: reception, dial: "tel:123"}
+        """, Map.of("S", "x", "TW_TOKEN", "t")));
+    for (String expected : List.of("tenants[0].channels.twilio.voice.language: must be a language tag",
+        "tenants[0].channels.twilio.voice: set enqueue or dial, not both",
+        "tenants[0].channels.twilio.voice.dial: must be a number in E.164 or a sip: URI")) {
+      assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(expected)), expected + " not in " + e.problems());
+    }
   }
 
   @Test

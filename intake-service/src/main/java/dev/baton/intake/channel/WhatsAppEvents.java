@@ -123,7 +123,7 @@ public final class WhatsAppEvents {
   }
 
   /** Drops the characters the field's rules refuse, and cuts it to {@code max}. */
-  static String clean(String s, TextRules rules, int max) {
+  public static String clean(String s, TextRules rules, int max) {
     if (s == null) {
       return null;
     }
@@ -144,7 +144,7 @@ public final class WhatsAppEvents {
   }
 
   /** Parts of at most {@code max} characters, never splitting a surrogate pair. */
-  static List<String> split(String s, int max) {
+  public static List<String> split(String s, int max) {
     List<String> parts = new ArrayList<>();
     if (s == null) {
       parts.add("(empty message)");

@@ -54,7 +54,8 @@ public class WebhookChannel implements OutboundChannel {
 
   @Override
   public boolean handles(TenantConfig tenant, OutboundMessage message) {
-    return tenant.callbackUrl() != null;
+    // A channel the tenant has connected a provider for goes through that provider only.
+    return tenant.callbackUrl() != null && !tenant.channels().hasProviderFor(message.channel());
   }
 
   @Override

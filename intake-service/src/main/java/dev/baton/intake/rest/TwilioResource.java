@@ -4,15 +4,12 @@ import dev.baton.intake.channel.ChannelIntake;
 import dev.baton.intake.channel.CustomerServiceWindow;
 import dev.baton.intake.channel.FormBody;
 import dev.baton.intake.channel.TwilioEvents;
-import dev.baton.intake.channel.TwilioSignature;
 import dev.baton.intake.channel.WhatsAppEvents;
 import dev.baton.intake.config.IntakeConfig;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.tenant.Channels;
 import dev.baton.tenant.TenantConfig;
-import dev.baton.tenant.TenantDirectory;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -42,17 +39,15 @@ import redis.clients.jedis.exceptions.JedisException;
 public class TwilioResource {
   private static final Logger LOG = Logger.getLogger(TwilioResource.class);
   private static final String SOURCE = "twilio-messages";
-  private static final String NO_TOKEN = "no-token";
   static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
 
-  private final TenantDirectory tenants;
+  private final TwilioAuth auth;
   private final ChannelIntake intake;
   private final IntakeConfig config;
   private final CustomerServiceWindow window;
 
-  public TwilioResource(
-      TenantDirectory tenants, ChannelIntake intake, IntakeConfig config, CustomerServiceWindow window) {
-    this.tenants = tenants;
+  public TwilioResource(TwilioAuth auth, ChannelIntake intake, IntakeConfig config, CustomerServiceWindow window) {
+    this.auth = auth;
     this.intake = intake;
     this.config = config;
     this.window = window;
@@ -64,13 +59,13 @@ public class TwilioResource {
   public Response message(
       @Context RoutingContext request,
       @PathParam("tenantId") String tenantId,
-      @HeaderParam(TwilioSignature.HEADER) String signature) {
-    Optional<Authenticated> auth = authenticate(request, tenantId, signature);
-    if (auth.isEmpty()) {
-      return unauthorized();
+      @HeaderParam(dev.baton.intake.channel.TwilioSignature.HEADER) String signature) {
+    Optional<TwilioAuth.Authenticated> caller = auth.authenticate(request, tenantId, signature);
+    if (caller.isEmpty()) {
+      return TwilioAuth.unauthorized();
     }
-    TenantConfig tenant = auth.get().tenant();
-    Map<String, List<String>> params = auth.get().params();
+    TenantConfig tenant = caller.get().tenant();
+    Map<String, List<String>> params = caller.get().params();
     byte[] body = RequestLimits.body(request);
     Channels.Twilio twilio = tenant.channels().twilio();
     boolean whatsapp = TwilioEvents.isWhatsApp(params);
@@ -106,58 +101,11 @@ public class TwilioResource {
     }
   }
 
-  /** A request of the tenant's Twilio account, signed with its token, and its parameters. */
-  record Authenticated(TenantConfig tenant, Map<String, List<String>> params) {}
-
-  Optional<Authenticated> authenticate(RoutingContext request, String tenantId, String signature) {
-    byte[] body = RequestLimits.body(request);
-    Map<String, List<String>> params;
-    try {
-      params = FormBody.parse(body);
-    } catch (IllegalArgumentException e) {
-      params = Map.of();
-    }
-    TenantConfig tenant = tenants.find(tenantId).filter(t -> t.channels().twilio() != null).orElse(null);
-    List<String> tokens = tenant == null ? List.of() : tenant.channels().twilio().acceptedAuthTokens();
-    String url = publicUrl(request.request());
-    boolean valid = false;
-    // Always one check at least, so that an unknown tenant costs what a wrong signature costs.
-    for (String token : tokens.isEmpty() ? List.of(NO_TOKEN) : tokens) {
-      valid |= TwilioSignature.valid(token, url, params, signature);
-    }
-    valid &= !tokens.isEmpty();
-    if (!valid || !tenant.channels().twilio().accountSid().equals(FormBody.first(params, "AccountSid"))) {
-      return Optional.empty();
-    }
-    return Optional.of(new Authenticated(tenant, params));
-  }
-
-  /** The URL Twilio requested: the configured public base, else as forwarded or received. */
-  String publicUrl(HttpServerRequest request) {
-    String pathAndQuery = request.uri();
-    Optional<String> base = config.channels().publicBaseUrl();
-    if (base.isPresent()) {
-      String b = base.get();
-      return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + pathAndQuery;
-    }
-    String proto = request.getHeader("X-Forwarded-Proto");
-    String host = request.getHeader("X-Forwarded-Host");
-    if (proto == null || host == null) {
-      return request.absoluteURI();
-    }
-    return proto + "://" + host + pathAndQuery;
-  }
-
   static Response twiml() {
     return Response.ok(EMPTY_TWIML, MediaType.TEXT_XML).build();
   }
 
-  private static Response unauthorized() {
-    return Problem.response(401, "Unauthorized",
-        "the request must carry a valid " + TwilioSignature.HEADER + " from the tenant's Twilio account");
-  }
-
-  private static Response unavailable(String detail) {
+  static Response unavailable(String detail) {
     return Response.fromResponse(Problem.response(503, "Unavailable", detail)).header("Retry-After", "2").build();
   }
 }
