@@ -70,8 +70,10 @@ class ChaosTest {
   private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
   private static final Duration RECOVERY = Duration.ofSeconds(90);
   /**
-   * Longest time between the callback accepting a message and the intake's Redis mark: the answer
-   * travelling back, a worker thread, one Redis SET. Generous for a loaded 2-core machine.
+   * Longest time allowed between the callback accepting a message and the intake's Redis mark:
+   * the answer travelling back, a worker thread, one Redis SET. Seen up to 0.26 s on an intake
+   * that had just started delivering (six messages accepted in the 0.26 s before its SIGKILL came
+   * again after its restart); generous for a loaded 2-core machine.
    */
   private static final Duration UNMARKED_WINDOW = Duration.ofSeconds(2);
   private static final String ASK_FOR_PERSON = "I want to speak to someone";
