@@ -23,7 +23,7 @@ import org.awaitility.Awaitility;
 
 /**
  * The five packaged services, each a real process (their {@code quarkus-run.jar}), wired to the
- * test JVM's broker, the real Redis and a test tenants file. Logs go to
+ * test JVM's broker (or another one), the real Redis and a test tenants file. Logs go to
  * {@code e2e-tests/target/e2e-logs/<service>.log}.
  *
  * <p>A service can be {@link #kill killed} (SIGKILL) and {@link #start started} again on the same
@@ -44,6 +44,7 @@ final class BatonProcesses implements AutoCloseable {
   private final Path stateDir;
   private final Path tenants;
   private final Path root;
+  private final String bootstrapServers;
 
   BatonProcesses(String callbackBaseUrl) throws IOException {
     this(callbackBaseUrl, SERVICES);
@@ -51,14 +52,30 @@ final class BatonProcesses implements AutoCloseable {
 
   /** Starts only {@code services} (a subset of {@link #SERVICES}). */
   BatonProcesses(String callbackBaseUrl, List<String> services) throws IOException {
-    root = Path.of(System.getProperty("baton.root", "..")).toAbsolutePath().normalize();
-    logs = root.resolve("e2e-tests/target/e2e-logs");
+    this(callbackBaseUrl, services, EmbeddedKafka.get().bootstrapServers());
+  }
+
+  /** Starts {@code services} on another broker than the test JVM's (e.g. a {@code KafkaBrokerProcess}). */
+  BatonProcesses(String callbackBaseUrl, List<String> services, String bootstrapServers) throws IOException {
+    this.bootstrapServers = bootstrapServers;
+    root = root();
+    logs = logs();
     Files.createDirectories(logs);
     tenants = TestTenants.write(callbackBaseUrl);
     stateDir = Files.createTempDirectory("baton-e2e-streams-");
     for (String service : services) {
       start(service);
     }
+  }
+
+  /** The repository's root. */
+  private static Path root() {
+    return Path.of(System.getProperty("baton.root", "..")).toAbsolutePath().normalize();
+  }
+
+  /** Where the processes' logs go. */
+  static Path logs() {
+    return root().resolve("e2e-tests/target/e2e-logs");
   }
 
   /**
@@ -79,7 +96,7 @@ final class BatonProcesses implements AutoCloseable {
     env.putAll(TestTenants.SECRETS);
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-    env.put("KAFKA_BOOTSTRAP_SERVERS", EmbeddedKafka.get().bootstrapServers());
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
     env.put("BATON_TENANTS_FILE", tenants.toString());
     env.put("BATON_REDIS_HOST", TestRedis.host());
     env.put("BATON_REDIS_PORT", Integer.toString(TestRedis.port()));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with its headers and can be told to fail the next N requests with a status.
  */
 public final class CallbackReceiver implements AutoCloseable {
-  /** One received request. */
-  public record Received(String path, Map<String, List<String>> headers, String body) {
+  /** One received request, and when it was accepted. */
+  public record Received(String path, Map<String, List<String>> headers, String body, Instant at) {
     public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -47,7 +48,7 @@ public final class CallbackReceiver implements AutoCloseable {
         status = failureStatus;
       } else {
         received.add(new Received(exchange.getRequestURI().getPath(),
-            Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
+            Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8), Instant.now()));
         status = 204;
       }
       exchange.sendResponseHeaders(status, -1);

@@ -47,11 +47,16 @@ public final class TestTopics {
 
   /** Every record matching {@code filter} seen from the start of the topic within {@code wait}. */
   public static <V> List<V> read(Topic<String, V> topic, Predicate<V> filter, Duration wait) {
+    return read(EmbeddedKafka.get().bootstrapServers(), topic, filter, wait);
+  }
+
+  /** As {@link #read(Topic, Predicate, Duration)}, from another broker (e.g. a {@link KafkaBrokerProcess}). */
+  public static <V> List<V> read(String bootstrapServers, Topic<String, V> topic, Predicate<V> filter, Duration wait) {
     List<V> out = new ArrayList<>();
     try (var consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.get().bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // Only what a transaction committed: what any real consumer of Baton would see.
