@@ -52,9 +52,14 @@ public class WebhookChannel implements OutboundChannel {
             .build();
   }
 
+  /**
+   * Every message of the tenant's but those of a channel it has a provider for (its WhatsApp
+   * number goes through {@code WhatsAppCloudChannel}): so no message depends on which channel
+   * bean comes first.
+   */
   @Override
   public boolean handles(TenantConfig tenant, OutboundMessage message) {
-    return tenant.callbackUrl() != null;
+    return tenant.callbackUrl() != null && !tenant.channels().hasProviderFor(message.channel());
   }
 
   @Override
