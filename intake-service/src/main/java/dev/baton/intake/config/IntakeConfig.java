@@ -86,7 +86,7 @@ public interface IntakeConfig {
     java.util.Optional<String> publicBaseUrl();
   }
 
-  /** Delivery of outbound messages to the tenants' callbacks. */
+  /** Delivery of outbound messages to the tenants' callbacks and providers (WhatsApp Cloud API). */
   interface Delivery {
     /** Attempts per message before it goes to the dead-letter topic. */
     @WithDefault("6")

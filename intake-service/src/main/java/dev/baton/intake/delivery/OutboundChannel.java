@@ -5,8 +5,10 @@ import dev.baton.tenant.TenantConfig;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Sends a message to a customer through one provider. The generic webhook channel is the first;
- * provider channels (WhatsApp, Twilio SMS/voice) plug in beside it.
+ * Sends a message to a customer through one provider: the generic webhook channel, and provider
+ * channels (WhatsApp Cloud API; Twilio SMS/voice to come) beside it. At most one channel handles
+ * a message (the beans come in no defined order): the webhook leaves alone every channel the
+ * tenant has a provider for.
  *
  * <p>Sending is asynchronous: an attempt must not hold a thread while it waits for the far side,
  * and it must end (complete or fail) within its own deadline, body included, so that a slow

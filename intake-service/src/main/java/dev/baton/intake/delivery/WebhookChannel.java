@@ -52,9 +52,13 @@ public class WebhookChannel implements OutboundChannel {
             .build();
   }
 
+  /**
+   * Every message of the tenant's but those of a channel it has a provider for (its WhatsApp
+   * number goes through {@code WhatsAppCloudChannel}): so no message depends on which channel
+   * bean comes first.
+   */
   @Override
   public boolean handles(TenantConfig tenant, OutboundMessage message) {
-    // A channel the tenant has connected a provider for goes through that provider only.
     return tenant.callbackUrl() != null && !tenant.channels().hasProviderFor(message.channel());
   }
 
