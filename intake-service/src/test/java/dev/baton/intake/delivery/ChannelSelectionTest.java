@@ -40,8 +40,10 @@ class ChannelSelectionTest {
         Speaker.BOT, null, "hi", "x", "e", Instant.now());
   }
 
+  private final TwilioVoiceChannel voice = new TwilioVoiceChannel(null);
+
   private List<OutboundChannel> handlers(TenantConfig tenant, OutboundMessage m) {
-    return List.<OutboundChannel>of(webhook, whatsApp).stream().filter(c -> c.handles(tenant, m)).toList();
+    return List.<OutboundChannel>of(webhook, whatsApp, voice).stream().filter(c -> c.handles(tenant, m)).toList();
   }
 
   @Test
@@ -57,11 +59,15 @@ class ChannelSelectionTest {
   @Test
   void theCallbackLeavesAloneWhatATwilioAccountCarries() {
     TenantConfig twilio = tenant(new Channels(null, new Channels.Twilio("AC1", "token", null, List.of("+15550100"),
-        "+15550101", Channels.Twilio.DEFAULT_API_BASE_URL)));
+        "+15550101", Channels.Twilio.DEFAULT_API_BASE_URL, Channels.Voice.defaults("t"))));
     for (Channel channel : Channel.values()) {
-      boolean provider = channel == Channel.SMS || channel == Channel.WHATSAPP;
-      // No outbound Twilio channel yet: those messages find no channel and are dead-lettered.
-      assertEquals(provider ? List.of() : List.of(webhook), handlers(twilio, on(channel)), channel.toString());
+      List<OutboundChannel> expected = switch (channel) {
+        case VOICE -> List.of(voice);
+        // No outbound Twilio messaging channel yet: those messages find no channel and are dead-lettered.
+        case SMS, WHATSAPP -> List.of();
+        default -> List.of(webhook);
+      };
+      assertEquals(expected, handlers(twilio, on(channel)), channel.toString());
     }
   }
 
