@@ -95,4 +95,17 @@ class LanguageRoutingTest {
 
     assertNull(router.route(call).orElseThrow().language());
   }
+
+  @Test
+  void aCallerSilentReportPassesUntouched() {
+    EnrichedEvent report = EnrichedEvent.of(new ConversationEvent(SchemaVersions.CURRENT, "tw:CA1:silent:3",
+        EventType.CALLER_SILENT, "kiosk", "call:CA1", Channel.VOICE, Instant.now(), null, "wann haben Sie geöffnet",
+        null, Map.of("silence.ms", "5000")));
+
+    EnrichedEvent out = router.route(report).orElseThrow();
+
+    assertEquals(report, out);
+    assertNull(out.intent());
+    assertNull(out.proposedReply());
+  }
 }

@@ -32,6 +32,10 @@ import java.util.Objects;
  * @param resolutionCode the code the conversation was resolved with, while RESOLVED
  * @param language ISO 639-1 code of the language the customer writes in: set by a message whose
  *     language was detected with confidence, kept through short ones ("ok", "yes"); null until then
+ * @param silenceReportedBy on an active call, the voice provider that reports the caller's silence
+ *     itself ({@link EventType#CALLER_SILENT}; from the {@code voice.silenceReportedBy} attribute of
+ *     {@code CALL_STARTED}, e.g. {@code twilio}), so that Baton's own silence deadline is only a
+ *     backstop; null when Baton times the silence alone, and in states written before it was kept
  */
 public record ConversationState(
     int schemaVersion,
@@ -63,7 +67,8 @@ public record ConversationState(
     Instant callbackOfferedAt,
     OpenHandoff openHandoff,
     String resolutionCode,
-    String language) implements Conversational {
+    String language,
+    String silenceReportedBy) implements Conversational {
 
   /**
    * The parts of the open handoff that the state does not otherwise hold, so that the engine can
@@ -149,6 +154,7 @@ public record ConversationState(
     private OpenHandoff openHandoff;
     private String resolutionCode;
     private String language;
+    private String silenceReportedBy;
 
     public Builder() {}
 
@@ -182,6 +188,7 @@ public record ConversationState(
       openHandoff = s.openHandoff;
       resolutionCode = s.resolutionCode;
       language = s.language;
+      silenceReportedBy = s.silenceReportedBy;
     }
 
     public Builder tenantId(String v) { tenantId = v; return this; }
@@ -213,6 +220,7 @@ public record ConversationState(
     public Builder openHandoff(OpenHandoff v) { openHandoff = v; return this; }
     public Builder resolutionCode(String v) { resolutionCode = v; return this; }
     public Builder language(String v) { language = v; return this; }
+    public Builder silenceReportedBy(String v) { silenceReportedBy = v; return this; }
 
     public ConversationState build() {
       return new ConversationState(
@@ -220,7 +228,7 @@ public record ConversationState(
           agentId, transcript, lastIntent, lastSentiment, recentEventIds, collectedData,
           lowConfidenceStrikes, unansweredStreak, callActive, silenceDeadline, botIntroduced,
           openHandoffId, startedAt, updatedAt, closedAt, turnCount, skill, queueStatus, queueNoticeAt,
-          callbackOfferedAt, openHandoff, resolutionCode, language);
+          callbackOfferedAt, openHandoff, resolutionCode, language, silenceReportedBy);
     }
   }
 }

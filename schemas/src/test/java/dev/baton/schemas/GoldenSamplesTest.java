@@ -13,6 +13,7 @@ import dev.baton.schemas.serde.JsonSerde;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +42,7 @@ class GoldenSamplesTest {
         Arguments.of("enriched-event.language.json", EnrichedEvent.class),
         Arguments.of("conversation-state.json", ConversationState.class),
         Arguments.of("conversation-state.waiting.json", ConversationState.class),
+        Arguments.of("conversation-state.voice.json", ConversationState.class),
         Arguments.of("handoff-record.json", HandoffRecord.class),
         Arguments.of("handoff-record.language.json", HandoffRecord.class),
         Arguments.of("outbound-message.json", OutboundMessage.class),
@@ -125,6 +127,22 @@ class GoldenSamplesTest {
     assertEquals(new AgentAction.QueueStatus(2, null, 0), waiting.queueStatus());
     assertEquals(HandoffReason.EXPLICIT_REQUEST, waiting.openHandoff().reason());
     assertEquals(waiting, waiting.toBuilder().build(), "the builder copies every field");
+  }
+
+  @Test
+  void aCallWhoseProviderReportsSilenceKeepsWhoReportsIt() throws IOException {
+    ConversationState call = Json.read(read("conversation-state.voice.json"), ConversationState.class);
+
+    assertEquals("twilio", call.silenceReportedBy());
+    assertTrue(call.callActive());
+    assertEquals(Instant.parse("2026-11-23T10:00:28Z"), call.silenceDeadline());
+    assertEquals(call, call.toBuilder().build(), "the builder copies every field");
+  }
+
+  @Test
+  void statesWrittenBeforeSilenceReportsReadWithoutAReporter() throws IOException {
+    assertNull(Json.read(read("conversation-state.json"), ConversationState.class).silenceReportedBy());
+    assertNull(Json.read(read("conversation-state.waiting.json"), ConversationState.class).silenceReportedBy());
   }
 
   @Test

@@ -54,4 +54,24 @@ public interface HandoffConfig {
   /** The window over which stream thread failures are counted. */
   @WithDefault("5m")
   Duration threadFailureWindow();
+
+  /** How a caller's silence is timed from the end of the bot's speech (see the README, Silence). */
+  Voice voice();
+
+  interface Voice {
+    /** How fast the voice provider's speech is taken to be, for the estimate of when it ends; slow is safe. */
+    @WithDefault("2.5")
+    double wordsPerSecond();
+
+    /** The pause estimated after each sentence the bot says (half of it after a comma, ';' or ':'). */
+    @WithDefault("500ms")
+    Duration sentencePause();
+
+    /**
+     * On a call whose provider reports silence itself ({@code voice.silenceReportedBy}), how much
+     * later than the estimated end of speech plus the timeout Baton hands off when no report came.
+     */
+    @WithDefault("10s")
+    Duration reportMargin();
+  }
 }

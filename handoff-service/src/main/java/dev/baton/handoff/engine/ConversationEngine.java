@@ -58,21 +58,27 @@ public final class ConversationEngine {
       new PhraseMatcher(List.of("callback", "call back", "call me", "ring me", "phone me"));
   private static final PhraseMatcher NO_CALLBACK =
       new PhraseMatcher(List.of("don't call", "not call", "don't ring", "not ring", "no callback"));
+  /** Attribute of {@code CALL_STARTED}: the voice provider that reports the caller's silence itself. */
+  public static final String SILENCE_REPORTED_BY = "voice.silenceReportedBy";
+  /** Attribute of {@code CALLER_SILENT}: how long the caller was silent, in milliseconds. */
+  public static final String SILENCE_MS = "silence.ms";
   private static final DateTimeFormatter OPENING = DateTimeFormatter.ofPattern("EEEE 'at' HH:mm", Locale.ENGLISH);
 
   private final TenantDirectory tenants;
   private final StateLimits limits;
+  private final VoiceTiming voice;
   private final Map<String, Matchers> matchers = new ConcurrentHashMap<>();
 
   private record Matchers(PhraseMatcher explicit, PhraseMatcher keywords) {}
 
   public ConversationEngine(TenantDirectory tenants) {
-    this(tenants, StateLimits.DEFAULTS);
+    this(tenants, StateLimits.DEFAULTS, VoiceTiming.DEFAULTS);
   }
 
-  public ConversationEngine(TenantDirectory tenants, StateLimits limits) {
+  public ConversationEngine(TenantDirectory tenants, StateLimits limits, VoiceTiming voice) {
     this.tenants = tenants;
     this.limits = limits;
+    this.voice = voice;
   }
 
   // ---------------------------------------------------------------- conversation events
@@ -92,9 +98,14 @@ public final class ConversationEngine {
     // The sender's clock is not ours: a time outside the window (or absurd) reads as now, so no
     // deadline, key or duration is ever computed from it.
     Instant at = limits.bound(event.occurredAt(), now);
+    if (event.type() == EventType.CALLER_SILENT && !reportCounts(current, at)) {
+      // Nothing to decide, so nothing kept: not a transcript line per report, nor an id pushing
+      // real events out of the dedup window, nor a state for a conversation that has none.
+      return Outcome.of(current, List.of(), null);
+    }
     ConversationState start = current == null
         ? ConversationState.start(event).toBuilder().startedAt(at).updatedAt(at).build() : current;
-    Step step = new Step(tenant, start, now, limits);
+    Step step = new Step(tenant, start, now, limits, voice);
     step.remember(event.eventId());
     step.state.customer(start.customer() == null ? event.customer() : start.customer().mergedWith(event.customer()));
     if (start.owner() == Owner.RESOLVED && event.type() != EventType.CALL_ENDED) {
@@ -105,17 +116,23 @@ public final class ConversationEngine {
       case AGENT_MESSAGE -> step.addTurn(new Turn(event.eventId(), Speaker.AGENT, event.text(), at,
           null, null, null, null, event.agentId(), null));
       case CALL_STARTED -> {
-        step.state.callActive(true);
+        String reporter = silenceReporter(event);
+        step.state.callActive(true).silenceReportedBy(reporter);
         step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call started", at));
+        // A provider that reports silence greets the caller with the tenant's introduction
+        // before it listens; on other calls Baton has said nothing yet.
+        Duration greeting = reporter == null ? Duration.ZERO
+            : voice.speakingTime(fill(step.templates().assistantIntro(), tenant, null));
         // Silence counts from when the call started, not from when we got to it: a busy
         // topology must not make a silent caller wait longer.
-        step.waitForCaller(at.isBefore(step.now) ? at : step.now);
+        step.waitForCaller(at.isBefore(step.now) ? at : step.now, greeting);
       }
       case CALL_ENDED -> {
-        step.state.callActive(false).silenceDeadline(null);
+        step.state.callActive(false).silenceDeadline(null).silenceReportedBy(null);
         step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call ended", at));
       }
       case CALL_MISSED -> missedCall(step, event, at);
+      case CALLER_SILENT -> callerSilent(step, event);
     }
     return step.outcome();
   }
@@ -279,7 +296,7 @@ public final class ConversationEngine {
     } else {
       step.botSays(eventId + ":fallback", step.templates().fallback(), "fallback:no-answer", e.event().channel());
     }
-    step.waitForCaller(step.now);
+    step.waitForCaller(step.now, step.speakingTime());
   }
 
   private void missedCall(Step step, ConversationEvent event, Instant at) {
@@ -320,17 +337,63 @@ public final class ConversationEngine {
     if (tenant == null) {
       return Outcome.of(current, List.of(), null);
     }
-    Step step = new Step(tenant, current, now, limits);
+    Step step = new Step(tenant, current, now, limits, voice);
     Duration timeout = tenant.escalation().silenceTimeout();
-    Instant lastActivity = current.silenceDeadline().minus(timeout);
-    long silentMs = Duration.between(lastActivity, now).toMillis();
+    String reporter = current.silenceReportedBy();
+    // The deadline was set at the (estimated) end of the bot's speech plus the timeout, and the
+    // backstop margin where a provider reports silence itself.
+    Instant speechEnded = current.silenceDeadline().minus(timeout).minus(reporter == null ? Duration.ZERO : voice.reportMargin());
+    long silentMs = Duration.between(speechEnded, now).toMillis();
     String lastEvent = current.recentEventIds().isEmpty() ? null
         : current.recentEventIds().get(current.recentEventIds().size() - 1);
-    Trigger t = new Trigger(HandoffReason.SILENCE, "silence", silentMs + " ms without speech",
+    Trigger t = new Trigger(HandoffReason.SILENCE, "silence",
+        silentMs + " ms without speech" + (reporter == null ? "" : ", no report from " + reporter),
         "> " + timeout.toMillis() + " ms");
     step.state.silenceDeadline(null);
     escalate(step, t, lastEvent, current.channel());
     return step.outcome();
+  }
+
+  /**
+   * The voice provider reports that the caller said nothing for the timeout after the bot's speech
+   * ended (only a report {@link #reportCounts counts} gets here): the silence trigger at once, as
+   * the timer would have fired had it known when the speech ended. The handoff clears the
+   * deadline and the bot loses the call, so neither the timer nor a repeated report hands off again.
+   */
+  private void callerSilent(Step step, ConversationEvent event) {
+    Duration timeout = step.tenant.escalation().silenceTimeout();
+    String measured = event.attributes().get(SILENCE_MS);
+    String observed = measured != null && measured.matches("\\d{1,9}")
+        ? Long.parseLong(measured) + " ms without speech"
+        : "silence reported without " + SILENCE_MS;
+    Trigger t = new Trigger(HandoffReason.SILENCE, "silence", observed, "> " + timeout.toMillis() + " ms");
+    step.state.silenceDeadline(null);
+    escalate(step, t, event.eventId(), event.channel());
+  }
+
+  /**
+   * A {@code CALLER_SILENT} report is acted on while the bot waits on an active call, unless the
+   * caller spoke (or the call started) after the time it was made: then it is about a prompt the
+   * caller since answered. Both times come from the sender's events, so one clock decides.
+   */
+  private static boolean reportCounts(ConversationState s, Instant reportedAt) {
+    if (s == null || !s.callActive() || s.owner() != Owner.BOT) {
+      return false;
+    }
+    for (int i = s.transcript().size() - 1; i >= 0; i--) {
+      Turn t = s.transcript().get(i);
+      if (t.speaker() == Speaker.CUSTOMER || (t.speaker() == Speaker.SYSTEM && "call started".equals(t.text()))) {
+        return t.at() == null || !t.at().isAfter(reportedAt);
+      }
+    }
+    return true;
+  }
+
+  /** Who reports this call's silence, from {@code voice.silenceReportedBy}; null for Baton alone. */
+  private static String silenceReporter(ConversationEvent event) {
+    String by = event.attributes().get(SILENCE_REPORTED_BY);
+    // A name, not free text: it is kept in the state and written into audits.
+    return by != null && by.matches("[A-Za-z0-9._-]{1,40}") ? by : null;
   }
 
   /**
@@ -348,7 +411,7 @@ public final class ConversationEngine {
     if (tenant == null) {
       return Outcome.of(current, List.of(), null);
     }
-    Step step = new Step(tenant, current, now, limits);
+    Step step = new Step(tenant, current, now, limits, voice);
     ConversationState.OpenHandoff handoff = current.openHandoff();
     boolean caller = current.channel() != Channel.VOICE || current.callActive();
     if (handoff == null || handoff.followUp() || !caller) {
@@ -462,7 +525,7 @@ public final class ConversationEngine {
     if (tenant == null) {
       return Outcome.rejected(current, "unknown tenant " + current.tenantId());
     }
-    Step step = new Step(tenant, current, now, limits);
+    Step step = new Step(tenant, current, now, limits, voice);
     Actor actor = Actor.of(action, current, tenant);
     Decision decision = switch (action.type()) {
       case CLAIM -> claim(step, action, actor);
@@ -607,7 +670,7 @@ public final class ConversationEngine {
       // The agent's last word (a survey question, say) is the bot's first of the new episode.
       step.botSays(a.actionId() + ":hand-back", a.text(), "hand-back", s.channel());
     }
-    step.waitForCaller(step.now);
+    step.waitForCaller(step.now, step.speakingTime());
     return Decision.APPLIED;
   }
 
@@ -897,17 +960,19 @@ public final class ConversationEngine {
     final Instant now;
     final ConversationState.Builder state;
     final StateLimits limits;
+    final VoiceTiming voice;
     final List<Turn> transcript;
     final List<Turn> newTurns = new ArrayList<>();
     final List<OutboundMessage> messages = new ArrayList<>();
     final int turnCount;
     HandoffRecord handoff;
 
-    Step(TenantConfig tenant, ConversationState start, Instant now, StateLimits limits) {
+    Step(TenantConfig tenant, ConversationState start, Instant now, StateLimits limits, VoiceTiming voice) {
       this.tenant = tenant;
       this.start = start;
       this.now = now;
       this.limits = limits;
+      this.voice = voice;
       this.state = start.toBuilder().updatedAt(now);
       this.transcript = new ArrayList<>(start.transcript());
       // A state written before turns were counted holds at least its transcript.
@@ -998,14 +1063,26 @@ public final class ConversationEngine {
       addTurn(new Turn(messageId, sender, text, now, null, null, null, null, agentId, reason));
     }
 
+    /** How long a voice takes to say everything sent in this step, which the caller hears before answering. */
+    Duration speakingTime() {
+      Duration total = Duration.ZERO;
+      for (OutboundMessage m : messages) {
+        total = total.plus(voice.speakingTime(m.text()));
+      }
+      return total;
+    }
+
     /**
-     * On an active call the bot now waits for the caller; silence past the timeout, counted from
-     * {@code lastActivity}, escalates.
+     * On an active call the bot now waits for the caller, who cannot answer before the bot's
+     * {@code speech}, started at {@code from}, has ended: silence past the timeout from then
+     * escalates. Where the provider reports silence itself, Baton's deadline is a backstop
+     * {@code reportMargin} later, for a report that never comes.
      */
-    void waitForCaller(Instant lastActivity) {
+    void waitForCaller(Instant from, Duration speech) {
       ConversationState s = state.build();
       if (s.callActive() && s.owner() == Owner.BOT) {
-        state.silenceDeadline(lastActivity.plus(tenant.escalation().silenceTimeout()));
+        Duration margin = s.silenceReportedBy() == null ? Duration.ZERO : voice.reportMargin();
+        state.silenceDeadline(from.plus(speech).plus(tenant.escalation().silenceTimeout()).plus(margin));
       }
     }
 

@@ -3,6 +3,7 @@ package dev.baton.handoff.streams;
 import dev.baton.handoff.config.HandoffConfig;
 import dev.baton.handoff.engine.ConversationEngine;
 import dev.baton.handoff.engine.StateLimits;
+import dev.baton.handoff.engine.VoiceTiming;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.handoff.topology.HandoffTopology;
 import dev.baton.tenant.TenantDirectory;
@@ -58,7 +59,9 @@ public class StreamsLifecycle {
 
   void start(@Observes @Priority(10) StartupEvent ev) {
     var limits = new StateLimits(config.eventTimeWindow(), config.maxStateBytes(), config.maxSlotsPerType());
-    var topology = HandoffTopology.build(new ConversationEngine(tenants, limits),
+    var voice = new VoiceTiming(config.voice().wordsPerSecond(), config.voice().sentencePause(),
+        config.voice().reportMargin());
+    var topology = HandoffTopology.build(new ConversationEngine(tenants, limits, voice),
         config.silenceCheckInterval(), config.retentionCheckInterval());
     LOG.debug(topology.describe());
     streams = new KafkaStreams(topology, properties());

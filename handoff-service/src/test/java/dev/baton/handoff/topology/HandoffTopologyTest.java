@@ -272,14 +272,15 @@ class HandoffTopologyTest {
     }
 
     @Test
-    void speechRestartsTheSilenceClock() {
+    void speechRestartsTheSilenceClockFromTheEstimatedEndOfTheReply() {
       f.send(f.callEvent(CALL, EventType.CALL_STARTED));
       f.driver.advanceWallClockTime(Duration.ofMillis(4000));
+      // "I'm Acme's virtual assistant. 8 to 6.": 7 words and 2 sentences, 3.8 s to say.
       f.send(f.speech(CALL, "what are your opening hours", "opening_hours", 0.9, "8 to 6."));
-      f.driver.advanceWallClockTime(Duration.ofMillis(4000));
-      assertTrue(f.handoffs.isEmpty(), "8 s into the call but only 4 s of silence");
+      f.driver.advanceWallClockTime(Duration.ofMillis(8700));
+      assertTrue(f.handoffs.isEmpty(), "12.7 s into the call but only 4.9 s of silence after the reply ended");
 
-      f.driver.advanceWallClockTime(Duration.ofMillis(1100));
+      f.driver.advanceWallClockTime(Duration.ofMillis(200));
       assertEquals(HandoffReason.SILENCE, onlyHandoff().reason());
     }
 

@@ -13,6 +13,7 @@ import dev.baton.nlp.SentimentScore;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.Complaint;
 import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.EventType;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.Sentiment;
@@ -92,6 +93,27 @@ class SentimentScorerTests {
     assertEquals(Sentiment.POSITIVE, s.label());
     assertEquals(0.8, s.emotion("gratitude"));
     assertEquals(new Complaint(0.1, false), s.complaint());
+  }
+
+  @Test
+  void aCallerSilentReportPassesUntouchedWithoutAskingTheModels() {
+    SentimentAnalyzer never = new SentimentAnalyzer() {
+      public SentimentScore analyze(String text) {
+        throw new AssertionError("scored a report that carries no customer text");
+      }
+
+      public String modelName() {
+        return "s-1";
+      }
+    };
+    ConversationEvent report = new ConversationEvent(SchemaVersions.CURRENT, "tw:CA1:silent:3", EventType.CALLER_SILENT,
+        "acme", "call:CA1", Channel.VOICE, Instant.parse("2026-11-23T10:00:12Z"), null, "ignored text", null,
+        Map.of("silence.ms", "5000"));
+
+    EnrichedEvent passed = new SentimentScorer(never, detects(null)).score(report);
+
+    assertEquals(EnrichedEvent.of(report), passed);
+    assertNull(passed.sentiment());
   }
 
   @Test
