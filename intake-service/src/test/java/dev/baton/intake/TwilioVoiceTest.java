@@ -61,6 +61,8 @@ class TwilioVoiceTest {
     assertEquals("call:" + sid, started.conversationId());
     assertEquals("+14158675309", started.customer().phone());
     assertEquals("twilio", started.attributes().get("voice.silenceReportedBy"));
+    assertEquals(only(greeting, "Say").getTextContent(), started.attributes().get("voice.greeting"),
+        "the engine learns what the caller heard");
 
     // The caller speaks; the request waits for the decision, which the engine would publish.
     CompletableFuture<Response> answer = CompletableFuture.supplyAsync(

@@ -120,9 +120,18 @@ public final class ConversationEngine {
         step.state.callActive(true).silenceReportedBy(reporter);
         step.addTurn(Turn.of(event.eventId(), Speaker.SYSTEM, "call started", at));
         // A provider that reports silence greets the caller with the tenant's introduction
-        // before it listens; on other calls Baton has said nothing yet.
+        // before it listens; on other calls Baton has said nothing yet. The words it spoke
+        // (voice.greeting) are the bot's first turn: the caller heard the introduction, so the
+        // first reply does not repeat it, and the agent reads what the caller heard.
+        String spoken = event.attributes().get("voice.greeting");
+        if (spoken != null && !spoken.isBlank()) {
+          step.addTurn(new Turn(event.eventId() + ":greeting", Speaker.BOT, spoken, at, null, null, null, null, null,
+              "greeting"));
+          step.state.botIntroduced(true);
+        }
         Duration greeting = reporter == null ? Duration.ZERO
-            : voice.speakingTime(fill(step.templates().assistantIntro(), tenant, null));
+            : voice.speakingTime(spoken != null && !spoken.isBlank() ? spoken
+                : fill(step.templates().assistantIntro(), tenant, null));
         // Silence counts from when the call started, not from when we got to it: a busy
         // topology must not make a silent caller wait longer.
         step.waitForCaller(at.isBefore(step.now) ? at : step.now, greeting);

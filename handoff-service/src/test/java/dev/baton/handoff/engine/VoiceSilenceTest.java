@@ -20,6 +20,8 @@ import dev.baton.schemas.Intent;
 import dev.baton.schemas.Owner;
 import dev.baton.schemas.ProposedReply;
 import dev.baton.schemas.SchemaVersions;
+import dev.baton.schemas.Speaker;
+import dev.baton.schemas.Turn;
 import dev.baton.schemas.Sentiment;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,6 +77,21 @@ class VoiceSilenceTest {
     ConversationState s = on(null, started(T0, reportedBy), T0);
     return on(s, speech("when are you open", "opening_hours", "We're open Monday to Saturday, 9am to 5pm.",
         T0.plusSeconds(1)), T0.plusSeconds(1));
+  }
+
+  @Test
+  void theGreetingTheProviderSpokeIsTheBotsFirstTurnAndIsNotRepeated() {
+    Map<String, String> a = Map.of("voice.silenceReportedBy", "twilio",
+        "voice.greeting", "Hi, I'm the virtual assistant of Acme.");
+    ConversationState s = on(null, call(EventType.CALL_STARTED, T0, a), T0);
+    Outcome reply = engine.onEvent(s, speech("when are you open", "opening_hours",
+        "We're open Monday to Saturday, 9am to 5pm.", T0.plusSeconds(3)), T0.plusSeconds(3));
+
+    List<Turn> transcript = reply.state().transcript();
+    assertTrue(transcript.stream().anyMatch(t -> t.speaker() == Speaker.BOT
+        && t.text().equals("Hi, I'm the virtual assistant of Acme.") && "greeting".equals(t.reason())), transcript.toString());
+    assertEquals("We're open Monday to Saturday, 9am to 5pm.", reply.messages().get(0).text(),
+        "the caller heard the introduction already");
   }
 
   @Nested

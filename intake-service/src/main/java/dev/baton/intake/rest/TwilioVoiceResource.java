@@ -100,6 +100,7 @@ public class TwilioVoiceResource {
     }
     Instant now = Instant.now();
     String language = voice.language().substring(0, 2);
+    String intro = tenant.templatesIn(language).assistantIntro().replace("{name}", tenant.name());
     try {
       if (!tenant.businessHours().isOpen(now, tenant.timezone())) {
         Map<String, String> a = attributes(sid);
@@ -112,11 +113,12 @@ public class TwilioVoiceResource {
       }
       Map<String, String> a = attributes(sid);
       a.put("voice.silenceReportedBy", "twilio");
+      // What the caller hears first, so that the transcript shows it and the bot does not repeat it.
+      a.put("voice.greeting", intro);
       intake.accept(List.of(event(tenant, call, sid + ":started", EventType.CALL_STARTED, now, null, a)));
     } catch (ChannelIntake.InFlight | PublishException | JedisException e) {
       return unavailable(tenant, e);
     }
-    String intro = tenant.templatesIn(language).assistantIntro().replace("{name}", tenant.name());
     return twiml(Twiml.listen(List.of(intro), voice, url(tenant, "gather"), silenceSeconds(tenant)));
   }
 
