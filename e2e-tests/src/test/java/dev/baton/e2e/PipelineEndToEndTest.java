@@ -35,7 +35,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole pipeline on a real broker: the five packaged services as processes, a customer
  * writing through the signed webhook, the bot's reply arriving at the tenant's callback, the
- * handoff arriving at an agent's SSE stream.
+ * handoff arriving at an agent's SSE stream; and the providers' own channels end to end: a
+ * WhatsApp customer answered and handed over through Meta's Cloud API, a Twilio call transferred
+ * when the caller asks for a person, a missed call acknowledged on WhatsApp with the tenant's
+ * template (Meta and Twilio played by {@link Providers} and the callback receiver's doubles).
  */
 class PipelineEndToEndTest {
   private static final Duration ARRIVAL = Duration.ofSeconds(60);
@@ -166,5 +169,91 @@ class PipelineEndToEndTest {
         s -> s.conversationId().equals(conversation), Duration.ofSeconds(3));
     ConversationState latest = states.get(states.size() - 1);
     assertEquals(1, latest.transcript().stream().filter(x -> x.speaker() == Speaker.CUSTOMER).count());
+  }
+
+  // ---- provider channels ---------------------------------------------------------------------
+
+  private static List<HandoffRecord> handoffsOf(String tenant, String conversation) {
+    return TestTopics.read(Topics.HANDOFFS,
+        h -> h.tenantId().equals(tenant) && h.conversationId().equals(conversation), Duration.ofSeconds(2));
+  }
+
+  private static List<JsonNode> graphSent(String to) {
+    return callbacks.graphRequestsTo(to).stream().filter(r -> r.status() == 200).map(r -> {
+      try {
+        return Json.MAPPER.readTree(r.body());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
+  }
+
+  @Test
+  void aWhatsAppCustomerIsAnsweredOnWhatsAppAndHandedOverWhenTheyAskForAPerson() throws Exception {
+    String digits = "4915112" + (100000 + new java.util.Random().nextInt(899999));
+    String phone = "+" + digits;
+    String url = baton.url("intake-service", "/v1/channels/whatsapp/" + TestTenants.WHATSAPP_TENANT);
+
+    assertEquals(200, Providers.whatsApp(url, TestTenants.WHATSAPP_APP_SECRET, TestTenants.WHATSAPP_PHONE_NUMBER_ID,
+        digits, "wamid.e2e-" + UUID.randomUUID(), "Hallo! what are your opening hours?").statusCode());
+    await("the FAQ answer on WhatsApp").atMost(ARRIVAL).until(() -> !graphSent(phone).isEmpty());
+    JsonNode answer = graphSent(phone).get(0);
+    assertEquals("text", answer.path("type").asText(), answer.toString());
+    assertTrue(answer.path("text").path("body").asText().contains("Wa Bikes is open 9am to 5pm"), answer.toString());
+
+    assertEquals(200, Providers.whatsApp(url, TestTenants.WHATSAPP_APP_SECRET, TestTenants.WHATSAPP_PHONE_NUMBER_ID,
+        digits, "wamid.e2e-" + UUID.randomUUID(), "this is useless, I want to speak to a real person").statusCode());
+    await("the handoff").atMost(ARRIVAL).until(() -> !handoffsOf(TestTenants.WHATSAPP_TENANT, "wa:" + phone).isEmpty());
+    HandoffRecord handoff = handoffsOf(TestTenants.WHATSAPP_TENANT, "wa:" + phone).get(0);
+    assertEquals("wa:" + phone, handoff.conversationId());
+    assertEquals(phone, handoff.customer().phone());
+    await("the handoff notice on WhatsApp").atMost(ARRIVAL).until(() -> graphSent(phone).size() >= 2);
+  }
+
+  @Test
+  void aCallIsAnsweredAndTransferredToTheTenantsQueueWhenTheCallerAsksForAPerson() throws Exception {
+    String sid = "CA" + UUID.randomUUID().toString().replace("-", "");
+    String base = "/v1/channels/twilio/" + TestTenants.TWILIO_TENANT + "/voice";
+    Map<String, String> call = new java.util.LinkedHashMap<>(Map.of("AccountSid", TestTenants.TWILIO_ACCOUNT_SID,
+        "CallSid", sid, "From", "+14158675309", "To", TestTenants.TWILIO_NUMBER, "Direction", "inbound"));
+    call.put("CallStatus", "ringing");
+    HttpResponse<String> greeting = Providers.twilio(baton.url("intake-service", base), TestTenants.TWILIO_AUTH_TOKEN, call);
+    assertEquals(200, greeting.statusCode(), greeting.body());
+    assertTrue(greeting.body().contains("<Gather") && greeting.body().contains("virtual assistant"), greeting.body());
+
+    call.put("CallStatus", "in-progress");
+    Map<String, String> said = new java.util.LinkedHashMap<>(call);
+    said.put("SpeechResult", "I want to speak to a person please");
+    said.put("Confidence", "0.93");
+    HttpResponse<String> next = Providers.twilio(baton.url("intake-service", base + "/gather"), TestTenants.TWILIO_AUTH_TOKEN, said);
+    // The decision comes through the whole pipeline; a slow one is a hold and a redirect to wait.
+    for (int i = 0; i < 6 && next.body().contains("<Redirect") && !next.body().contains("<Enqueue"); i++) {
+      next = Providers.twilio(baton.url("intake-service", base + "/wait"), TestTenants.TWILIO_AUTH_TOKEN, call);
+    }
+    assertEquals(200, next.statusCode(), next.body());
+    assertTrue(next.body().contains("<Enqueue>baton-" + TestTenants.TWILIO_TENANT + "</Enqueue>"), next.body());
+    List<HandoffRecord> handoffs = handoffsOf(TestTenants.TWILIO_TENANT, "call:" + sid);
+    assertEquals(1, handoffs.size(), "the agents have the call's handoff as it is transferred");
+    assertEquals("+14158675309", handoffs.get(0).customer().phone());
+  }
+
+  @Test
+  void aMissedCallIsAcknowledgedOnWhatsAppWithTheTenantsTemplateAndQueuedForACallBack() throws Exception {
+    String caller = "+1650555" + (1000 + new java.util.Random().nextInt(8999));
+    String sid = "CA" + UUID.randomUUID().toString().replace("-", "");
+    Map<String, String> status = Map.of("AccountSid", TestTenants.TWILIO_ACCOUNT_SID, "CallSid", sid, "From", caller,
+        "To", TestTenants.WHATSAPP_TENANT_TWILIO_NUMBER, "Direction", "inbound", "CallStatus", "no-answer",
+        "SequenceNumber", "1");
+    String url = baton.url("intake-service", "/v1/channels/twilio/" + TestTenants.WHATSAPP_TENANT + "/voice/status");
+    assertEquals(200, Providers.twilio(url, TestTenants.TWILIO_AUTH_TOKEN, status).statusCode());
+    assertEquals(200, Providers.twilio(url, TestTenants.TWILIO_AUTH_TOKEN, status).statusCode(), "Twilio's retry");
+
+    await("the acknowledgement on WhatsApp").atMost(ARRIVAL).until(() -> !graphSent(caller).isEmpty());
+    JsonNode ack = graphSent(caller).get(0);
+    assertEquals("template", ack.path("type").asText(), "the caller never wrote: outside the 24-hour window");
+    assertEquals("missed_call_ack", ack.path("template").path("name").asText());
+    await("the call-back task").atMost(ARRIVAL).until(() -> !handoffsOf(TestTenants.WHATSAPP_TENANT, "call:" + sid).isEmpty());
+    awaitMarkerReply();
+    assertEquals(1, graphSent(caller).size(), "acknowledged once, though Twilio called twice");
   }
 }

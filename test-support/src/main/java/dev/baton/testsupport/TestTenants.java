@@ -54,6 +54,8 @@ public final class TestTenants {
   public static final String WHATSAPP_VERIFY_TOKEN = "meatyhamhock";
   public static final String WHATSAPP_ACCESS_TOKEN = "test-graph-token-wabiz-5c1e9a";
   public static final String WHATSAPP_SECRET = "test-secret-wabiz";
+  /** wabiz's phone line on Twilio (same account and token as twbiz): its missed calls are acknowledged on WhatsApp. */
+  public static final String WHATSAPP_TENANT_TWILIO_NUMBER = "+15558675311";
 
   /**
    * A tenant on Twilio (SMS, calls, WhatsApp via Twilio) with the shared samples' numbers, account
@@ -82,7 +84,8 @@ public final class TestTenants {
           Map.entry("BATON_WA_VERIFY_TOKEN_WABIZ", WHATSAPP_VERIFY_TOKEN),
           Map.entry("BATON_WA_ACCESS_TOKEN_WABIZ", WHATSAPP_ACCESS_TOKEN),
           Map.entry("BATON_SECRET_TWBIZ", "test-secret-twbiz"),
-          Map.entry("BATON_TWILIO_AUTH_TOKEN_TWBIZ", TWILIO_AUTH_TOKEN));
+          Map.entry("BATON_TWILIO_AUTH_TOKEN_TWBIZ", TWILIO_AUTH_TOKEN),
+          Map.entry("BATON_TWILIO_AUTH_TOKEN_WABIZ", TWILIO_AUTH_TOKEN));
 
   private TestTenants() {}
 
@@ -164,6 +167,11 @@ public final class TestTenants {
                 accessTokenEnv: BATON_WA_ACCESS_TOKEN_WABIZ
                 apiBaseUrl: %1$s/graph/v21.0
                 missedCallTemplate: {name: missed_call_ack, language: en_US, bodyParameters: [tenantName]}
+              twilio:
+                accountSid: ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+                authTokenEnv: BATON_TWILIO_AUTH_TOKEN_WABIZ
+                numbers: ["+15558675311"]
+                apiBaseUrl: %1$s/twilio
           - id: twbiz
             name: Tw Plumbing
             webhookSecretEnv: BATON_SECRET_TWBIZ
