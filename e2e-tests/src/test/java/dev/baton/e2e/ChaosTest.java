@@ -418,7 +418,7 @@ class ChaosTest {
   /** The copies of each of our outbound messages the tenants' callbacks accepted, by {@link #id}. */
   private static Map<String, List<Receipt>> receipts(CallbackReceiver callbacks, Predicate<String> ours) {
     Map<String, List<Receipt>> out = new LinkedHashMap<>();
-    for (CallbackReceiver.Received r : callbacks.received()) {
+    for (CallbackReceiver.Received r : callbacks.callbacks()) {
       OutboundMessage m = Json.read(r.body(), OutboundMessage.class);
       if (ours.test(m.conversationId())) {
         out.computeIfAbsent(id(m), k -> new ArrayList<>()).add(new Receipt(m.tenantId(), r.path(), r.at()));

@@ -75,7 +75,7 @@ class PipelineEndToEndTest {
   }
 
   private static List<OutboundMessage> delivered(String conversation) {
-    return callbacks.received().stream()
+    return callbacks.callbacks().stream()
         .map(r -> Json.read(r.body(), OutboundMessage.class))
         .filter(m -> m.conversationId().equals(conversation))
         .toList();

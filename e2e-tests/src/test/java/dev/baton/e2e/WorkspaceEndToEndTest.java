@@ -247,7 +247,7 @@ class WorkspaceEndToEndTest {
 
   /** What the customer of {@code conversation} was sent, in order. */
   private static List<String> said(String conversation) {
-    return callbacks.received().stream()
+    return callbacks.callbacks().stream()
         .map(r -> Json.read(r.body(), dev.baton.schemas.OutboundMessage.class))
         .filter(m -> m.conversationId().equals(conversation))
         .map(dev.baton.schemas.OutboundMessage::text)

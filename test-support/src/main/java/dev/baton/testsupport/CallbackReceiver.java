@@ -230,8 +230,14 @@ public final class CallbackReceiver implements AutoCloseable {
     graphAccessToken = token;
   }
 
+  /** Everything received: the tenants' callbacks and the provider API doubles' requests. */
   public List<Received> received() {
     return List.copyOf(received);
+  }
+
+  /** The requests to tenants' callbacks only (Baton's own outbound format), not the provider doubles'. */
+  public List<Received> callbacks() {
+    return received.stream().filter(r -> !r.graph()).toList();
   }
 
   /** The Graph API requests that sent a message to this number ({@code to}), in arrival order. */
