@@ -43,4 +43,14 @@ class TopicsTest {
     assertEquals("delivery-statuses-dlq", Topics.deadLetterOf(Topics.DELIVERY_STATUSES).name());
     assertTrue(Topics.pipeline().contains(Topics.DELIVERY_STATUSES));
   }
+
+  @Test
+  void theTurnsTopicKeepsTurnsLongerThanTheGatewayShowsThemAndOthersKeepTheBrokersRetention() {
+    // The agent gateway keeps a conversation's turns 30 days after its last one.
+    assertTrue(Topics.CONVERSATION_TURNS.retention().compareTo(java.time.Duration.ofDays(30)) >= 0);
+    assertEquals(Topics.DEFAULT_TURNS_RETENTION, Topics.CONVERSATION_TURNS.retention());
+    List<String> withRetention =
+        Topics.all().stream().filter(t -> t.retention() != null).map(Topic::name).toList();
+    assertEquals(List.of("conversation-turns"), withRetention);
+  }
 }

@@ -10,6 +10,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,7 +25,9 @@ import redis.clients.jedis.RedisClient;
  *       (environment variables first);
  *   <li>{@code baton.redis.host} / {@code baton.redis.port};
  *   <li>{@code baton.topics.provision} / {@code baton.topics.partitions}: create missing topics at
- *       start (turn off where the platform owns topics).
+ *       start and align the record limit and retention of those that exist (turn off where the
+ *       platform owns topics); {@code baton.topics.turns-retention}: how long
+ *       {@code conversation-turns} keeps a turn.
  * </ul>
  */
 @ApplicationScoped
@@ -36,12 +39,17 @@ public class SharedBeans {
       @Observes @Priority(1) StartupEvent ev,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "baton.topics.provision", defaultValue = "true") boolean provision,
-      @ConfigProperty(name = "baton.topics.partitions", defaultValue = "3") int partitions)
+      @ConfigProperty(name = "baton.topics.partitions", defaultValue = "3") int partitions,
+      @ConfigProperty(name = "baton.topics.turns-retention", defaultValue = "90d") Duration turnsRetention)
       throws Exception {
     if (provision) {
-      var created = TopicProvisioner.ensure(bootstrapServers, partitions, (short) 1);
-      if (!created.isEmpty()) {
-        LOG.infof("created topics %s", created);
+      var result = TopicProvisioner.ensure(bootstrapServers,
+          new TopicProvisioner.Settings(partitions, (short) 1, turnsRetention));
+      if (!result.created().isEmpty()) {
+        LOG.infof("created topics %s", result.created());
+      }
+      if (!result.aligned().isEmpty()) {
+        LOG.infof("aligned topic settings %s", result.aligned());
       }
     }
   }

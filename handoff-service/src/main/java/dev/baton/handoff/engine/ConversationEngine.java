@@ -762,7 +762,8 @@ public final class ConversationEngine {
             ? null // intents read from a language the models do not know mean nothing
             : meaningfulIntent(before, tenant)));
     ConversationState.OpenHandoff header = new ConversationState.OpenHandoff(trigger.reason, audit, followUp, step.now);
-    step.handoff = handoffRecord(before, tenant, handoffId, skill, header, step.now);
+    // From the bounded state, like the state itself: the handoff then stays within the record limit.
+    step.handoff = handoffRecord(limits.boundSize(before), tenant, handoffId, skill, header, step.now);
     step.state.owner(Owner.QUEUED).openHandoffId(handoffId).openHandoff(header).skill(skill).silenceDeadline(null);
     step.startWaitingNotices();
     if (trigger.reason != HandoffReason.MISSED_CALL) {
@@ -825,7 +826,7 @@ public final class ConversationEngine {
     String handoffId = s.openHandoffId() != null ? s.openHandoffId()
         : HandoffRecord.idFor(s.tenantId(), s.conversationId(), s.episode());
     String skill = s.skill() != null ? s.skill() : tenant.skillFor(meaningfulIntent(s, tenant));
-    step.handoff = handoffRecord(s, tenant, handoffId, skill, followUp, step.now);
+    step.handoff = handoffRecord(limits.boundSize(s), tenant, handoffId, skill, followUp, step.now);
   }
 
   /** How long the customer has been in this episode, from its first customer turn. */

@@ -1,20 +1,13 @@
 package dev.baton.handoff.streams;
 
-import dev.baton.schemas.DeadLetter;
+import dev.baton.handoff.topology.FailedRecords;
 import dev.baton.schemas.DeadLetters;
-import dev.baton.schemas.topic.Topics;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -23,54 +16,51 @@ import org.jboss.logging.Logger;
 
 /**
  * The last line of defence of the topology, for what the processor's own handling cannot see: an
- * output the broker refuses for what it is (too large, invalid, unserializable) and an exception
- * escaping a processor. Either way the input record that caused it goes to its topic's
- * dead-letter topic with the reason, and the stream continues: retrying the same record would
- * fail the same way, for ever, and stop every conversation on the partition.
+ * output the broker refuses and an exception escaping a processor. Both always FAIL.
  *
- * <p>Dead letters are written by a plain producer beside the transaction: at least once, which is
- * right for a record kept for a person to look at.
+ * <p>Under exactly-once there is nothing else to answer. A send the broker refused has already
+ * put the transaction in an abortable state, so CONTINUE could not commit the other writes of the
+ * record anyway; and dropping only the refused output would commit a state that says QUEUED with
+ * no handoff record. Failing aborts the transaction, so none of the record's writes is seen. So
+ * that its retry does not fail the same way for ever, an output refused for what it is (too large,
+ * invalid, unserializable) is recorded in {@link FailedRecords} under the source it names; the
+ * replaced stream thread then reads the record again and writes only its dead letter, inside the
+ * transaction that commits its offset. Anything else (the broker unreachable, a fenced producer)
+ * is about Kafka, not the record: it is retried from the last commit and nothing is lost. A bug
+ * escaping the processor's writes is recorded by the processor itself before it leaves.
+ *
+ * <p>No dead letter is written from here: a write beside the transaction could be lost, or
+ * duplicated, without anyone knowing.
  */
 public class DeadLetterExceptionHandler implements ProductionExceptionHandler, ProcessingExceptionHandler {
   private static final Logger LOG = Logger.getLogger(DeadLetterExceptionHandler.class);
-  private static final Map<String, KafkaProducer<byte[], byte[]>> PRODUCERS = new ConcurrentHashMap<>();
 
-  private Producer<byte[], byte[]> producer;
+  private FailedRecords failed;
 
   public DeadLetterExceptionHandler() {}
 
-  /** With a given producer, for tests. */
-  DeadLetterExceptionHandler(Producer<byte[], byte[]> producer) {
-    this.producer = producer;
+  /** With the given record of failures, for tests. */
+  DeadLetterExceptionHandler(FailedRecords failed) {
+    this.failed = failed;
   }
 
   @Override
   public void configure(Map<String, ?> configs) {
-    String bootstrap = String.valueOf(configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-    producer = PRODUCERS.computeIfAbsent(bootstrap, b -> new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
-        ProducerConfig.CLIENT_ID_CONFIG, "handoff-dead-letters"),
-        new ByteArraySerializer(), new ByteArraySerializer()));
-  }
-
-  /** Closes the shared producers; called when the service stops. */
-  static void closeAll() {
-    PRODUCERS.values().forEach(KafkaProducer::close);
-    PRODUCERS.clear();
+    if (!(configs.get(FailedRecords.CONFIG) instanceof FailedRecords shared)) {
+      // Without the processor's instance a refused record would be retried for ever.
+      throw new IllegalStateException(FailedRecords.CONFIG + " must hold the topology's FailedRecords");
+    }
+    failed = shared;
   }
 
   @Override
   public ProductionExceptionHandlerResponse handle(
       ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
     if (exception instanceof RecordTooLargeException || exception instanceof InvalidRecordException) {
-      deadLetter(context, record.topic(), "output to " + record.topic() + " refused: " + exception);
-      return ProductionExceptionHandlerResponse.CONTINUE;
+      recordFailure(context, record.headers(), "output to " + record.topic() + " refused: " + exception, exception);
+    } else {
+      LOG.errorf("output to %s failed (%s); the transaction is aborted and retried", record.topic(), exception);
     }
-    // Anything else (the broker unreachable, a fenced producer) is about Kafka, not the record:
-    // fail, so the thread restarts from the last commit and nothing is lost.
     return ProductionExceptionHandlerResponse.FAIL;
   }
 
@@ -78,35 +68,33 @@ public class DeadLetterExceptionHandler implements ProductionExceptionHandler, P
   @SuppressWarnings("rawtypes")
   public ProductionExceptionHandlerResponse handleSerializationException(
       ErrorHandlerContext context, ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
-    deadLetter(context, record.topic(), "output to " + record.topic() + " not serializable: " + exception);
-    return ProductionExceptionHandlerResponse.CONTINUE;
+    recordFailure(context, record.headers(), "output to " + record.topic() + " not serializable: " + exception, exception);
+    return ProductionExceptionHandlerResponse.FAIL;
   }
 
   @Override
   public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-    deadLetter(context, null, "processing failed in " + context.processorNodeId() + ": " + exception);
-    return ProcessingHandlerResponse.CONTINUE;
+    LOG.errorf("%s failed in %s (%s); the transaction is aborted and retried", context.topic() == null
+        ? "a punctuator" : context.topic() + "-" + context.partition() + "@" + context.offset(),
+        context.processorNodeId(), DeadLetters.bounded(String.valueOf(exception)));
+    return ProcessingHandlerResponse.FAIL;
   }
 
-  private void deadLetter(ErrorHandlerContext context, String outputTopic, String reason) {
-    // The input's dead-letter topic; an output of a punctuator has no input, so its own.
-    String source = context.topic() != null ? context.topic() : outputTopic;
-    if (source == null) {
-      LOG.errorf("dropped output with no source topic: %s", DeadLetters.bounded(reason));
+  /**
+   * What the refused output was written for: the source id it carries, or else the input the
+   * stream thread is on (right for a failure met while sending, which a send error reported
+   * later may not be: hence the header on every output).
+   */
+  private void recordFailure(ErrorHandlerContext context, Headers headers, String reason, Exception exception) {
+    Optional<String> source = FailedRecords.sourceOf(headers).or(() -> context.topic() == null
+        ? Optional.empty() : Optional.of(FailedRecords.inputId(context.topic(), context.partition(), context.offset())));
+    if (source.isEmpty()) {
+      LOG.errorf("%s; no source to dead-letter, so the transaction is aborted and retried as it is",
+          DeadLetters.bounded(reason));
       return;
     }
-    byte[] key = context.sourceRawKey();
-    String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
-    DeadLetter letter = DeadLetters.of(source, context.partition(), context.offset(), keyText,
-        context.sourceRawValue(), reason, "handoff-service");
-    String dlq = Topics.deadLetterName(source);
-    LOG.errorf("dead-lettering %s-%d@%d to %s: %s", source, context.partition(), context.offset(), dlq,
-        letter.reason());
-    byte[] value = Topics.deadLetterOf(Topics.CONVERSATION_EVENTS).valueSerde().serializer().serialize(dlq, letter);
-    producer.send(new ProducerRecord<>(dlq, key, value), (meta, e) -> {
-      if (e != null) {
-        LOG.errorf("could not write the dead letter of %s-%d@%d: %s", source, context.partition(), context.offset(), e);
-      }
-    });
+    FailedRecords.Failure f = failed.failed(source.get(), DeadLetters.bounded(reason), exception);
+    LOG.errorf("%s; the transaction of %s is aborted (failure %d) and its retry dead-letters it",
+        DeadLetters.bounded(reason), source.get(), f.attempts());
   }
 }

@@ -4,8 +4,10 @@ import dev.baton.handoff.config.HandoffConfig;
 import dev.baton.handoff.engine.ConversationEngine;
 import dev.baton.handoff.engine.StateLimits;
 import dev.baton.handoff.engine.VoiceTiming;
-import dev.baton.schemas.topic.Topics;
+import dev.baton.handoff.topology.FailedRecords;
 import dev.baton.handoff.topology.HandoffTopology;
+import dev.baton.schemas.topic.TopicProvisioner;
+import dev.baton.schemas.topic.Topics;
 import dev.baton.tenant.TenantDirectory;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,11 +19,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -40,20 +45,25 @@ public class StreamsLifecycle {
   private final String bootstrapServers;
   private final int sessionTimeoutMs;
   private final int heartbeatIntervalMs;
+  private final boolean provisionTopics;
   private volatile KafkaStreams streams;
   private final ThreadFailurePolicy threadFailures;
+  /** Shared by the topology and its exception handlers (see {@link FailedRecords}). */
+  private final FailedRecords failedRecords = new FailedRecords();
 
   public StreamsLifecycle(
       HandoffConfig config,
       TenantDirectory tenants,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "baton.kafka.session-timeout-ms") int sessionTimeoutMs,
-      @ConfigProperty(name = "baton.kafka.heartbeat-interval-ms") int heartbeatIntervalMs) {
+      @ConfigProperty(name = "baton.kafka.heartbeat-interval-ms") int heartbeatIntervalMs,
+      @ConfigProperty(name = "baton.topics.provision", defaultValue = "true") boolean provisionTopics) {
     this.config = config;
     this.tenants = tenants;
     this.bootstrapServers = bootstrapServers;
     this.sessionTimeoutMs = sessionTimeoutMs;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
+    this.provisionTopics = provisionTopics;
     this.threadFailures = new ThreadFailurePolicy(config.maxThreadFailures(), config.threadFailureWindow());
   }
 
@@ -62,19 +72,59 @@ public class StreamsLifecycle {
     var voice = new VoiceTiming(config.voice().wordsPerSecond(), config.voice().sentencePause(),
         config.voice().reportMargin());
     var topology = HandoffTopology.build(new ConversationEngine(tenants, limits, voice),
-        config.silenceCheckInterval(), config.retentionCheckInterval());
+        config.silenceCheckInterval(), config.retentionCheckInterval(), failedRecords);
     LOG.debug(topology.describe());
-    streams = new KafkaStreams(topology, properties());
+    if (provisionTopics) {
+      alignChangelogs();
+    }
+    start(topology, properties());
+  }
+
+  /** Runs {@code topology} with {@code props} under this lifecycle's failure policy. */
+  void start(Topology topology, Properties props) {
+    streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(this::onThreadFailure);
     streams.start();
   }
 
   /**
+   * Changelogs created before Kafka Streams was told their record limit (see {@link #properties()})
+   * are brought in line with it; new ones are created with it.
+   */
+  private void alignChangelogs() {
+    Map<String, String> limit = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MAX_MESSAGE_BYTES));
+    try {
+      var aligned = TopicProvisioner.alignExisting(bootstrapServers, Map.of(
+          changelog(HandoffTopology.CONVERSATION_STORE), limit, changelog(HandoffTopology.DEADLINE_STORE), limit));
+      if (!aligned.isEmpty()) {
+        LOG.infof("aligned changelog settings %s", aligned);
+      }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      // Not fatal: such a changelog keeps the broker's limit, which is not below the topics'.
+      LOG.warnf("could not align the changelogs' record limit: %s", e.toString());
+    }
+  }
+
+  /** Kafka Streams' name for the changelog of {@code store}. */
+  static String changelog(String store) {
+    return HandoffTopology.APPLICATION_ID + "-" + store + "-changelog";
+  }
+
+  /**
    * A failed thread is replaced, since the cause may be passing (the broker restarting). Failing
    * again and again means it is not: the client shuts down, liveness goes DOWN, and the platform
-   * restarts the service instead of leaving it alive and doing nothing.
+   * restarts the service instead of leaving it alive and doing nothing. A thread stopped so that a
+   * refused record's transaction is aborted is replaced without counting: its replacement
+   * dead-letters the record.
    */
   StreamThreadExceptionResponse onThreadFailure(Throwable e) {
+    if (failedRecords.settledOnRetry(e)) {
+      LOG.warnf("stream thread stopped to abort a transaction; its replacement dead-letters the record (%s)", e.toString());
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
     StreamThreadExceptionResponse response = threadFailures.onFailure(Instant.now());
     if (response == StreamThreadExceptionResponse.SHUTDOWN_CLIENT) {
       LOG.errorf(e, "stream thread failed more than %d times within %s; shutting down the streams client",
@@ -89,7 +139,6 @@ public class StreamsLifecycle {
     if (streams != null) {
       streams.close(Duration.ofSeconds(30));
     }
-    DeadLetterExceptionHandler.closeAll();
   }
 
   public KafkaStreams.State state() {
@@ -116,8 +165,11 @@ public class StreamsLifecycle {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), heartbeatIntervalMs);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_MESSAGE_BYTES);
+    // The changelogs (internal topics) take the same record limit as every Baton topic.
+    p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Topics.MAX_MESSAGE_BYTES);
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    p.put(FailedRecords.CONFIG, failedRecords);
     return p;
   }
 

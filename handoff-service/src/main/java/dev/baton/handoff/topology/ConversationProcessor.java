@@ -3,22 +3,30 @@ package dev.baton.handoff.topology;
 import dev.baton.handoff.engine.ActionResults;
 import dev.baton.handoff.engine.ConversationEngine;
 import dev.baton.handoff.engine.Outcome;
-import dev.baton.schemas.Conversational;
+import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.ConversationTurn;
+import dev.baton.schemas.Conversational;
+import dev.baton.schemas.DeadLetter;
 import dev.baton.schemas.DeadLetters;
-import dev.baton.schemas.OutboundMessage;
-import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.EnrichedEvent;
+import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -31,35 +39,67 @@ import org.jboss.logging.Logger;
 
 /**
  * Applies the engine to each record and writes what it decided. Under exactly-once, the state
- * change, the messages, the handoff, the new transcript turns and the input offset commit
- * together, so a crash never leaves a reply without its state or the reverse.
+ * change, the messages, the handoff, the new transcript turns, the dead letters and the input
+ * offset commit together, so a crash never leaves a reply without its state or the reverse.
+ *
+ * <p>A record's writes are all or nothing. Every output is serialized and sized before anything
+ * of the record is written; one that cannot be, or is over the record limit, dead-letters the
+ * input instead and nothing else of it is written (an output the broker refused would abort the
+ * whole transaction, see {@link FailedRecords}). Should the writing itself fail, the exception
+ * leaves the processor, the transaction is aborted and the retry dead-letters the record.
  *
  * <p>Every path handles its own failures: a record that cannot be read, decided on or stored goes
- * to its input's dead-letter topic with the reason and processing continues; a punctuator that
- * fails on one conversation dead-letters that conversation's state and goes on with the others.
- * Nothing one record contains can stop the stream thread, and so every other tenant.
+ * to its input's dead-letter topic with the reason and processing continues; a stored state that
+ * cannot be read goes to {@code conversation-state-dlq} as it was stored and is removed; a
+ * punctuator that fails on one conversation dead-letters that conversation's state and goes on
+ * with the others. Nothing one record contains can stop the stream thread, and so every other
+ * tenant.
  */
-final class ConversationProcessor implements Processor<String, byte[], String, Object> {
+final class ConversationProcessor implements Processor<String, byte[], String, byte[]> {
   private static final Logger LOG = Logger.getLogger(ConversationProcessor.class);
   static final String SERVICE = "handoff-service";
+  /**
+   * The most one output's key and value may take: the topics' record limit less room for
+   * headers and batch framing. A record this size the producer and the broker both accept.
+   */
+  static final int MAX_OUTPUT_BYTES = Topics.MAX_MESSAGE_BYTES - 16 * 1024;
+  private static final Serializer<DeadLetter> LETTERS =
+      Topics.deadLetterOf(Topics.CONVERSATION_STATE).valueSerde().serializer();
 
   private final ConversationEngine engine;
   private final Duration silenceCheckInterval;
   private final Duration retentionCheckInterval;
+  private final FailedRecords failed;
   /** Conversations a punctuator already dead-lettered in this run, so it does not repeat each time. */
   private final Set<String> failedInPunctuation = new HashSet<>();
-  private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, ConversationState> conversations;
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, byte[]> conversations;
   private KeyValueStore<String, String> deadlines;
 
-  ConversationProcessor(ConversationEngine engine, Duration silenceCheckInterval, Duration retentionCheckInterval) {
+  ConversationProcessor(ConversationEngine engine, Duration silenceCheckInterval, Duration retentionCheckInterval,
+      FailedRecords failed) {
     this.engine = engine;
     this.silenceCheckInterval = silenceCheckInterval;
     this.retentionCheckInterval = retentionCheckInterval;
+    this.failed = failed;
+  }
+
+  /** One record to send: its sink, key and serialized value (null: a tombstone). */
+  private record Output(String sink, String key, byte[] value) {}
+
+  /** Everything one step writes, serialized and sized before any of it is written. */
+  private record Writes(String key, ConversationState before, boolean changed, ConversationState after,
+      byte[] state, List<Output> outputs) {}
+
+  /** An output that cannot be written: the step writes nothing and is dead-lettered. */
+  private static final class Refused extends RuntimeException {
+    Refused(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
+  public void init(ProcessorContext<String, byte[]> context) {
     this.context = context;
     this.conversations = context.getStateStore(HandoffTopology.CONVERSATION_STORE);
     this.deadlines = context.getStateStore(HandoffTopology.DEADLINE_STORE);
@@ -75,6 +115,13 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
     boolean isAction = meta.topic().equals(Topics.AGENT_ACTIONS.name());
     Topic<String, ?> source = isAction ? Topics.AGENT_ACTIONS : Topics.ENRICHED_EVENTS;
     String dlqSink = isAction ? HandoffTopology.ACTIONS_DLQ_SINK : HandoffTopology.EVENTS_DLQ_SINK;
+    String sourceId = FailedRecords.inputId(meta.topic(), meta.partition(), meta.offset());
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    Optional<FailedRecords.Failure> earlier = failed.of(sourceId);
+    if (earlier.isPresent()) {
+      settle(record, meta, dlqSink, sourceId, earlier.get(), isAction, now);
+      return;
+    }
     Conversational value;
     try {
       value = (Conversational) source.valueSerde().deserializer().deserialize(meta.topic(), record.value());
@@ -82,70 +129,226 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
         throw new SerializationException("empty record");
       }
     } catch (SerializationException e) {
-      deadLetter(record, meta, dlqSink, e.getMessage());
+      deadLetter(record, meta, dlqSink, sourceId, e.getMessage(), true);
       return;
     }
     String key = value.conversationKey();
-    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     if (!key.equals(record.key())) {
       // Keyed otherwise, it may sit on another partition than its conversation's state.
       String reason = "key " + record.key() + " is not the conversation key " + key;
-      deadLetter(record, meta, dlqSink, reason);
+      deadLetter(record, meta, dlqSink, sourceId, reason, true);
       if (isAction) {
-        forwardResult(ActionResults.refused((AgentAction) value, null, reason, now), record.timestamp());
+        forwardResult(ActionResults.refused((AgentAction) value, null, reason, now), record.timestamp(), sourceId);
       }
       return;
     }
-    ConversationState current = null;
+    ConversationState current = read(key, record.timestamp(), sourceId);
+    Outcome outcome;
     try {
-      current = conversations.get(key);
-      Outcome outcome = isAction
+      outcome = isAction
           ? engine.onAgentAction(current, (AgentAction) value, now)
           : engine.onEvent(current, (EnrichedEvent) value, now);
-      if (outcome.rejection().isPresent()) {
-        deadLetter(record, meta, dlqSink, outcome.rejection().get());
-      } else {
-        apply(key, current, outcome, record.timestamp());
-      }
-      if (isAction) {
-        // Every action gets its answer, in the same transaction as what it changed.
-        forwardResult(ActionResults.of((AgentAction) value, current, outcome, now), record.timestamp());
-      }
     } catch (RuntimeException e) {
       // A bug or a bad value on one record must not stop every conversation: keep the record,
-      // with the reason. Nothing was forwarded: apply writes the state before any output.
+      // with the reason. Nothing of it was written.
       LOG.errorf(e, "failed on %s-%d@%d", meta.topic(), meta.partition(), meta.offset());
-      String reason = "processing failed: " + e;
-      deadLetter(record, meta, dlqSink, reason);
-      if (isAction) {
-        forwardResult(ActionResults.refused((AgentAction) value, current, reason, now), record.timestamp());
+      refuse(record, meta, dlqSink, sourceId, "processing failed: " + e, isAction ? (AgentAction) value : null,
+          current, now);
+      return;
+    }
+    if (outcome.rejection().isPresent()) {
+      refuse(record, meta, dlqSink, sourceId, outcome.rejection().get(), isAction ? (AgentAction) value : null,
+          current, now);
+      return;
+    }
+    // Every action gets its answer, in the same transaction as what it changed.
+    AgentActionResult result = isAction ? ActionResults.of((AgentAction) value, current, outcome, now) : null;
+    Writes writes;
+    try {
+      writes = prepare(key, current, outcome, result);
+    } catch (Refused e) {
+      refuse(record, meta, dlqSink, sourceId, e.getMessage(), isAction ? (AgentAction) value : null, current, now);
+      return;
+    }
+    write(writes, record.timestamp(), sourceId, "processing failed: ");
+  }
+
+  /** A record that changes nothing: its dead letter, and for an action its refusal. */
+  private void refuse(Record<String, byte[]> record, RecordMetadata meta, String dlqSink, String sourceId,
+      String reason, AgentAction action, ConversationState current, Instant now) {
+    deadLetter(record, meta, dlqSink, sourceId, reason, true);
+    if (action != null) {
+      forwardResult(ActionResults.refused(action, current, reason, now), record.timestamp(), sourceId);
+    }
+  }
+
+  /**
+   * The retry of a record whose transaction was aborted: only its dead letter (with the payload
+   * the first time, without after that dead letter was refused too) and, for an action, its
+   * refusal, which commit with its offset.
+   */
+  private void settle(Record<String, byte[]> record, RecordMetadata meta, String dlqSink, String sourceId,
+      FailedRecords.Failure failure, boolean isAction, Instant now) {
+    String reason = failure.reason() + " (its transaction was aborted; dead-lettered on retry"
+        + (failure.withPayload() ? ")" : "; payload left out, as the dead letter with it was refused too)");
+    deadLetter(record, meta, dlqSink, sourceId, reason, failure.withPayload());
+    if (isAction) {
+      AgentAction action;
+      try {
+        action = Topics.AGENT_ACTIONS.valueSerde().deserializer().deserialize(meta.topic(), record.value());
+      } catch (SerializationException e) {
+        return; // Unreadable: no one to answer.
+      }
+      if (action != null) {
+        forwardResult(ActionResults.refused(action, peek(action.conversationKey()), reason, now), record.timestamp(),
+            sourceId);
       }
     }
   }
 
-  private void forwardResult(dev.baton.schemas.AgentActionResult result, long timestamp) {
-    context.forward(new Record<String, Object>(result.conversationKey(), result, timestamp),
-        HandoffTopology.ACTION_RESULTS_SINK);
+  private void forwardResult(AgentActionResult result, long timestamp, String sourceId) {
+    forward(HandoffTopology.ACTION_RESULTS_SINK, result.conversationKey(),
+        serialize(Topics.AGENT_ACTION_RESULTS, result), timestamp, sourceId);
   }
 
-  private void apply(String key, ConversationState before, Outcome outcome, long timestamp) {
+  /**
+   * Serializes and sizes everything {@code outcome} writes.
+   *
+   * @throws Refused if an output cannot be serialized or is over {@link #MAX_OUTPUT_BYTES}
+   */
+  private Writes prepare(String key, ConversationState before, Outcome outcome, AgentActionResult result) {
     ConversationState after = outcome.state();
-    if (after == before) {
-      return; // A redelivered event: already handled.
+    boolean changed = after != before; // The same state: a redelivered event, already handled.
+    List<Output> outputs = new ArrayList<>();
+    byte[] state = null;
+    if (changed) {
+      state = after == null ? null : checked(Topics.CONVERSATION_STATE, key, after);
+      outputs.add(new Output(HandoffTopology.STATE_SINK, key, state));
+      for (ConversationTurn turn : outcome.turns()) {
+        outputs.add(new Output(HandoffTopology.TURNS_SINK, key, checked(Topics.CONVERSATION_TURNS, key, turn)));
+      }
+      if (outcome.handoff().isPresent()) {
+        outputs.add(new Output(HandoffTopology.HANDOFF_SINK, key, checked(Topics.HANDOFFS, key, outcome.handoff().get())));
+      }
+      for (OutboundMessage m : outcome.messages()) {
+        outputs.add(new Output(HandoffTopology.OUTBOUND_SINK, key, checked(Topics.OUTBOUND_MESSAGES, key, m)));
+      }
     }
-    // The state first: if it cannot be stored, the input is dead-lettered and nothing was sent.
-    conversations.put(key, after);
-    updateDeadline(key, before, after);
-    context.forward(new Record<String, Object>(key, after, timestamp), HandoffTopology.STATE_SINK);
-    for (ConversationTurn turn : outcome.turns()) {
-      context.forward(new Record<String, Object>(key, turn, timestamp), HandoffTopology.TURNS_SINK);
+    if (result != null) {
+      outputs.add(new Output(HandoffTopology.ACTION_RESULTS_SINK, result.conversationKey(),
+          checked(Topics.AGENT_ACTION_RESULTS, result.conversationKey(), result)));
     }
-    outcome.handoff().ifPresent(h ->
-        context.forward(new Record<String, Object>(key, h, timestamp), HandoffTopology.HANDOFF_SINK));
-    for (OutboundMessage m : outcome.messages()) {
-      context.forward(new Record<String, Object>(key, m, timestamp), HandoffTopology.OUTBOUND_SINK);
+    return new Writes(key, before, changed, after, state, outputs);
+  }
+
+  private static <V> byte[] checked(Topic<String, V> topic, String key, V value) {
+    byte[] bytes;
+    try {
+      bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+    } catch (RuntimeException e) {
+      throw new Refused("output to " + topic.name() + " cannot be serialized: " + e, e);
+    }
+    long size = (long) key.getBytes(StandardCharsets.UTF_8).length + bytes.length;
+    if (size > MAX_OUTPUT_BYTES) {
+      throw new Refused("output to " + topic.name() + " refused: " + size + " bytes, over the limit of "
+          + MAX_OUTPUT_BYTES, null);
+    }
+    return bytes;
+  }
+
+  /**
+   * Writes a prepared step: the state, its deadlines, then the outputs. A failure here is the
+   * broker's or the store's (retried as it is) or a bug, which is recorded so that the retry of
+   * the aborted transaction dead-letters the source instead.
+   */
+  private void write(Writes w, long timestamp, String sourceId, String reasonPrefix) {
+    try {
+      if (w.changed()) {
+        if (w.state() == null) {
+          conversations.delete(w.key());
+        } else {
+          conversations.put(w.key(), w.state());
+        }
+        updateDeadline(w.key(), w.before(), w.after());
+      }
+      for (Output o : w.outputs()) {
+        forward(o.sink(), o.key(), o.value(), timestamp, sourceId);
+      }
+    } catch (KafkaException e) {
+      throw e; // Kafka's or the state store's: not the record's fault.
+    } catch (RuntimeException e) {
+      failed.failed(sourceId, reasonPrefix + e, e);
+      throw e;
     }
   }
+
+  private void forward(String sink, String key, byte[] value, long timestamp, String sourceId) {
+    Headers headers = new RecordHeaders();
+    if (sourceId != null) {
+      headers.add(FailedRecords.SOURCE_HEADER, sourceId.getBytes(StandardCharsets.UTF_8));
+    }
+    context.forward(new Record<>(key, value, timestamp, headers), sink);
+  }
+
+  private static <V> byte[] serialize(Topic<String, V> topic, V value) {
+    return topic.valueSerde().serializer().serialize(topic.name(), value);
+  }
+
+  // ---------------------------------------------------------------- stored state
+
+  private static ConversationState parse(byte[] stored) {
+    ConversationState state = Topics.CONVERSATION_STATE.valueSerde().deserializer()
+        .deserialize(Topics.CONVERSATION_STATE.name(), stored);
+    if (state == null) {
+      throw new SerializationException("no value");
+    }
+    return state;
+  }
+
+  /**
+   * The stored state of conversation {@code key}, null if there is none. One that cannot be read
+   * is moved to the dead-letter topic and removed, so the conversation starts again rather than
+   * every record of it failing.
+   */
+  private ConversationState read(String key, long timestamp, String sourceId) {
+    byte[] stored = conversations.get(key);
+    if (stored == null) {
+      return null;
+    }
+    try {
+      return parse(stored);
+    } catch (RuntimeException e) {
+      quarantine(key, stored, e, timestamp, sourceId);
+      return null;
+    }
+  }
+
+  /** The stored state of {@code key} if it can be read; changes nothing. */
+  private ConversationState peek(String key) {
+    byte[] stored = conversations.get(key);
+    try {
+      return stored == null ? null : parse(stored);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A stored state that cannot be read: its bytes go to {@code conversation-state-dlq} with the
+   * reason, and it is removed from the store and (by a tombstone) from {@code conversation-state},
+   * so that neither a record of the conversation nor the retention sweep meets it again.
+   */
+  private void quarantine(String key, byte[] stored, RuntimeException error, long timestamp, String sourceId) {
+    LOG.errorf("the stored state of a conversation of partition %s cannot be read; moved to %s: %s", context.taskId(),
+        Topics.deadLetterOf(Topics.CONVERSATION_STATE).name(), DeadLetters.bounded(error.getMessage()));
+    DeadLetter letter = DeadLetters.of(Topics.CONVERSATION_STATE.name(), -1, -1, key, stored,
+        "unreadable stored state, removed: " + error.getMessage(), SERVICE);
+    forward(HandoffTopology.STATE_DLQ_SINK, letter.key(), LETTERS.serialize(null, letter), timestamp, sourceId);
+    conversations.delete(key);
+    forward(HandoffTopology.STATE_SINK, key, null, timestamp, sourceId);
+  }
+
+  // ---------------------------------------------------------------- deadlines
 
   /**
    * Keeps the deadline store in step with the state's deadlines: the silence deadline of a call
@@ -209,69 +412,98 @@ final class ConversationProcessor implements Processor<String, byte[], String, O
     for (KeyValue<String, String> entry : due) {
       // Removed first: a deadline whose handling fails is not retried every 100 ms for ever.
       deadlines.delete(entry.key);
-      ConversationState current = null;
+      String key = entry.value;
+      String sourceId = FailedRecords.deadlineId(entry.key);
+      ConversationState current = read(key, wallClockMs, sourceId);
+      Optional<FailedRecords.Failure> earlier = failed.of(sourceId);
+      if (earlier.isPresent()) {
+        FailedRecords.Failure f = earlier.get();
+        deadLetterState(key, f.withPayload() ? current : null, f.reason() + " (its transaction was aborted;"
+            + " dead-lettered on retry" + (f.withPayload() ? ")" : "; state left out, as the dead letter with it was"
+            + " refused too)"), wallClockMs, sourceId);
+        continue;
+      }
+      Writes writes;
       try {
-        current = conversations.get(entry.value);
         Outcome outcome = engine.onDeadline(current, now);
-        if (outcome.state() != current) {
-          apply(entry.value, current, outcome, wallClockMs);
+        if (outcome.state() == current) {
+          continue;
         }
+        writes = prepare(key, current, outcome, null);
       } catch (RuntimeException e) {
         LOG.errorf(e, "deadline check failed for a conversation of partition %s", context.taskId());
-        deadLetterState(entry.value, current, "deadline check failed: " + e, wallClockMs);
+        deadLetterState(key, current, "deadline check failed: " + (e instanceof Refused ? e.getMessage() : e),
+            wallClockMs, sourceId);
+        continue;
       }
+      write(writes, wallClockMs, sourceId, "deadline check failed: ");
     }
   }
+
+  // ---------------------------------------------------------------- retention
+
+  private record Unreadable(String key, byte[] stored, RuntimeException error) {}
 
   private void removeExpired(long wallClockMs) {
     Instant now = Instant.ofEpochMilli(wallClockMs);
     List<KeyValue<String, ConversationState>> expired = new ArrayList<>();
-    try (KeyValueIterator<String, ConversationState> it = conversations.all()) {
+    List<Unreadable> unreadable = new ArrayList<>();
+    // The store holds bytes, so one value that cannot be read is met here as one entry, and the
+    // scan goes on to every conversation after it.
+    try (KeyValueIterator<String, byte[]> it = conversations.all()) {
       while (it.hasNext()) {
-        KeyValue<String, ConversationState> kv = it.next();
+        KeyValue<String, byte[]> kv = it.next();
+        ConversationState state;
         try {
-          if (kv.value != null && engine.expired(kv.value, now)) {
-            expired.add(kv);
+          state = parse(kv.value);
+        } catch (RuntimeException e) {
+          unreadable.add(new Unreadable(kv.key, kv.value, e));
+          continue;
+        }
+        try {
+          if (engine.expired(state, now)) {
+            expired.add(KeyValue.pair(kv.key, state));
           }
         } catch (RuntimeException e) {
           if (failedInPunctuation.add(kv.key)) {
-            deadLetterState(kv.key, kv.value, "retention check failed: " + e, wallClockMs);
+            deadLetterState(kv.key, state, "retention check failed: " + e, wallClockMs, null);
           }
         }
       }
-    } catch (RuntimeException e) {
-      // An unreadable stored value ends the scan; the next check starts it again.
-      LOG.errorf(e, "retention scan stopped early");
+    }
+    for (Unreadable u : unreadable) {
+      quarantine(u.key(), u.stored(), u.error(), wallClockMs, null);
     }
     for (KeyValue<String, ConversationState> kv : expired) {
       deadlineKeys(kv.value, kv.key).forEach(deadlines::delete);
       conversations.delete(kv.key);
       // The tombstone lets compaction remove the conversation from conversation-state as well.
-      context.forward(new Record<String, Object>(kv.key, null, wallClockMs), HandoffTopology.STATE_SINK);
+      forward(HandoffTopology.STATE_SINK, kv.key, null, wallClockMs, null);
     }
     if (!expired.isEmpty()) {
       LOG.infof("removed %d expired conversation(s)", expired.size());
     }
   }
 
-  private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String sink, String reason) {
+  // ---------------------------------------------------------------- dead letters
+
+  private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String sink, String sourceId,
+      String reason, boolean withPayload) {
     LOG.warnf("dead-lettering %s-%d@%d: %s", meta.topic(), meta.partition(), meta.offset(), DeadLetters.bounded(reason));
-    context.forward(new Record<String, Object>(record.key(),
-        DeadLetters.of(meta.topic(), meta.partition(), meta.offset(), record.key(), record.value(), reason, SERVICE),
-        record.timestamp()), sink);
+    DeadLetter letter = DeadLetters.of(meta.topic(), meta.partition(), meta.offset(), record.key(),
+        withPayload ? record.value() : null, reason, SERVICE);
+    forward(sink, letter.key(), LETTERS.serialize(null, letter), record.timestamp(), sourceId);
   }
 
   /** A conversation a punctuator could not handle, kept on {@code conversation-state-dlq}. */
-  private void deadLetterState(String key, ConversationState state, String reason, long timestamp) {
+  private void deadLetterState(String key, ConversationState state, String reason, long timestamp, String sourceId) {
     byte[] payload = null;
     try {
-      payload = state == null ? null : Topics.CONVERSATION_STATE.valueSerde().serializer()
-          .serialize(Topics.CONVERSATION_STATE.name(), state);
+      payload = state == null ? null : serialize(Topics.CONVERSATION_STATE, state);
     } catch (RuntimeException e) {
       reason = reason + " (state not serializable: " + e.getMessage() + ")";
     }
-    context.forward(new Record<String, Object>(key,
-        DeadLetters.of(Topics.CONVERSATION_STATE.name(), -1, -1, key, payload, reason, SERVICE), timestamp),
-        HandoffTopology.STATE_DLQ_SINK);
+    DeadLetter letter = DeadLetters.of(Topics.CONVERSATION_STATE.name(), -1, -1, key, payload, reason, SERVICE);
+    forward(HandoffTopology.STATE_DLQ_SINK, letter.key(), LETTERS.serialize(null, letter), timestamp, sourceId);
   }
 }

@@ -1,85 +1,118 @@
 package dev.baton.handoff.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.baton.schemas.DeadLetter;
-import dev.baton.schemas.topic.Topics;
+import dev.baton.handoff.topology.FailedRecords;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.clients.producer.MockProducer;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler.ProcessingHandlerResponse;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.ProductionExceptionHandlerResponse;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
 class DeadLetterExceptionHandlerTest {
-  private final MockProducer<byte[], byte[]> producer =
-      new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-  private final DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler(producer);
+  private final FailedRecords failed = new FailedRecords();
+  private final DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler(failed);
 
-  private static ErrorHandlerContext context(String topic) {
-    byte[] key = "acme/c-1".getBytes(StandardCharsets.UTF_8);
-    byte[] value = "{\"the\":\"input\"}".getBytes(StandardCharsets.UTF_8);
+  /** The record the stream thread is on when the handler is called. */
+  private static ErrorHandlerContext context(String topic, long offset) {
     return new ErrorHandlerContext() {
       public String topic() { return topic; }
       public int partition() { return 2; }
-      public long offset() { return 41; }
+      public long offset() { return offset; }
       public org.apache.kafka.common.header.Headers headers() { return new RecordHeaders(); }
       public String processorNodeId() { return "conversation-processor"; }
       public TaskId taskId() { return new TaskId(0, 2); }
       public long timestamp() { return 0; }
-      public byte[] sourceRawKey() { return key; }
-      public byte[] sourceRawValue() { return value; }
+      public byte[] sourceRawKey() { return "acme/c-1".getBytes(StandardCharsets.UTF_8); }
+      public byte[] sourceRawValue() { return "{}".getBytes(StandardCharsets.UTF_8); }
     };
   }
 
-  private DeadLetter onlyLetter(String topic) {
-    assertEquals(1, producer.history().size());
-    ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
-    assertEquals(topic, sent.topic());
-    return Topics.deadLetterOf(Topics.ENRICHED_EVENTS).valueSerde().deserializer().deserialize(topic, sent.value());
+  private static ProducerRecord<byte[], byte[]> output(String topic, String source) {
+    var headers = new RecordHeaders();
+    if (source != null) {
+      headers.add(FailedRecords.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+    }
+    return new ProducerRecord<>(topic, null, new byte[1], new byte[1], headers);
   }
 
   @Test
-  void anOutputTooLargeForTheBrokerDeadLettersItsInputAndTheStreamContinues() {
-    var out = new ProducerRecord<>("handoffs", new byte[1], new byte[1]);
-    assertEquals(ProductionExceptionHandlerResponse.CONTINUE,
-        handler.handle(context("enriched-events"), out, new RecordTooLargeException("too big")));
-
-    DeadLetter letter = onlyLetter("enriched-events-dlq");
-    assertEquals("enriched-events", letter.sourceTopic());
-    assertEquals(41, letter.offset());
-    assertEquals("acme/c-1", letter.key());
-    assertEquals("{\"the\":\"input\"}", letter.payload());
-    assertTrue(letter.reason().contains("output to handoffs refused"), letter.reason());
-  }
-
-  @Test
-  void aBrokerProblemIsNotTheRecordsFaultAndFailsSoNothingIsLost() {
-    var out = new ProducerRecord<>("handoffs", new byte[1], new byte[1]);
+  void anOutputTooLargeFailsAndIsRecordedUnderTheInputItNamesSoTheRetryDeadLettersIt() {
+    var tooLarge = new RecordTooLargeException("too big");
+    // The broker's answer comes back while the thread is already on a later record (offset 57).
     assertEquals(ProductionExceptionHandlerResponse.FAIL,
-        handler.handle(context("enriched-events"), out, new TimeoutException("broker away")));
-    assertTrue(producer.history().isEmpty());
+        handler.handle(context("enriched-events", 57), output("handoffs", "enriched-events:2:41"), tooLarge));
+
+    FailedRecords.Failure f = failed.of("enriched-events:2:41").orElseThrow();
+    assertEquals(1, f.attempts());
+    assertTrue(f.withPayload());
+    assertTrue(f.reason().startsWith("output to handoffs refused: "), f.reason());
+    assertTrue(failed.of("enriched-events:2:57").isEmpty(), "the record the thread was on is not blamed");
+    assertTrue(failed.settledOnRetry(new StreamsException("the thread dies", tooLarge)),
+        "the thread's death is on purpose and its replacement settles the record");
   }
 
   @Test
-  void anExceptionEscapingTheProcessorDeadLettersTheInput() {
-    assertEquals(ProcessingHandlerResponse.CONTINUE,
-        handler.handle(context("agent-actions"), new Record<>("k", "v", 0), new IllegalStateException("bug")));
-    assertTrue(onlyLetter("agent-actions-dlq").reason().contains("IllegalStateException: bug"));
+  void aDeadLetterRefusedTooIsRetriedWithoutItsPayloadAndAfterThatCountsAsAFailure() {
+    var first = new RecordTooLargeException("handoff too big");
+    var second = new RecordTooLargeException("dead letter too big");
+    var third = new RecordTooLargeException("even the bare dead letter");
+    handler.handle(context("enriched-events", 41), output("handoffs", "enriched-events:2:41"), first);
+    handler.handle(context("enriched-events", 41), output("enriched-events-dlq", "enriched-events:2:41"), second);
+
+    FailedRecords.Failure f = failed.of("enriched-events:2:41").orElseThrow();
+    assertEquals(2, f.attempts());
+    assertFalse(f.withPayload());
+    assertTrue(f.reason().contains("handoff too big"), "the first reason is kept: " + f.reason());
+    assertTrue(failed.settledOnRetry(second));
+
+    handler.handle(context("enriched-events", 41), output("enriched-events-dlq", "enriched-events:2:41"), third);
+    assertFalse(failed.settledOnRetry(third), "not the record's doing any more: the thread failure counts");
   }
 
   @Test
-  void aPunctuatorsOutputHasNoInputAndIsKeptOnItsOwnTopicsDeadLetterTopic() {
-    var out = new ProducerRecord<>("conversation-state", new byte[1], new byte[1]);
-    handler.handle(context(null), out, new RecordTooLargeException("too big"));
-    assertEquals("conversation-state", onlyLetter("conversation-state-dlq").sourceTopic());
+  void withoutASourceHeaderTheInputTheThreadIsOnIsRecorded() {
+    handler.handle(context("agent-actions", 41), output("agent-action-results", null), new RecordTooLargeException("x"));
+    assertTrue(failed.of("agent-actions:2:41").isPresent());
+  }
+
+  @Test
+  void aPunctuatorsRefusedOutputIsRecordedUnderItsDeadline() {
+    handler.handle(context(null, -1), output("handoffs", "deadline:000001764583200000|acme/c-1"),
+        new RecordTooLargeException("x"));
+    assertTrue(failed.of("deadline:000001764583200000|acme/c-1").isPresent());
+  }
+
+  @Test
+  void aBrokerProblemIsNotTheRecordsFaultAndFailsWithoutBlamingIt() {
+    var timeout = new TimeoutException("broker away");
+    assertEquals(ProductionExceptionHandlerResponse.FAIL,
+        handler.handle(context("enriched-events", 41), output("handoffs", "enriched-events:2:41"), timeout));
+    assertTrue(failed.of("enriched-events:2:41").isEmpty(), "retried as it is, never dead-lettered");
+    assertFalse(failed.settledOnRetry(new StreamsException("the thread dies", timeout)));
+  }
+
+  @Test
+  void anExceptionEscapingAProcessorFailsSoItsTransactionIsAborted() {
+    assertEquals(ProcessingHandlerResponse.FAIL,
+        handler.handle(context("agent-actions", 41), new Record<>("k", "v", 0), new IllegalStateException("bug")));
+  }
+
+  @Test
+  void withoutTheTopologysRecordOfFailuresTheHandlerRefusesToStart() {
+    var unconfigured = new DeadLetterExceptionHandler();
+    assertThrows(IllegalStateException.class, () -> unconfigured.configure(Map.of()));
+    unconfigured.configure(Map.of(FailedRecords.CONFIG, failed));
   }
 }

@@ -158,7 +158,7 @@ class HardeningTopologyTest {
         .owner(Owner.BOT).callActive(true).silenceDeadline(TopologyFixture.OPEN.plusSeconds(1))
         .startedAt(TopologyFixture.OPEN).updatedAt(TopologyFixture.OPEN).build();
     String key = ConversationKey.of("acme", "broken");
-    f.conversations().put(key, broken);
+    f.putState(key, broken);
     f.deadlines().put(ConversationProcessor.deadlineKey(broken.silenceDeadline(), key), key);
     f.send(f.callEvent("call-ok", EventType.CALL_STARTED));
 

@@ -1,6 +1,7 @@
 package dev.baton.handoff.topology;
 
 import dev.baton.handoff.engine.ConversationEngine;
+import dev.baton.handoff.streams.DeadLetterExceptionHandler;
 import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.Channel;
@@ -93,6 +94,8 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, DeadLetter> stateDlq;
   final TestOutputTopic<String, ConversationTurn> turns;
   final TestOutputTopic<String, AgentActionResult> results;
+  /** Shared by the topology and the exception handlers, as in the service. */
+  final FailedRecords failed = new FailedRecords();
   private int seq;
 
   TopologyFixture() {
@@ -106,10 +109,14 @@ final class TopologyFixture implements AutoCloseable {
     eventTime = wallClockStart;
     TenantDirectory tenants = TenantDirectory.parse(
         new ByteArrayInputStream(TENANTS_YAML.getBytes(StandardCharsets.UTF_8)), "test", Map.of("S", "s", "T", "t")::get);
-    var topology = HandoffTopology.build(new ConversationEngine(tenants), Duration.ofMillis(100), Duration.ofMinutes(1));
+    var topology = HandoffTopology.build(new ConversationEngine(tenants), Duration.ofMillis(100), Duration.ofMinutes(1),
+        failed);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "handoff-test");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    props.put(FailedRecords.CONFIG, failed);
     props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/handoff-ttd-" + System.nanoTime());
     driver = new TopologyTestDriver(topology, props, wallClockStart);
     events = driver.createInputTopic(Topics.ENRICHED_EVENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -213,11 +220,18 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   ConversationState state(String tenant, String conversation) {
-    return conversations().get(ConversationKey.of(tenant, conversation));
+    byte[] stored = conversations().get(ConversationKey.of(tenant, conversation));
+    return stored == null ? null
+        : Topics.CONVERSATION_STATE.valueSerde().deserializer().deserialize(Topics.CONVERSATION_STATE.name(), stored);
   }
 
-  KeyValueStore<String, ConversationState> conversations() {
+  /** The conversation store, holding each state as its conversation-state record's bytes. */
+  KeyValueStore<String, byte[]> conversations() {
     return driver.getKeyValueStore(HandoffTopology.CONVERSATION_STORE);
+  }
+
+  void putState(String key, ConversationState state) {
+    conversations().put(key, Topics.CONVERSATION_STATE.valueSerde().serializer().serialize(Topics.CONVERSATION_STATE.name(), state));
   }
 
   /** The record key of one of acme's conversations. */

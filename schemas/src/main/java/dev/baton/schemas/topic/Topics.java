@@ -12,6 +12,7 @@ import dev.baton.schemas.HandoffRecord;
 import dev.baton.schemas.IntentFeedback;
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.serde.JsonSerde;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serde;
@@ -76,8 +77,18 @@ public final class Topics {
   public static final Topic<String, IntentFeedback> INTENT_FEEDBACK =
       topic(Names.INTENT_FEEDBACK, IntentFeedback.class, false);
 
+  /**
+   * How long {@code conversation-turns} keeps a turn unless the provisioner is told otherwise
+   * ({@code baton.topics.turns-retention}): 90 days. The topic is the transcripts' source of truth
+   * and the agent gateway keeps a conversation's turns 30 days after its last one, so a
+   * conversation that went on for up to 60 days can still be read in full from the topic for as
+   * long as the gateway shows it (the broker's default of 7 days would lose it much sooner).
+   */
+  public static final Duration DEFAULT_TURNS_RETENTION = Duration.ofDays(90);
+
   public static final Topic<String, ConversationTurn> CONVERSATION_TURNS =
-      topic(Names.CONVERSATION_TURNS, ConversationTurn.class, false);
+      new Topic<>(Names.CONVERSATION_TURNS, KEY, new JsonSerde<>(ConversationTurn.class), false,
+          DEFAULT_TURNS_RETENTION);
 
   /** What the handoff service did with each agent action: applied, duplicate or refused. */
   public static final Topic<String, AgentActionResult> AGENT_ACTION_RESULTS =
