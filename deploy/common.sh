@@ -1,4 +1,4 @@
-# Shared by run.sh, stop.sh and send-message.sh; sourced, not run.
+# Shared by the deploy scripts (run.sh, stop.sh, send-*.sh, call.sh, missed-call.sh); sourced, not run.
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # the variables below are used by the scripts that source this
 
@@ -79,4 +79,14 @@ pid_marker() {
     callback) printf 'CallbackReceiver\n' ;;
     *) printf '%s/target/quarkus-app/quarkus-run.jar\n' "$1" ;;
   esac
+}
+
+# Runs the provider simulator (deploy/demo/Providers.java: Meta's and Twilio's webhooks, signed
+# with the secrets in secrets.env) against the local intake, with this run's settings.
+run_providers() {
+  command -v java >/dev/null || die "Java 17 or newer (a JDK) is needed"
+  BATON_RUN_DIR="$RUN_DIR" \
+    BATON_TENANTS_FILE="$(abs_path "${BATON_TENANTS_FILE:-$BATON_ROOT/deploy/tenants.yaml}")" \
+    INTAKE_PORT="${INTAKE_PORT:-8080}" \
+    java -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "$BATON_ROOT/deploy/demo/Providers.java" "$@"
 }

@@ -41,6 +41,28 @@ class TenantDirectoryTest {
   }
 
   @Test
+  void theShippedDentalDemoHasItsProviderNumbersOnTheDemoReceiver() {
+    // deploy/run.sh generates these secrets; without them the file still loads, with warnings.
+    TenantDirectory dir =
+        TenantDirectory.load(Path.of("../deploy/tenants.yaml"), Map.of("BATON_SECRET_DEMO_DENTAL", "s3cret")::get);
+
+    Channels channels = dir.find("demo-dental").orElseThrow().channels();
+    Channels.WhatsApp wa = channels.whatsapp();
+    assertEquals("http://127.0.0.1:8099/graph/v21.0", wa.apiBaseUrl());
+    assertEquals(new Channels.MessageTemplate("missed_call_ack", "en_GB", List.of("tenantName")), wa.missedCallTemplate());
+    assertNull(wa.appSecret(), "env var unset");
+    Channels.Twilio twilio = channels.twilio();
+    assertEquals("http://127.0.0.1:8099/twilio", twilio.apiBaseUrl());
+    assertEquals(List.of("+442079460123"), twilio.numbers());
+    assertEquals(new Channels.Voice("en-GB", "Polly.Amy", "reception", null), twilio.voice());
+    assertTrue(twilio.acceptedAuthTokens().isEmpty(), "env var unset");
+    for (String unset : List.of("BATON_WA_APP_SECRET_DEMO_DENTAL", "BATON_WA_VERIFY_TOKEN_DEMO_DENTAL",
+        "BATON_WA_ACCESS_TOKEN_DEMO_DENTAL", "BATON_TWILIO_AUTH_TOKEN_DEMO_DENTAL")) {
+      assertTrue(dir.warnings().stream().anyMatch(w -> w.contains(unset + " is not set")), unset + ": " + dir.warnings());
+    }
+  }
+
+  @Test
   void omittedRulesTakeTheDefaults() {
     TenantDirectory dir = parse("tenants:\n  - id: t1\n    webhookSecretEnv: S\n", Map.of("S", "x"));
 
