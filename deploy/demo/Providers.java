@@ -511,8 +511,11 @@ public final class Providers {
         twilioSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params), "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
     ok &= check("Meta JSON escaping (lower-case \\u, surrogate pairs)",
         MetaJson.string("Grüße \"x\"\\ \n😀"), "\"Gr\\u00fc\\u00dfe \\\"x\\\"\\\\ \\n\\ud83d\\ude00\"");
-    ok &= check("wamid shape", newWamid("4915112345678").matches("wamid\\.HBgNNDkxNTExMjM0NTY3OBUCABIYFD[A-Za-z0-9+/]+=*")
-        ? "ok" : "bad", "ok");
+    // Decoded, a wamid holds the number and a 20-digit hex id: 1c 18 <len> <digits> 15 02 00 12 18 14 <hex> 00.
+    byte[] wamid = Base64.getDecoder().decode(newWamid("4915112345678").substring("wamid.".length()));
+    ok &= check("wamid shape", HexFormat.of().formatHex(wamid).replaceAll("^(1c180d" + HexFormat.of().formatHex(
+        "4915112345678".getBytes(StandardCharsets.US_ASCII)) + "150200121814)(?:3[0-9]|4[1-6]){20}00$", "$1"),
+        "1c180d" + HexFormat.of().formatHex("4915112345678".getBytes(StandardCharsets.US_ASCII)) + "150200121814");
     return ok;
   }
 
