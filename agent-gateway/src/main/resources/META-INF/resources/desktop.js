@@ -23,6 +23,7 @@ const state = {
   selected: null,           // conversationId
   detail: null,             // {conversation, handoff, previous} of the selected conversation
   turns: [],                // ConversationTurn of the selected conversation, by seq
+  deliveries: new Map(),    // messageId -> delivery status of the selected conversation's messages, from events
   lastEventId: null,
   stream: null,             // AbortController of the open stream
   supervisor: null,         // last GET /v1/agent/supervisor
@@ -444,6 +445,7 @@ async function openConversation(id) {
   state.selected = id;
   state.unread.delete(id);
   state.turns = [];
+  state.deliveries = new Map();
   state.detail = { conversation: state.conversations.get(id) || null, handoff: null, previous: [] };
   setResult("");
   renderList();
@@ -485,7 +487,11 @@ function mergeTurns(turns) {
   const bySeq = new Map(state.turns.map((t) => [t.seq, t]));
   for (const raw of turns) {
     const t = asConversationTurn(raw);
-    if (t) bySeq.set(t.seq, t);
+    if (!t) continue;
+    // A transcript page read before a status came may cross that status's event: keep the later one.
+    const held = bySeq.get(t.seq);
+    if (held && supersedes(held.delivery, t.delivery)) t.delivery = held.delivery;
+    bySeq.set(t.seq, t);
   }
   state.turns = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
@@ -551,6 +557,7 @@ function renderTranscript() {
       li = turnItem(ct);
       list.insertBefore(li, before);
     }
+    showDelivery(li, deliveryOf(ct));
     before = li;
   }
   const omitted = state.turns.length ? state.turns[0].seq : 0;
@@ -561,6 +568,58 @@ function renderTranscript() {
 }
 
 const SPEAKER_LABEL = { CUSTOMER: "Customer", BOT: "Bot", AGENT: "Agent", SYSTEM: "System", NOTE: "Internal note" };
+
+// How far a message sent to the customer got. A status only moves forward, read and failed are
+// final: the gateway's rule, applied here too because a transcript read and an event may cross.
+const DELIVERY_ORDER = ["SENT", "DELIVERED", "READ", "FAILED"];
+const DELIVERY_MARK = {
+  SENT: { symbol: "\u2713", label: "Sent" },
+  DELIVERED: { symbol: "\u2713\u2713", label: "Delivered" },
+  READ: { symbol: "\u2713\u2713", label: "Read" },
+  FAILED: { symbol: "\u2717", label: "Not delivered" },
+};
+
+function supersedes(next, current) {
+  if (!next || !DELIVERY_ORDER.includes(next.status)) return false;
+  if (!current) return true;
+  if (current.status === "READ" || current.status === "FAILED") return false;
+  return DELIVERY_ORDER.indexOf(next.status) > DELIVERY_ORDER.indexOf(current.status);
+}
+
+// The turn's own status (transcript, message event) or a later one from a delivery event.
+function deliveryOf(ct) {
+  const fromEvent = ct.turn && ct.turn.eventId ? state.deliveries.get(ct.turn.eventId) : undefined;
+  return supersedes(fromEvent, ct.delivery) ? fromEvent : ct.delivery || null;
+}
+
+// The mark after a sent turn's head (and, for a failure, the provider's errors under its text).
+function showDelivery(li, d) {
+  const speaker = li.dataset.speaker;
+  if (!d || !DELIVERY_MARK[d.status] || speaker === "CUSTOMER" || speaker === "NOTE") return;
+  if (li.dataset.delivery === d.status) return;
+  li.dataset.delivery = d.status;
+  const mark = DELIVERY_MARK[d.status];
+  const errors = Array.isArray(d.errors) ? d.errors.map(String).join("; ") : "";
+  let span = li.querySelector(":scope > .turn-head > .delivery");
+  if (!span) {
+    span = el("span", { class: "delivery", testid: "turn-delivery", role: "img" });
+    li.querySelector(":scope > .turn-head").append(span);
+  }
+  span.textContent = mark.symbol;
+  span.dataset.status = d.status;
+  span.setAttribute("aria-label", mark.label);
+  span.title = mark.label + (d.at ? " " + clock(d.at) : "") + (errors ? ": " + errors : "");
+  let note = li.querySelector(":scope > .delivery-error");
+  if (d.status === "FAILED") {
+    if (!note) {
+      note = el("div", { class: "delivery-error small", testid: "turn-delivery-error" });
+      li.append(note);
+    }
+    note.textContent = errors ? "Not delivered: " + errors : "Not delivered";
+  } else if (note) {
+    note.remove();
+  }
+}
 
 function turnItem(ct) {
   const t = ct.turn;
@@ -955,6 +1014,7 @@ function handle(type, data) {
     case "message": {
       remember(view);
       const turn = asConversationTurn(data.turn);
+      if (turn && data.delivery) turn.delivery = data.delivery;
       if (view.conversationId === state.selected && turn) {
         const last = state.turns.length ? state.turns[state.turns.length - 1].seq : -1;
         if (turn.seq > last + 1) {
@@ -974,6 +1034,15 @@ function handle(type, data) {
     case "updated":
       remember(view);
       break;
+    case "delivery": {
+      // Changes no list: only the mark on the open conversation's turn. A status can come before
+      // its turn; it is held until the turn is shown.
+      remember(view);
+      if (view.conversationId !== state.selected || !data.messageId) return;
+      if (supersedes(data.delivery, state.deliveries.get(data.messageId))) state.deliveries.set(data.messageId, data.delivery);
+      renderTranscript();
+      return;
+    }
     case "resolved":
     case "handed-back":
       remember(view);

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.schemas.Channel;
+import dev.baton.schemas.DeliveryStatus;
 import dev.baton.schemas.IntentFeedback;
 import dev.baton.schemas.OutboundMessage;
+import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.Speaker;
 import dev.baton.schemas.serde.Json;
 import dev.baton.schemas.topic.Topics;
@@ -176,6 +179,16 @@ class DesktopBrowserTest {
     assertEquals("", dan.find(testId("reply-input")).getDomProperty("value"), "the reply box is emptied once sent");
     await("dan's reply in his transcript").atMost(LIVE).ignoreExceptions()
         .until(() -> turnTexts(dan).contains(reply));
+
+    // The customer reads it (as the intake reports it): the mark on dan's reply follows, live.
+    OutboundMessage sent = delivered(conversation).stream()
+        .filter(m -> m.sender() == Speaker.AGENT && reply.equals(m.text())).findFirst().orElseThrow();
+    TestTopics.publish(Topics.DELIVERY_STATUSES, new DeliveryStatus(SchemaVersions.CURRENT, TestTenants.DESK_TENANT,
+        conversation, sent.messageId(), Channel.WEBCHAT, DeliveryStatus.Status.READ, Instant.now(), "webhook", null,
+        List.of()));
+    await("the read mark on dan's reply").atMost(LIVE).ignoreExceptions()
+        .until(() -> "READ".equals(turnWith(dan, reply).get("delivery")));
+    assertEquals("\u2713\u2713", turnWith(dan, reply).get("deliveryMark"));
 
     // dan corrects the intent of the first customer message: it lands on intent-feedback.
     dan.find(testId("transcript")).findElement(testId("correct-intent")).click();
@@ -343,14 +356,19 @@ class DesktopBrowserTest {
 
   // -------------------------------------------------------------------------------------------
 
-  /** The transcript item showing a text: its speaker, its label and the mark after its head; null if none. */
+  /**
+   * The transcript item showing a text: its speaker, its label, the mark after its head and its
+   * delivery status and mark; null if none.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, String> turnWith(Desktop d, String text) {
     return (Map<String, String>) d.script(
         "const t = [...document.querySelectorAll('[data-testid=\"turn\"]')]"
             + ".find(li => li.querySelector('[data-testid=\"turn-text\"]').textContent === arguments[0]);"
             + "return t ? {speaker: t.dataset.speaker, who: t.querySelector('.who').textContent,"
-            + " mark: getComputedStyle(t.querySelector('.turn-head'), '::after').content} : null;",
+            + " mark: getComputedStyle(t.querySelector('.turn-head'), '::after').content,"
+            + " delivery: t.dataset.delivery || null,"
+            + " deliveryMark: t.querySelector('[data-testid=\"turn-delivery\"]')?.textContent ?? null} : null;",
         text);
   }
 

@@ -1,11 +1,13 @@
 package dev.baton.gateway.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.gateway.auth.AgentAuthenticator;
 import dev.baton.gateway.auth.AuthenticatedAgent;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.service.AuditLog;
+import dev.baton.gateway.service.DeliveryStore;
 import dev.baton.gateway.service.TranscriptStore;
 import dev.baton.schemas.serde.Json;
 import jakarta.ws.rs.GET;
@@ -19,6 +21,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,7 +31,8 @@ import org.jboss.logging.Logger;
  * conversation, every turn as the handoff service numbered it on {@code conversation-turns},
  * paged: {@code {"turns":[ConversationTurn...],"next":<seq of the next page or null>,"total":n}}.
  * Only in the agent's own tenant (the token says which): another tenant's conversation with the
- * same id is never visible. 404 for a conversation with no kept turns. Each read is audited.
+ * same id is never visible. 404 for a conversation with no kept turns. Each read is audited. A
+ * turn whose message has a delivery status ({@link DeliveryStore}) carries it as {@code delivery}.
  * Query parameters are taken as text so that a bad one is a 400 naming it (not a bare 404).
  */
 @Path("/v1/agent/conversations/{conversationId}/transcript")
@@ -36,12 +42,15 @@ public class TranscriptResource {
 
   private final AgentAuthenticator auth;
   private final TranscriptStore transcripts;
+  private final DeliveryStore deliveries;
   private final AuditLog audit;
   private final GatewayConfig config;
 
-  public TranscriptResource(AgentAuthenticator auth, TranscriptStore transcripts, AuditLog audit, GatewayConfig config) {
+  public TranscriptResource(AgentAuthenticator auth, TranscriptStore transcripts, DeliveryStore deliveries,
+      AuditLog audit, GatewayConfig config) {
     this.auth = auth;
     this.transcripts = transcripts;
+    this.deliveries = deliveries;
     this.audit = audit;
     this.config = config;
   }
@@ -61,24 +70,38 @@ public class TranscriptResource {
       int max = config.transcript().maxLimit();
       int n = (int) Params.number("limit", limit, config.transcript().defaultLimit(), 1, max);
       TranscriptStore.Page page;
+      List<ObjectNode> records = new ArrayList<>();
+      Map<String, JsonNode> statuses;
       try {
         page = transcripts.page(agent.tenantId(), conversationId, start, n)
             .orElseThrow(() -> Problem.field(404, "Unknown conversation", "conversationId",
                 "no transcript is kept for this conversation in your tenant"));
+        List<String> messageIds = new ArrayList<>();
+        for (String turn : page.turns()) {
+          ObjectNode record = (ObjectNode) Json.MAPPER.readTree(turn);
+          records.add(record);
+          JsonNode eventId = record.path("turn").path("eventId");
+          if (eventId.isTextual()) {
+            messageIds.add(eventId.asText());
+          }
+        }
+        statuses = deliveries.of(agent.tenantId(), conversationId, messageIds);
       } catch (WebApplicationException e) {
         throw e;
+      } catch (java.io.IOException e) {
+        throw new UncheckedIOException(e);
       } catch (RuntimeException e) {
         LOG.errorf("cannot read transcript: %s", e.getMessage());
         throw Problem.of(503, "Unavailable", "the transcript could not be read; retry");
       }
       ObjectNode body = Json.MAPPER.createObjectNode();
       ArrayNode turns = body.putArray("turns");
-      for (String turn : page.turns()) {
-        try {
-          turns.add(Json.MAPPER.readTree(turn));
-        } catch (java.io.IOException e) {
-          throw new UncheckedIOException(e);
+      for (ObjectNode record : records) {
+        JsonNode delivery = statuses.get(record.path("turn").path("eventId").asText(""));
+        if (delivery != null) {
+          record.set("delivery", delivery);
         }
+        turns.add(record);
       }
       if (page.next() == null) {
         body.putNull("next");

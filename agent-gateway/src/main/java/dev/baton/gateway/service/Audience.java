@@ -6,7 +6,8 @@ import dev.baton.tenant.Agent;
  * Who may see which event of their tenant's log. Supervisors see everything. An agent sees the
  * queue's comings and goings for the queues they work ({@code handoff}, {@code claimed} — so they
  * know it is taken —, {@code resolved}, {@code handed-back}, {@code reassigned}), offers made to
- * them, and the live messages of a conversation they own or that waits in one of their queues;
+ * them, and the live messages of a conversation they own or that waits in one of their queues
+ * (with how far each message sent to the customer got: {@code delivery});
  * never presence (that is the supervisors' view), never another agent's conversation's messages.
  */
 public final class Audience {
@@ -22,7 +23,7 @@ public final class Audience {
     return switch (e.type()) {
       case "presence" -> false;
       case "offered" -> me.equals(e.offeredTo());
-      case "message", "updated" -> me.equals(e.owner()) || (e.owner().isEmpty() && myQueue);
+      case "message", "updated", "delivery" -> me.equals(e.owner()) || (e.owner().isEmpty() && myQueue);
       default -> mine || myQueue;
     };
   }

@@ -43,7 +43,9 @@ public class EventLog {
    * ('' for none), event extra JSON, view TTL s, log max length, dedupe (1/0), require an existing
    * view (1/0), the turn seq (-1: none; a turn older than the view's count is a redelivery), now
    * (ms), assigned-set key prefix, statuses in which the event is logged ('' any), customer index
-   * key ('' none), now (ISO-8601).
+   * key ('' none), now (ISO-8601), the conversation's delivery-status hash ('' none) and the message id
+   * whose status the event carries beside its data (spliced in as stored, not re-encoded: Redis's
+   * cjson would turn an empty {@code errors} array into an object).
    */
   private static final String APPLY = """
       local function v(x) if x == cjson.null then return nil end return x end
@@ -113,9 +115,14 @@ public class EventLog {
         data.at = ARGV[14]
         data.conversation = view
         if before and before ~= owner and data.previousOwner == nil then data.previousOwner = before end
+        local encoded = cjson.encode(data)
+        if ARGV[15] ~= '' then
+          local delivery = redis.call('HGET', ARGV[15], ARGV[16])
+          if delivery then encoded = string.sub(encoded, 1, -2) .. ',"delivery":' .. delivery .. '}' end
+        end
         id = redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[6], '*', 'type', ARGV[3], 'conv', conv,
           'skill', v(view.skill) or '', 'owner', owner or '', 'prev', before or '', 'to', v(view.offeredTo) or '',
-          'data', cjson.encode(data))
+          'data', encoded)
         redis.call('EXPIRE', KEYS[6], ARGV[5])
       end
       return {id, json}
@@ -126,44 +133,54 @@ public class EventLog {
 
   /** A change to apply: see {@link #apply}. */
   public record Change(String tenantId, String conversationId, ObjectNode patch, String eventType, ObjectNode extra,
-      String sourceId, boolean requireExisting, long turnSeq, String loggedIn, String customerKey) {
+      String sourceId, boolean requireExisting, long turnSeq, String loggedIn, String customerKey,
+      String deliveryMessageId) {
 
     public static Change of(String tenantId, String conversationId, ObjectNode patch) {
-      return new Change(tenantId, conversationId, patch, null, null, null, false, -1, null, null);
+      return new Change(tenantId, conversationId, patch, null, null, null, false, -1, null, null, null);
     }
 
     public Change event(String type, ObjectNode extraFields) {
       return new Change(tenantId, conversationId, patch, type, extraFields, sourceId, requireExisting, turnSeq, loggedIn,
-          customerKey);
+          customerKey, deliveryMessageId);
     }
 
     /** Applied at most once per source id (a Kafka record's id: handoff id, action id). */
     public Change once(String source) {
       return new Change(tenantId, conversationId, patch, eventType, extra, source, requireExisting, turnSeq, loggedIn,
-          customerKey);
+          customerKey, deliveryMessageId);
     }
 
     /** Only for a conversation that has a view already (one that was handed to people). */
     public Change existingOnly() {
       return new Change(tenantId, conversationId, patch, eventType, extra, sourceId, true, turnSeq, loggedIn,
-          customerKey);
+          customerKey, deliveryMessageId);
     }
 
     /** A turn: ignored when the view has counted it already. */
     public Change turn(long seq) {
       return new Change(tenantId, conversationId, patch, eventType, extra, sourceId, requireExisting, seq, loggedIn,
-          customerKey);
+          customerKey, deliveryMessageId);
     }
 
     /** The event is logged only while the conversation's status (after the change) is one of these. */
     public Change loggedWhile(String... statuses) {
       return new Change(tenantId, conversationId, patch, eventType, extra, sourceId, requireExisting, turnSeq,
-          String.join(",", statuses), customerKey);
+          String.join(",", statuses), customerKey, deliveryMessageId);
     }
 
     public Change customer(String key) {
       return new Change(tenantId, conversationId, patch, eventType, extra, sourceId, requireExisting, turnSeq, loggedIn,
-          key);
+          key, deliveryMessageId);
+    }
+
+    /**
+     * The event carries, as {@code delivery}, the delivery status already kept for this message
+     * (one that arrived before its turn), read in the same step as the event is logged.
+     */
+    public Change delivery(String messageId) {
+      return new Change(tenantId, conversationId, patch, eventType, extra, sourceId, requireExisting, turnSeq, loggedIn,
+          customerKey, messageId);
     }
   }
 
@@ -197,7 +214,9 @@ public class EventLog {
         Long.toString(ttl.toSeconds()), Long.toString(maxEntries), c.sourceId() == null ? "0" : "1",
         c.requireExisting() ? "1" : "0", Long.toString(c.turnSeq()), Long.toString(now), assignedPrefix(t),
         c.loggedIn() == null ? "" : c.loggedIn(), c.customerKey() == null ? "" : customerKey(t, c.customerKey()),
-        java.time.Instant.ofEpochMilli(now).toString());
+        java.time.Instant.ofEpochMilli(now).toString(),
+        c.deliveryMessageId() == null ? "" : DeliveryStore.key(t, c.conversationId()),
+        c.deliveryMessageId() == null ? "" : c.deliveryMessageId());
     Object result = redis.eval(APPLY, keys, args);
     if (!(result instanceof List<?> list) || list.size() < 2) {
       return Optional.empty();

@@ -65,7 +65,10 @@ public final class Projections {
         .customer(customer);
   }
 
-  /** A turn of a conversation agents have (had): its {@code message} event while it is open. */
+  /**
+   * A turn of a conversation agents have (had): its {@code message} event while it is open, with
+   * the delivery status already kept for the turn's message, if any ({@link DeliveryStore}).
+   */
   public static EventLog.Change turn(ConversationTurn t, ObjectNode record) {
     ObjectNode p = EventLog.patch();
     p.put("turns", t.seq() + 1);
@@ -80,8 +83,10 @@ public final class Projections {
     }
     ObjectNode extra = EventLog.patch();
     extra.set("turn", record);
-    return EventLog.Change.of(t.tenantId(), t.conversationId(), p).event("message", extra)
+    EventLog.Change change = EventLog.Change.of(t.tenantId(), t.conversationId(), p).event("message", extra)
         .existingOnly().turn(t.seq()).loggedWhile(OPEN);
+    // A status can arrive before the turn of the message it is about: the message event then carries it.
+    return t.turn().eventId() == null ? change : change.delivery(t.turn().eventId());
   }
 
   /** An applied action's change, if it changes who has the conversation or where it waits. */
