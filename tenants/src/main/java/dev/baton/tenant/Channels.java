@@ -41,6 +41,11 @@ public record Channels(WhatsApp whatsapp, Twilio twilio) {
    * @param whatsappNumber the tenant's WhatsApp sender on Twilio in E.164, or null
    * @param apiBaseUrl Twilio's REST API base URL
    * @param voice how Baton answers and transfers the tenant's calls
+   * @param missedCallContentSid the approved WhatsApp Content template ({@code HX...}) that
+   *     acknowledges a missed call on the WhatsApp sender, since a caller's 24-hour window is
+   *     usually closed; null to send nothing then
+   * @param missedCallContentVariables the template's variables {@code 1}, {@code 2}, ... in order,
+   *     each naming a value Baton knows ({@link MessageTemplate#PARAMETERS}); empty for none
    */
   public record Twilio(
       String accountSid,
@@ -49,11 +54,21 @@ public record Channels(WhatsApp whatsapp, Twilio twilio) {
       java.util.List<String> numbers,
       String whatsappNumber,
       String apiBaseUrl,
-      Voice voice) {
+      Voice voice,
+      String missedCallContentSid,
+      java.util.List<String> missedCallContentVariables) {
     public static final String DEFAULT_API_BASE_URL = "https://api.twilio.com";
 
     public Twilio {
       numbers = numbers == null ? java.util.List.of() : java.util.List.copyOf(numbers);
+      missedCallContentVariables =
+          missedCallContentVariables == null ? java.util.List.of() : java.util.List.copyOf(missedCallContentVariables);
+    }
+
+    /** An account without a missed-call template. */
+    public Twilio(String accountSid, String authToken, String previousAuthToken, java.util.List<String> numbers,
+        String whatsappNumber, String apiBaseUrl, Voice voice) {
+      this(accountSid, authToken, previousAuthToken, numbers, whatsappNumber, apiBaseUrl, voice, null, null);
     }
 
     /** The tokens an incoming webhook may be signed with: the current one, then the previous one. */

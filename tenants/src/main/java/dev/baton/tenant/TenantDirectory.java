@@ -554,7 +554,7 @@ public final class TenantDirectory {
         return null;
       }
       unknownFields(n, path, Set.of("accountSid", "authTokenEnv", "previousAuthTokenEnv", "numbers",
-          "whatsappNumber", "apiBaseUrl", "voice"));
+          "whatsappNumber", "apiBaseUrl", "voice", "missedCallContentSid", "missedCallContentVariables"));
       String account = text(n, path, "accountSid", null);
       if (account != null && !account.matches("AC[0-9A-Za-z]{32}")) {
         problems.add(path + ".accountSid: must be AC and 32 letters or digits, was '" + account + "'");
@@ -579,8 +579,26 @@ public final class TenantDirectory {
         problems.add(path + ".apiBaseUrl: must be an http(s) URL without query, was '" + base + "'");
       }
       base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+      String contentSid = n.hasNonNull("missedCallContentSid") ? text(n, path, "missedCallContentSid", null) : null;
+      if (contentSid != null && !contentSid.matches("HX[0-9a-fA-F]{32}")) {
+        problems.add(path + ".missedCallContentSid: must be a Content template SID (HX and 32 hex digits), was '"
+            + contentSid + "'");
+      }
+      if (contentSid != null && whatsapp == null) {
+        problems.add(path + ".missedCallContentSid: is sent on WhatsApp, so whatsappNumber must be set");
+      }
+      List<String> variables = strings(n.get("missedCallContentVariables"), path + ".missedCallContentVariables");
+      for (int i = 0; i < variables.size(); i++) {
+        if (!Channels.MessageTemplate.PARAMETERS.contains(variables.get(i))) {
+          problems.add(path + ".missedCallContentVariables[" + i + "]: must be one of "
+              + new java.util.TreeSet<>(Channels.MessageTemplate.PARAMETERS) + ", was '" + variables.get(i) + "'");
+        }
+      }
+      if (!variables.isEmpty() && contentSid == null) {
+        problems.add(path + ".missedCallContentVariables: fill missedCallContentSid's template, which is not set");
+      }
       return new Channels.Twilio(account, token, previous, numbers, whatsapp, base,
-          voice(n.get("voice"), path + ".voice", tenantId));
+          voice(n.get("voice"), path + ".voice", tenantId), contentSid, variables);
     }
 
     private Channels.Voice voice(JsonNode n, String path, String tenantId) {

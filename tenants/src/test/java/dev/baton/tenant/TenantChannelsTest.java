@@ -149,6 +149,62 @@ class TenantChannelsTest {
   }
 
   @Test
+  void aTwilioWhatsAppSenderMayNameItsMissedCallContentTemplate() {
+    TenantDirectory dir = parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              twilio:
+                accountSid: AC0123456789abcdef0123456789abcdef
+                authTokenEnv: TW_TOKEN
+                numbers: ["+15558675310"]
+                whatsappNumber: "+14155238886"
+                missedCallContentSid: HX0123456789abcdef0123456789abcdef
+                missedCallContentVariables: [tenantName, customerName]
+          - id: t2
+            webhookSecretEnv: S
+            channels:
+              twilio: {accountSid: AC0123456789abcdef0123456789abcdee, authTokenEnv: TW_TOKEN, numbers: ["+15558675311"]}
+        """, Map.of("S", "x", "TW_TOKEN", "t"));
+    Channels.Twilio tw = dir.find("t1").orElseThrow().channels().twilio();
+    assertEquals("HX0123456789abcdef0123456789abcdef", tw.missedCallContentSid());
+    assertEquals(List.of("tenantName", "customerName"), tw.missedCallContentVariables());
+    Channels.Twilio none = dir.find("t2").orElseThrow().channels().twilio();
+    assertNull(none.missedCallContentSid());
+    assertEquals(List.of(), none.missedCallContentVariables());
+
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              twilio:
+                accountSid: AC0123456789abcdef0123456789abcdef
+                authTokenEnv: TW_TOKEN
+                numbers: ["+15558675310"]
+                missedCallContentSid: missed_call_ack
+                missedCallContentVariables: [tenantName, phone]
+          - id: t2
+            webhookSecretEnv: S
+            channels:
+              twilio:
+                accountSid: AC0123456789abcdef0123456789abcdee
+                authTokenEnv: TW_TOKEN
+                numbers: ["+15558675311"]
+                whatsappNumber: "+14155238887"
+                missedCallContentVariables: [tenantName]
+        """, Map.of("S", "x", "TW_TOKEN", "t")));
+    for (String expected : List.of(
+        "tenants[0].channels.twilio.missedCallContentSid: must be a Content template SID",
+        "tenants[0].channels.twilio.missedCallContentSid: is sent on WhatsApp, so whatsappNumber must be set",
+        "tenants[0].channels.twilio.missedCallContentVariables[1]: must be one of [customerName, tenantName]",
+        "tenants[1].channels.twilio.missedCallContentVariables: fill missedCallContentSid's template")) {
+      assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(expected)), expected + " not in " + e.problems());
+    }
+  }
+
+  @Test
   void aTenantWithoutChannelsHasNoProvider() {
     TenantConfig t = parse("tenants:\n  - id: t1\n    webhookSecretEnv: S\n", ENV).find("t1").orElseThrow();
     assertNull(t.channels().whatsapp());

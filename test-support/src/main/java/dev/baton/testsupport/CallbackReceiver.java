@@ -10,20 +10,30 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Stands in for the far sides we cannot reach.
  *
  * <ul>
- *   <li>A tenant's callback endpoint (every path but {@code /graph/}): records every POST with its
+ *   <li>A tenant's callback endpoint (every path but {@code /graph/} and {@code /twilio/}): records every POST with its
  *       headers and answers 204; can be told to fail the next N requests with a status (those are
  *       not recorded).
  *   <li>Meta's Graph API under {@code /graph/} (a tenant's {@code apiBaseUrl} is
@@ -33,10 +43,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       expected bearer token gets Meta's 401 (code 190), one that is not a message gets 400 (code
  *       100). Can be told to answer the next N requests with a Graph error body and status.
  *       Every Graph request is recorded, failed ones too, with the status and body answered.
+ *   <li>Twilio's REST API under {@code /twilio/} (a tenant's {@code apiBaseUrl} is {@code
+ *       <base>/twilio}): {@code POST /2010-04-01/Accounts/<AccountSid>/Messages.json} with a form
+ *       body answers as Twilio does, 201 with the Message resource as JSON (a new {@code SM} sid
+ *       each time, status {@code queued}); HTTP Basic auth must be the test account's SID and auth
+ *       token (else Twilio's 401, code 20003), another account's path gets 404 (20404), a form
+ *       without {@code To} (21604), without {@code From} (21603) or without {@code Body} or {@code
+ *       ContentSid} (21602), or a body over 1,600 characters (21617) gets Twilio's 400. Can be told
+ *       to answer the next N requests with a Twilio error body and status. Every request is
+ *       recorded with the status and body answered.
  * </ul>
+ *
+ * <p>The Graph and Twilio doubles can be told which id the next accepted message gets (a wire
+ * sample's wamid or SID, so that the sample's status webhooks match a message Baton sent).
  */
 public final class CallbackReceiver implements AutoCloseable {
   private static final String GRAPH = "/graph/";
+  private static final String TWILIO = "/twilio/";
+  private static final Pattern TWILIO_MESSAGES = Pattern.compile("/twilio/2010-04-01/Accounts/([^/]+)/Messages\\.json");
+  /** Twilio's longest message body, in characters. */
+  public static final int TWILIO_MAX_BODY = 1600;
 
   /**
    * One received request.
@@ -62,6 +88,38 @@ public final class CallbackReceiver implements AutoCloseable {
     /** True for a request to the Graph API double. */
     public boolean graph() {
       return path.startsWith(GRAPH);
+    }
+
+    /** True for a request to the Twilio REST API double. */
+    public boolean twilio() {
+      return path.startsWith(TWILIO);
+    }
+
+    /**
+     * The request's {@code application/x-www-form-urlencoded} body (a Twilio request's), decoded:
+     * each name with its values in order.
+     */
+    public Map<String, List<String>> form() {
+      return parseForm(body);
+    }
+
+    /** The first value of a form parameter, or null. */
+    public String param(String name) {
+      List<String> values = form().get(name);
+      return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The SID a Twilio request was answered with, or null. */
+    public String sid() {
+      if (response == null) {
+        return null;
+      }
+      try {
+        JsonNode sid = Json.MAPPER.readTree(response).path("sid");
+        return sid.isTextual() ? sid.asText() : null;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     /** The request body as JSON (a Graph request's). */
@@ -103,10 +161,33 @@ public final class CallbackReceiver implements AutoCloseable {
     }
   }
 
+  /**
+   * A Twilio REST error answer: {@code {"code","message","more_info","status"}} with an HTTP
+   * status; with {@code code} null the body is empty (an outage in front of the API).
+   */
+  public record TwilioError(int httpStatus, Integer code, String message) {
+    public static TwilioError of(int httpStatus, int code, String message) {
+      return new TwilioError(httpStatus, code, message);
+    }
+
+    /** A bare status without a Twilio body. */
+    public static TwilioError status(int httpStatus) {
+      return new TwilioError(httpStatus, null, null);
+    }
+  }
+
+  private static final DateTimeFormatter RFC_2822 =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", java.util.Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger graphFailuresLeft = new AtomicInteger();
+  private final AtomicInteger twilioFailuresLeft = new AtomicInteger();
+  private final Queue<String> nextWamids = new ConcurrentLinkedQueue<>();
+  private final Queue<String> nextSids = new ConcurrentLinkedQueue<>();
+  private volatile TwilioError twilioFailure = TwilioError.status(500);
+  private volatile String twilioAuthToken = TestTenants.TWILIO_AUTH_TOKEN;
   private final AtomicInteger attempts = new AtomicInteger();
   private final SecureRandom random = new SecureRandom();
   private volatile int failureStatus = 503;
@@ -124,6 +205,10 @@ public final class CallbackReceiver implements AutoCloseable {
       attempts.incrementAndGet();
       if (exchange.getRequestURI().getPath().startsWith(GRAPH)) {
         graph(exchange, new String(body, StandardCharsets.UTF_8));
+        return;
+      }
+      if (exchange.getRequestURI().getPath().startsWith(TWILIO)) {
+        twilio(exchange, new String(body, StandardCharsets.UTF_8));
         return;
       }
       int status;
@@ -163,9 +248,15 @@ public final class CallbackReceiver implements AutoCloseable {
       ObjectNode contact = ok.putArray("contacts").addObject();
       contact.put("input", to);
       contact.put("wa_id", to.startsWith("+") ? to.substring(1) : to);
-      ok.putArray("messages").addObject().put("id", "wamid.HBgL" + token(24));
+      String wamid = nextWamids.poll();
+      ok.putArray("messages").addObject().put("id", wamid != null ? wamid : "wamid.HBgL" + token(24));
       answer = Json.write(ok);
     }
+    answer(exchange, body, status, answer);
+  }
+
+  /** Records the request and answers it, with a JSON body when there is one. */
+  private void answer(HttpExchange exchange, String body, int status, String answer) throws IOException {
     received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body,
         status, answer, Instant.now()));
     if (answer == null) {
@@ -179,6 +270,110 @@ public final class CallbackReceiver implements AutoCloseable {
       }
     }
     exchange.close();
+  }
+
+  /** Twilio's Messages resource: {@code POST /2010-04-01/Accounts/<sid>/Messages.json}. */
+  private void twilio(HttpExchange exchange, String body) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    Matcher messages = TWILIO_MESSAGES.matcher(path);
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    Map<String, List<String>> form = contentType != null && contentType.startsWith("application/x-www-form-urlencoded")
+        ? parseForm(body) : Map.of();
+    String to = first(form, "To");
+    String from = first(form, "From");
+    String text = first(form, "Body");
+    String expected = "Basic " + Base64.getEncoder().encodeToString(
+        (TestTenants.TWILIO_ACCOUNT_SID + ":" + twilioAuthToken).getBytes(StandardCharsets.UTF_8));
+    int status;
+    String answer;
+    if (twilioFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      TwilioError failure = twilioFailure;
+      status = failure.httpStatus();
+      answer = failure.code() == null ? null : twilioError(failure.code(), failure.message(), status);
+    } else if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      status = 401;
+      answer = twilioError(20003, "Authenticate", status);
+    } else if (!messages.matches() || !TestTenants.TWILIO_ACCOUNT_SID.equals(messages.group(1))) {
+      status = 404;
+      answer = twilioError(20404, "The requested resource " + path + " was not found", status);
+    } else if (!"POST".equals(exchange.getRequestMethod())) {
+      status = 405;
+      answer = twilioError(20004, "Method not allowed", status);
+    } else if (to == null || to.isBlank()) {
+      status = 400;
+      answer = twilioError(21604, "A 'To' phone number is required.", status);
+    } else if ((from == null || from.isBlank()) && first(form, "MessagingServiceSid") == null) {
+      status = 400;
+      answer = twilioError(21603, "A 'From' phone number is required.", status);
+    } else if ((text == null || text.isEmpty()) && first(form, "ContentSid") == null && first(form, "MediaUrl") == null) {
+      status = 400;
+      answer = twilioError(21602, "Message body is required.", status);
+    } else if (text != null && text.length() > TWILIO_MAX_BODY) {
+      status = 400;
+      answer = twilioError(21617, "The concatenated message body exceeds the 1600 character limit.", status);
+    } else {
+      status = 201;
+      String next = nextSids.poll();
+      String sid = next != null ? next : "SM" + HexFormat.of().formatHex(randomBytes(16));
+      String now = RFC_2822.format(Instant.now());
+      ObjectNode message = Json.MAPPER.createObjectNode();
+      message.put("account_sid", TestTenants.TWILIO_ACCOUNT_SID);
+      message.put("api_version", "2010-04-01");
+      message.put("body", text == null ? "" : text);
+      message.put("date_created", now);
+      message.putNull("date_sent");
+      message.put("date_updated", now);
+      message.put("direction", "outbound-api");
+      message.putNull("error_code");
+      message.putNull("error_message");
+      message.put("from", from);
+      message.putNull("messaging_service_sid");
+      message.put("num_media", "0");
+      int length = text == null ? 0 : text.length();
+      // 160 characters fit one SMS; longer texts go in segments of 153 (GSM-7, with the header).
+      message.put("num_segments", Integer.toString(length <= 160 ? 1 : (length + 152) / 153));
+      message.putNull("price");
+      message.put("price_unit", "USD");
+      message.put("sid", sid);
+      message.put("status", "queued");
+      String uri = "/2010-04-01/Accounts/" + TestTenants.TWILIO_ACCOUNT_SID + "/Messages/" + sid;
+      message.putObject("subresource_uris").put("media", uri + "/Media.json");
+      message.put("to", to);
+      message.put("uri", uri + ".json");
+      answer = Json.write(message);
+    }
+    answer(exchange, body, status, answer);
+  }
+
+  private static String twilioError(int code, String message, int status) {
+    ObjectNode error = Json.MAPPER.createObjectNode();
+    error.put("code", code);
+    error.put("message", message);
+    error.put("more_info", "https://www.twilio.com/docs/errors/" + code);
+    error.put("status", status);
+    return Json.write(error);
+  }
+
+  private static Map<String, List<String>> parseForm(String body) {
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    if (body == null || body.isEmpty()) {
+      return form;
+    }
+    for (String pair : body.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      form.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+    }
+    return form;
+  }
+
+  private static String first(Map<String, List<String>> form, String name) {
+    List<String> values = form.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   private String errorBody(int code, Integer subcode, String message) {
@@ -204,16 +399,20 @@ public final class CallbackReceiver implements AutoCloseable {
   }
 
   private String token(int bytes) {
-    byte[] b = new byte[bytes];
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(bytes));
+  }
+
+  private byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
     random.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    return b;
   }
 
   public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
-  /** The next {@code n} callback requests (not Graph ones) get {@code status} and are not recorded. */
+  /** The next {@code n} callback requests (not Graph or Twilio ones) get {@code status} and are not recorded. */
   public void failNext(int n, int status) {
     failureStatus = status;
     failuresLeft.set(n);
@@ -230,6 +429,27 @@ public final class CallbackReceiver implements AutoCloseable {
     graphAccessToken = token;
   }
 
+  /** The next message the Graph API double accepts gets this wamid (then new ones again). */
+  public void nextWamid(String wamid) {
+    nextWamids.add(wamid);
+  }
+
+  /** The next {@code n} Twilio REST requests are answered with {@code error}. */
+  public void failTwilioNext(int n, TwilioError error) {
+    twilioFailure = error;
+    twilioFailuresLeft.set(n);
+  }
+
+  /** The auth token the Twilio double accepts with the test account (default: {@link TestTenants#TWILIO_AUTH_TOKEN}). */
+  public void twilioAuthToken(String token) {
+    twilioAuthToken = token;
+  }
+
+  /** The next message the Twilio double accepts gets this SID (then new ones again). */
+  public void nextSid(String sid) {
+    nextSids.add(sid);
+  }
+
   /** Everything received: the tenants' callbacks and the provider API doubles' requests. */
   public List<Received> received() {
     return List.copyOf(received);
@@ -237,7 +457,7 @@ public final class CallbackReceiver implements AutoCloseable {
 
   /** The requests to tenants' callbacks only (Baton's own outbound format), not the provider doubles'. */
   public List<Received> callbacks() {
-    return received.stream().filter(r -> !r.graph()).toList();
+    return received.stream().filter(r -> !r.graph() && !r.twilio()).toList();
   }
 
   /** The Graph API requests that sent a message to this number ({@code to}), in arrival order. */
@@ -246,6 +466,11 @@ public final class CallbackReceiver implements AutoCloseable {
       JsonNode json = parse(r.body());
       return json != null && to.equals(json.path("to").asText(null));
     }).toList();
+  }
+
+  /** The Twilio REST requests that sent a message to this address ({@code To}, e.g. {@code whatsapp:+1...}), in order. */
+  public List<Received> twilioRequestsTo(String to) {
+    return received.stream().filter(Received::twilio).filter(r -> to.equals(r.param("To"))).toList();
   }
 
   public int attempts() {

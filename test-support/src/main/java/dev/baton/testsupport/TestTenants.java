@@ -66,6 +66,8 @@ public final class TestTenants {
   public static final String TWILIO_AUTH_TOKEN = "12345";
   public static final String TWILIO_NUMBER = "+15558675310";
   public static final String TWILIO_WHATSAPP_NUMBER = "+14155238886";
+  /** twbiz's approved WhatsApp Content template acknowledging a missed call (variable 1: the tenant's name). */
+  public static final String TWILIO_MISSED_CALL_CONTENT_SID = "HX2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d0e";
 
   /** Environment (or config) entries the file refers to. */
   public static final Map<String, String> SECRETS =
@@ -188,6 +190,8 @@ public final class TestTenants {
                 numbers: ["+15558675310"]
                 whatsappNumber: "+14155238886"
                 apiBaseUrl: %1$s/twilio
+                missedCallContentSid: HX2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d0e
+                missedCallContentVariables: [tenantName]
         """
             .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT, WAIT_TENANT);
     try {

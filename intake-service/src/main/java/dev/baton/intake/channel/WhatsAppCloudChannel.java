@@ -118,7 +118,13 @@ public class WhatsAppCloudChannel implements OutboundChannel {
   private record Plan(List<ObjectNode> bodies, int first) {}
 
   @Override
-  public CompletionStage<Void> send(TenantConfig tenant, OutboundMessage message) {
+  public String provider() {
+    return "whatsapp";
+  }
+
+  /** Completes with the wamid of the first part this attempt sent (the message's, unless it was split). */
+  @Override
+  public CompletionStage<String> send(TenantConfig tenant, OutboundMessage message) {
     Channels.WhatsApp wa = tenant.channels().whatsapp();
     URI endpoint;
     String to;
@@ -133,14 +139,16 @@ public class WhatsAppCloudChannel implements OutboundChannel {
     }
     return CompletableFuture.supplyAsync(() -> plan(tenant, wa, message, to), blocking)
         .thenCompose(plan -> {
-          CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+          CompletableFuture<String> chain = CompletableFuture.completedFuture(null);
           int parts = plan.bodies().size();
           for (int i = plan.first(); i < parts; i++) {
             int part = i + 1;
             byte[] body = Json.write(plan.bodies().get(i)).getBytes(StandardCharsets.UTF_8);
-            chain = chain
-                .thenCompose(ignored -> post(endpoint, wa.accessToken(), body))
-                .thenAcceptAsync(wamid -> remember(tenant, message, wamid, part, parts), blocking);
+            chain = chain.thenCompose(first -> post(endpoint, wa.accessToken(), body)
+                .thenApplyAsync(wamid -> {
+                  remember(tenant, message, wamid, part, parts);
+                  return first != null ? first : wamid;
+                }, blocking));
           }
           return chain;
         });
@@ -233,7 +241,7 @@ public class WhatsAppCloudChannel implements OutboundChannel {
       return;
     }
     try {
-      sent.record(tenant.id(), wamid, new WhatsAppSentMessages.Sent(m.messageId(), m.conversationId(), part, parts));
+      sent.record(tenant.id(), wamid, new WhatsAppSentMessages.Sent(m.messageId(), m.conversationId(), Channel.WHATSAPP, part, parts));
     } catch (RuntimeException e) {
       LOG.warnf("cannot record wamid %s of %s in Redis (its statuses will not be matched): %s", safe(wamid),
           safe(m.messageId()), e.getMessage());

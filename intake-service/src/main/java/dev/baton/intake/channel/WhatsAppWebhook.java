@@ -35,9 +35,15 @@ public final class WhatsAppWebhook {
       Kind kind, String text, String choiceId, String mediaType, String mediaId, String mimeType,
       Double latitude, Double longitude, String replyTo) {}
 
-  /** A delivery status of a message Baton sent. */
+  /**
+   * A delivery status of a message Baton sent.
+   *
+   * @param errors each error as its code and title, {@code 131026 Message undeliverable} (the
+   *     code alone when Meta gave no title); the error's message and details are not kept (they
+   *     may quote the message)
+   */
   public record Status(String phoneNumberId, String wamid, String status, Instant at, String recipient,
-      List<Integer> errorCodes) {}
+      List<Integer> errorCodes, List<String> errors) {}
 
   /** Everything in one POST. */
   public record Batch(List<Message> messages, List<Status> statuses) {}
@@ -66,9 +72,16 @@ public final class WhatsAppWebhook {
         }
         for (JsonNode s : value.path("statuses")) {
           List<Integer> codes = new ArrayList<>();
-          s.path("errors").forEach(e -> codes.add(e.path("code").asInt()));
+          List<String> errors = new ArrayList<>();
+          for (JsonNode e : s.path("errors")) {
+            int code = e.path("code").asInt();
+            String title = e.path("title").asText("").strip();
+            codes.add(code);
+            errors.add(title.isEmpty() ? Integer.toString(code) : code + " " + shortened(title));
+          }
           statuses.add(new Status(phoneNumberId, s.path("id").asText(null), s.path("status").asText(null),
-              seconds(s.path("timestamp")), s.path("recipient_id").asText(null), List.copyOf(codes)));
+              seconds(s.path("timestamp")), s.path("recipient_id").asText(null), List.copyOf(codes),
+              List.copyOf(errors)));
         }
       }
     }
@@ -143,6 +156,12 @@ public final class WhatsAppWebhook {
     }
     return new Message(phoneNumberId, wamid, from, profileName, at, kind, text, choice, mediaType, mediaId, mime,
         lat, lon, replyTo);
+  }
+
+  /** A title as agents may see it: one line, at most 120 characters. */
+  private static String shortened(String title) {
+    String line = title.replaceAll("\\p{Cntrl}", " ");
+    return line.length() > 120 ? line.substring(0, 120) + "..." : line;
   }
 
   private static String joined(String a, String b) {

@@ -34,6 +34,8 @@ import org.jboss.logging.Logger;
  *       the dead-letter writer with the reason.
  *   <li><b>Once</b>: a message whose id is marked delivered is skipped; the mark is set after the
  *       callback accepted it.
+ *   <li><b>Reports</b>: each message delivered and each one dead-lettered is reported ({@link
+ *       Reports}), which turns into its {@code SENT} or {@code FAILED} delivery status.
  *   <li><b>Memory</b>: at most {@code maxPending} messages are in progress; {@link
  *       Submission#admitted()} completes when the message got a place, which is the back-pressure
  *       signal to the reader.
@@ -59,6 +61,31 @@ public final class DeliveryEngine {
     void markDelivered(String tenantId, String messageId);
   }
 
+  /**
+   * Told how each message ended, for its delivery status. Called on the engine's threads (HTTP
+   * client, blocking executor): an implementation must return at once (hand the work off) and
+   * must not throw.
+   */
+  public interface Reports {
+    Reports NONE = new Reports() {
+      @Override
+      public void delivered(OutboundMessage m, String provider, String providerMessageId) {}
+
+      @Override
+      public void deadLettered(OutboundMessage m, String provider, String reason) {}
+    };
+
+    /** The provider accepted the message (first delivery only, not a skipped redelivery). */
+    void delivered(OutboundMessage m, String provider, String providerMessageId);
+
+    /**
+     * The message was dead-lettered (the dead letter is written) with this reason.
+     *
+     * @param provider the channel's provider, or null when no channel took the message
+     */
+    void deadLettered(OutboundMessage m, String provider, String reason);
+  }
+
   /** Writes the message's dead letter with this reason; the stage fails if it could not. */
   @FunctionalInterface
   public interface DeadLetterWriter {
@@ -82,6 +109,7 @@ public final class DeliveryEngine {
   private final Function<String, Optional<TenantConfig>> tenants;
   private final List<OutboundChannel> channels;
   private final DeliveredMarks marks;
+  private final Reports reports;
   private final Executor blocking;
   private final Settings settings;
   private final FairLimiter limiter;
@@ -98,9 +126,20 @@ public final class DeliveryEngine {
       DeliveredMarks marks,
       Executor blocking,
       Settings settings) {
+    this(tenants, channels, marks, Reports.NONE, blocking, settings);
+  }
+
+  public DeliveryEngine(
+      Function<String, Optional<TenantConfig>> tenants,
+      List<OutboundChannel> channels,
+      DeliveredMarks marks,
+      Reports reports,
+      Executor blocking,
+      Settings settings) {
     this.tenants = tenants;
     this.channels = List.copyOf(channels);
     this.marks = marks;
+    this.reports = reports;
     this.blocking = blocking;
     this.settings = settings;
     this.limiter = new FairLimiter(settings.maxConcurrency(), settings.maxConcurrencyPerTenant());
@@ -150,14 +189,14 @@ public final class DeliveryEngine {
         return stage;
       }
       LOG.errorf(cause, "unexpected failure delivering %s", safe(m.messageId()));
-      return deadLetter(dlq, "unexpected failure: " + cause);
+      return deadLetter(dlq, m, null, "unexpected failure: " + cause);
     });
   }
 
   private CompletionStage<Outcome> deliver(OutboundMessage m, long deadline, DeadLetterWriter dlq) {
     TenantConfig tenant = tenants.apply(m.tenantId()).orElse(null);
     if (tenant == null) {
-      return deadLetter(dlq, "unknown tenant " + m.tenantId());
+      return deadLetter(dlq, m, null, "unknown tenant " + m.tenantId());
     }
     return CompletableFuture.supplyAsync(() -> marks.isDelivered(tenant.id(), m.messageId()), blocking)
         .thenCompose(already -> {
@@ -168,30 +207,34 @@ public final class DeliveryEngine {
           OutboundChannel channel =
               channels.stream().filter(c -> c.handles(tenant, m)).findFirst().orElse(null);
           if (channel == null) {
-            return deadLetter(dlq, "tenant " + tenant.id() + " has no channel for " + m.channel());
+            return deadLetter(dlq, m, null, "tenant " + tenant.id() + " has no channel for " + m.channel());
           }
-          return attempts(channel, tenant, m, deadline).thenCompose(failure -> failure == null
+          return attempts(channel, tenant, m, deadline).thenCompose(attempted -> attempted.failure() == null
               ? CompletableFuture.supplyAsync(() -> {
                   marks.markDelivered(tenant.id(), m.messageId());
                   LOG.debugf("delivered %s to %s", safe(m.messageId()), tenant.id());
+                  report(() -> reports.delivered(m, channel.provider(), attempted.providerMessageId()));
                   return Outcome.DELIVERED;
                 }, blocking)
-              : deadLetter(dlq, failure));
+              : deadLetter(dlq, m, channel.provider(), attempted.failure()));
         });
   }
 
-  /** Completes with null when delivered, else with why it finally failed. */
-  private CompletionStage<String> attempts(OutboundChannel channel, TenantConfig tenant, OutboundMessage m, long deadline) {
+  /** How the attempts ended: delivered with the provider's id of the message, or why not. */
+  private record Attempted(String providerMessageId, String failure) {}
+
+  /** Completes with the provider's id when delivered, else with why it finally failed. */
+  private CompletionStage<Attempted> attempts(OutboundChannel channel, TenantConfig tenant, OutboundMessage m, long deadline) {
     AtomicInteger attempts = new AtomicInteger();
     AtomicReference<Throwable> last = new AtomicReference<>();
     return Uni.createFrom()
         .completionStage(() -> {
           if (System.currentTimeMillis() >= deadline) {
-            return CompletableFuture.<Void>failedFuture(new DeadlinePassed());
+            return CompletableFuture.<String>failedFuture(new DeadlinePassed());
           }
           return limiter.run(tenant.id(), () -> {
             if (System.currentTimeMillis() >= deadline) { // waited too long for a slot
-              return CompletableFuture.<Void>failedFuture(new DeadlinePassed());
+              return CompletableFuture.<String>failedFuture(new DeadlinePassed());
             }
             attempts.incrementAndGet();
             return channel.send(tenant, m);
@@ -213,9 +256,9 @@ public final class DeliveryEngine {
         .withBackOff(settings.initialBackoff(), settings.maxBackoff())
         .expireAt(deadline)
         .subscribeAsCompletionStage()
-        .handle((ok, e) -> {
+        .handle((providerMessageId, e) -> {
           if (e == null) {
-            return null;
+            return new Attempted(providerMessageId, null);
           }
           Throwable cause = last.get();
           if (cause != null && !(cause instanceof DeliveryException)) {
@@ -223,10 +266,27 @@ public final class DeliveryEngine {
           }
           String why = cause == null ? "no attempt was made" : cause.getMessage();
           boolean exhausted = cause instanceof DeliveryException d && (!d.retryable() || attempts.get() >= settings.maxAttempts());
-          return exhausted
+          return new Attempted(null, exhausted
               ? "delivery failed after " + attempts.get() + " attempt(s): " + why
-              : "not delivered within " + settings.deadline() + " after " + attempts.get() + " attempt(s): " + why;
+              : "not delivered within " + settings.deadline() + " after " + attempts.get() + " attempt(s): " + why);
         });
+  }
+
+  /** Writes the dead letter, then reports it: a message whose dead letter failed is not reported. */
+  private CompletionStage<Outcome> deadLetter(DeadLetterWriter dlq, OutboundMessage m, String provider, String reason) {
+    return deadLetter(dlq, reason).thenApply(outcome -> {
+      report(() -> reports.deadLettered(m, provider, reason));
+      return outcome;
+    });
+  }
+
+  /** A report's failure is the report's own: it never changes how the message ended. */
+  private static void report(Runnable report) {
+    try {
+      report.run();
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "cannot report a delivery outcome");
+    }
   }
 
   private static CompletionStage<Outcome> deadLetter(DeadLetterWriter dlq, String reason) {

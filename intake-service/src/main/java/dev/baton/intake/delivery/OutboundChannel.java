@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Sends a message to a customer through one provider: the generic webhook channel, and provider
- * channels (WhatsApp Cloud API; Twilio SMS/voice to come) beside it. At most one channel handles
+ * channels (WhatsApp Cloud API, Twilio messaging and voice) beside it. At most one channel handles
  * a message (the beans come in no defined order): the webhook leaves alone every channel the
  * tenant has a provider for.
  *
@@ -19,11 +19,15 @@ public interface OutboundChannel {
   /** True when this channel delivers this tenant's messages on the message's channel. */
   boolean handles(TenantConfig tenant, OutboundMessage message);
 
+  /** Who carries the messages, as their delivery statuses name it: {@code webhook}, {@code whatsapp}, {@code twilio}. */
+  String provider();
+
   /**
-   * One attempt. The stage completes when the far side accepted the message, or fails with a
-   * {@link DeliveryException} saying whether a retry may help.
+   * One attempt. The stage completes when the far side accepted the message, with the provider's
+   * id of it (a wamid, a Twilio SID; null when the provider gives none), or fails with a {@link
+   * DeliveryException} saying whether a retry may help.
    */
-  CompletionStage<Void> send(TenantConfig tenant, OutboundMessage message);
+  CompletionStage<String> send(TenantConfig tenant, OutboundMessage message);
 
   /** A failed attempt. */
   class DeliveryException extends Exception {

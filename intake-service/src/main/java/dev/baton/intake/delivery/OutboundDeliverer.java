@@ -51,6 +51,7 @@ public class OutboundDeliverer {
       Instance<OutboundChannel> channels,
       KafkaPublisher publisher,
       RedisClient redis,
+      DeliveryStatuses statuses,
       IntakeConfig config,
       @ConfigProperty(
               name = "mp.messaging.incoming." + Topics.Names.OUTBOUND_MESSAGES + ".throttled.unprocessed-record-max-age.ms",
@@ -59,7 +60,8 @@ public class OutboundDeliverer {
     this.publisher = publisher;
     IntakeConfig.Delivery d = config.delivery();
     this.engine =
-        new DeliveryEngine(tenants::find, channels.stream().toList(), new RedisMarks(redis), blocking,
+        new DeliveryEngine(tenants::find, channels.stream().toList(), new RedisMarks(redis),
+            new StatusReports(tenants, statuses), blocking,
             new DeliveryEngine.Settings(d.maxAttempts(), d.initialBackoff(), d.maxBackoff(), d.deadline(),
                 d.maxConcurrency(), d.maxConcurrencyPerTenant(), d.maxPending()));
     // The longest a message can stay unacknowledged; beyond the connector's limit it would
@@ -129,6 +131,25 @@ public class OutboundDeliverer {
         throw new IllegalStateException(e.getMessage(), e);
       }
     }, blocking);
+  }
+
+  /**
+   * Each delivery's {@code SENT} and each dead letter's {@code FAILED}, published on a worker
+   * thread so that neither the engine's threads nor the message wait for the broker. A message of
+   * a tenant Baton does not know has no one to see its status.
+   */
+  private record StatusReports(TenantDirectory tenants, DeliveryStatuses statuses) implements DeliveryEngine.Reports {
+    @Override
+    public void delivered(OutboundMessage m, String provider, String providerMessageId) {
+      statuses.reportLater(DeliveryStatuses.sent(m, provider, providerMessageId));
+    }
+
+    @Override
+    public void deadLettered(OutboundMessage m, String provider, String reason) {
+      if (tenants.find(m.tenantId()).isPresent()) {
+        statuses.reportLater(DeliveryStatuses.failed(m, provider, reason));
+      }
+    }
   }
 
   /** {@code baton:<tenant>:delivered:<messageId>} in Redis. */

@@ -39,7 +39,13 @@ public class TwilioVoiceChannel implements OutboundChannel {
   }
 
   @Override
-  public CompletionStage<Void> send(TenantConfig tenant, OutboundMessage message) {
+  public String provider() {
+    return "twilio";
+  }
+
+  /** Completes with null: words spoken on a call have no id of their own at Twilio (the call's is the conversation's). */
+  @Override
+  public CompletionStage<String> send(TenantConfig tenant, OutboundMessage message) {
     String conversation = message.conversationId();
     if (!conversation.startsWith(CALL_PREFIX)) {
       return CompletableFuture.failedFuture(new DeliveryException(
@@ -47,17 +53,18 @@ public class TwilioVoiceChannel implements OutboundChannel {
     }
     String callSid = conversation.substring(CALL_PREFIX.length());
     boolean transfer = message.reason() != null && message.reason().startsWith("handoff-notice");
-    return CompletableFuture.runAsync(() -> {
+    return CompletableFuture.supplyAsync(() -> {
       VoiceCalls.State state = calls.state(tenant.id(), callSid);
       if (state == VoiceCalls.State.TRANSFERRED && isWaitingNotice(message)) {
         // Twilio's queue tells a caller they are waiting; the chat channels' notice is not for calls.
-        return;
+        return null;
       }
       if (state != VoiceCalls.State.LIVE) {
         throw new CompletionException(new DeliveryException(
             "call " + callSid + " is " + state.name().toLowerCase(java.util.Locale.ROOT) + "; the words cannot be spoken", false, null));
       }
       calls.offer(tenant.id(), callSid, new VoiceCalls.Reply(message.text(), transfer));
+      return (String) null;
     }, blocking);
   }
 }

@@ -63,7 +63,13 @@ public class WebhookChannel implements OutboundChannel {
   }
 
   @Override
-  public CompletionStage<Void> send(TenantConfig tenant, OutboundMessage message) {
+  public String provider() {
+    return "webhook";
+  }
+
+  /** Completes with null: the callback names no id of its own (the message id is the Idempotency-Key). */
+  @Override
+  public CompletionStage<String> send(TenantConfig tenant, OutboundMessage message) {
     byte[] body = Json.write(message).getBytes(StandardCharsets.UTF_8);
     long now = Instant.now().getEpochSecond();
     HttpRequest.Builder request =
@@ -91,7 +97,7 @@ public class WebhookChannel implements OutboundChannel {
           }
           int status = response.statusCode();
           if (status >= 200 && status < 300) {
-            return null;
+            return (String) null;
           }
           // 408, 429 and 5xx are the receiver's temporary trouble; other 4xx will not change on retry.
           boolean retryable = status == 408 || status == 429 || status >= 500;

@@ -2,11 +2,18 @@ package dev.baton.intake.rest;
 
 import dev.baton.intake.channel.CustomerServiceWindow;
 import dev.baton.intake.channel.MetaSignature;
+import dev.baton.intake.channel.SentMessages;
 import dev.baton.intake.channel.WhatsAppEvents;
+import dev.baton.intake.channel.WhatsAppSentMessages;
 import dev.baton.intake.channel.WhatsAppWebhook;
 import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.channel.ChannelIntake;
+import dev.baton.intake.delivery.DeliveryStatuses;
+import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
+import dev.baton.schemas.DeadLetters;
+import dev.baton.schemas.DeliveryStatus;
+import dev.baton.schemas.SchemaVersions;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.tenant.Channels;
 import dev.baton.tenant.TenantConfig;
@@ -41,6 +48,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * tenant without WhatsApp or a wrong signature get the same 401. Every message of every entry and
  * change is published once ({@code wa:<wamid>}), so Meta's redelivery of the same POST changes
  * nothing; the answer is 200 only once all of them are stored, else 503 and Meta retries.
+ *
+ * <p>Every status of the POST ({@code sent}, {@code delivered}, {@code read}, {@code failed} with
+ * Meta's error codes and titles) of a message Baton sent (its wamid is remembered, {@link
+ * WhatsAppSentMessages}) moves that message's delivery status forward ({@link DeliveryStatuses});
+ * a status of a wamid Baton does not know (not sent by Baton, or forgotten) is ignored.
  */
 @Path("/v1/channels/whatsapp/{tenantId}")
 public class WhatsAppResource {
@@ -53,13 +65,17 @@ public class WhatsAppResource {
   private final ChannelIntake intake;
   private final IntakeConfig config;
   private final CustomerServiceWindow window;
+  private final WhatsAppSentMessages sent;
+  private final DeliveryStatuses statuses;
 
-  public WhatsAppResource(
-      TenantDirectory tenants, ChannelIntake intake, IntakeConfig config, CustomerServiceWindow window) {
+  public WhatsAppResource(TenantDirectory tenants, ChannelIntake intake, IntakeConfig config,
+      CustomerServiceWindow window, WhatsAppSentMessages sent, DeliveryStatuses statuses) {
     this.tenants = tenants;
     this.intake = intake;
     this.config = config;
     this.window = window;
+    this.sent = sent;
+    this.statuses = statuses;
   }
 
   /**
@@ -127,6 +143,9 @@ public class WhatsAppResource {
         accepted++;
         window.customerWrote(t.id(), events.get(0).customer().phone().substring(1), m.sentAt() == null ? now : m.sentAt(), now);
       }
+      for (WhatsAppWebhook.Status s : batch.statuses()) {
+        status(t, s, now);
+      }
     } catch (ChannelIntake.InFlight e) {
       return unavailable(e.getMessage());
     } catch (PublishException e) {
@@ -137,6 +156,31 @@ public class WhatsAppResource {
       return unavailable("the messages could not be stored; Meta will deliver them again");
     }
     return ok(accepted, batch.statuses().size());
+  }
+
+  /** Moves the message's delivery status forward, if the wamid is of a message Baton sent. */
+  private void status(TenantConfig t, WhatsAppWebhook.Status s, Instant now) throws PublishException {
+    DeliveryStatus.Status status = switch (String.valueOf(s.status())) {
+      case "sent" -> DeliveryStatus.Status.SENT;
+      case "delivered" -> DeliveryStatus.Status.DELIVERED;
+      case "read" -> DeliveryStatus.Status.READ;
+      case "failed" -> DeliveryStatus.Status.FAILED;
+      default -> null; // e.g. voice-call or group variants: not a message's delivery
+    };
+    if (status == null || s.wamid() == null) {
+      LOG.debugf("tenant %s: WhatsApp status '%s' ignored", t.id(), DeadLetters.bounded(String.valueOf(s.status())));
+      return;
+    }
+    Optional<SentMessages.Sent> message = sent.lookup(t.id(), s.wamid());
+    if (message.isEmpty()) {
+      // Not one of Baton's messages (sent from elsewhere on the number), or forgotten after 30 days.
+      LOG.debugf("tenant %s: status of unknown wamid %s ignored", t.id(), DeadLetters.bounded(s.wamid()));
+      return;
+    }
+    SentMessages.Sent m = message.get();
+    statuses.report(new DeliveryStatus(SchemaVersions.CURRENT, t.id(), m.conversationId(), m.messageId(),
+        Channel.WHATSAPP, status, s.at() == null ? now : s.at(), "whatsapp", s.wamid(),
+        status == DeliveryStatus.Status.FAILED ? s.errors() : List.of()));
   }
 
   private Optional<Channels.WhatsApp> whatsApp(String tenantId) {

@@ -202,7 +202,7 @@ class WhatsAppCloudChannelTest {
       String body = requests.get(i).json().path("text").path("body").asText();
       assertTrue(body.length() <= WhatsAppCloudChannel.MAX_TEXT, "part " + (i + 1) + " is " + body.length());
       joined.append(body);
-      assertEquals(new WhatsAppSentMessages.Sent(m.messageId(), m.conversationId(), i + 1, 3),
+      assertEquals(new WhatsAppSentMessages.Sent(m.messageId(), m.conversationId(), Channel.WHATSAPP, i + 1, 3),
           sent.lookup(tenant.id(), requests.get(i).wamid()).orElseThrow());
     }
     assertEquals(text, joined.toString());
@@ -217,7 +217,7 @@ class WhatsAppCloudChannelTest {
     String text = "a".repeat(4096) + "b".repeat(4096) + "c".repeat(10);
     OutboundMessage m = message(tenant, new Customer("c1", "Ana", to, null), text, "x");
     // An earlier attempt got part 1 out, then failed on part 2.
-    sent.record(tenant.id(), "wamid.earlier", new WhatsAppSentMessages.Sent(m.messageId(), m.conversationId(), 1, 3));
+    sent.record(tenant.id(), "wamid.earlier", new WhatsAppSentMessages.Sent(m.messageId(), m.conversationId(), Channel.WHATSAPP, 1, 3));
 
     channel.send(tenant, m).toCompletableFuture().join();
 

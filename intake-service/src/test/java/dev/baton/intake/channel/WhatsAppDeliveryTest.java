@@ -118,7 +118,7 @@ class WhatsAppDeliveryTest {
     assertEquals("Bearer " + TestTenants.WHATSAPP_ACCESS_TOKEN, r.header("Authorization"));
     assertEquals("application/json", r.header("Content-Type"));
     await().atMost(Duration.ofSeconds(10)).until(() -> sent.lookup(TestTenants.WHATSAPP_TENANT, r.wamid()).isPresent());
-    assertEquals(new WhatsAppSentMessages.Sent(m.messageId(), m.conversationId(), 1, 1),
+    assertEquals(new WhatsAppSentMessages.Sent(m.messageId(), m.conversationId(), Channel.WHATSAPP, 1, 1),
         sent.lookup(TestTenants.WHATSAPP_TENANT, r.wamid()).orElseThrow());
     assertEquals(List.of(), callbacksFor(m), "wabiz's WhatsApp messages never go to its callbackUrl");
   }

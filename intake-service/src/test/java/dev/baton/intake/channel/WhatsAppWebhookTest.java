@@ -58,12 +58,14 @@ class WhatsAppWebhookTest {
   }
 
   @Test
-  void statusesKeepTheirWamidStateAndErrorCodes() {
+  void statusesKeepTheirWamidStateErrorCodesAndTitles() {
     Batch failed = WhatsAppWebhook.parse(bytes("status_failed")).orElseThrow();
     assertEquals(0, failed.messages().size());
     assertEquals(1, failed.statuses().size());
     assertEquals("failed", failed.statuses().get(0).status());
     assertEquals(List.of(131047), failed.statuses().get(0).errorCodes());
+    assertEquals(List.of("131047 Re-engagement message"), failed.statuses().get(0).errors(),
+        "code and title; the message and details are not kept");
     for (String s : List.of("sent", "delivered", "read")) {
       assertEquals(s, WhatsAppWebhook.parse(bytes("status_" + s)).orElseThrow().statuses().get(0).status());
     }

@@ -2,6 +2,7 @@ package dev.baton.intake.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.baton.intake.channel.TwilioMessagingChannel;
 import dev.baton.intake.channel.WhatsAppCloudChannel;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.Customer;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,15 +43,25 @@ class ChannelSelectionTest {
   }
 
   private final TwilioVoiceChannel voice = new TwilioVoiceChannel(null);
+  private final TwilioMessagingChannel twilioMessaging =
+      new TwilioMessagingChannel(Duration.ofSeconds(1), Optional.empty(), null, null, Runnable::run, Clock.systemUTC());
 
   private List<OutboundChannel> handlers(TenantConfig tenant, OutboundMessage m) {
-    return List.<OutboundChannel>of(webhook, whatsApp, voice).stream().filter(c -> c.handles(tenant, m)).toList();
+    return List.<OutboundChannel>of(webhook, whatsApp, voice, twilioMessaging).stream()
+        .filter(c -> c.handles(tenant, m)).toList();
   }
+
+  private static Channels.Twilio twilioAccount(String whatsappNumber) {
+    return new Channels.Twilio("AC1", "token", null, List.of("+15550100"), whatsappNumber,
+        Channels.Twilio.DEFAULT_API_BASE_URL, Channels.Voice.defaults("t"));
+  }
+
+  private static final Channels.WhatsApp CLOUD_API = new Channels.WhatsApp("106540352242922", "s", "v", "token",
+      Channels.WhatsApp.DEFAULT_API_BASE_URL, null);
 
   @Test
   void aTenantsWhatsAppNumberTakesItsWhatsAppMessagesAndTheCallbackTheRest() {
-    TenantConfig connected = tenant(new Channels(new Channels.WhatsApp("106540352242922", "s", "v", "token",
-        Channels.WhatsApp.DEFAULT_API_BASE_URL, null)));
+    TenantConfig connected = tenant(new Channels(CLOUD_API));
     for (Channel channel : Channel.values()) {
       List<OutboundChannel> handlers = handlers(connected, on(channel));
       assertEquals(List.of(channel == Channel.WHATSAPP ? whatsApp : webhook), handlers, channel.toString());
@@ -57,17 +69,42 @@ class ChannelSelectionTest {
   }
 
   @Test
-  void theCallbackLeavesAloneWhatATwilioAccountCarries() {
-    TenantConfig twilio = tenant(new Channels(null, new Channels.Twilio("AC1", "token", null, List.of("+15550100"),
-        "+15550101", Channels.Twilio.DEFAULT_API_BASE_URL, Channels.Voice.defaults("t"))));
+  void aTwilioAccountCarriesSmsCallsAndWhatsAppThroughItsSenderAndTheCallbackTheRest() {
+    TenantConfig twilio = tenant(new Channels(null, twilioAccount("+15550101")));
     for (Channel channel : Channel.values()) {
       List<OutboundChannel> expected = switch (channel) {
         case VOICE -> List.of(voice);
-        // No outbound Twilio messaging channel yet: those messages find no channel and are dead-lettered.
-        case SMS, WHATSAPP -> List.of();
+        case SMS, WHATSAPP -> List.of(twilioMessaging);
         default -> List.of(webhook);
       };
       assertEquals(expected, handlers(twilio, on(channel)), channel.toString());
+    }
+  }
+
+  @Test
+  void withBothMetasCloudApiAndATwilioWhatsAppSenderMetaSendsTheWhatsAppMessages() {
+    TenantConfig both = tenant(new Channels(CLOUD_API, twilioAccount("+15550101")));
+    for (Channel channel : Channel.values()) {
+      List<OutboundChannel> expected = switch (channel) {
+        case WHATSAPP -> List.of(whatsApp);
+        case VOICE -> List.of(voice);
+        case SMS -> List.of(twilioMessaging);
+        default -> List.of(webhook);
+      };
+      assertEquals(expected, handlers(both, on(channel)), channel.toString());
+    }
+  }
+
+  @Test
+  void aTwilioAccountWithoutAWhatsAppSenderLeavesWhatsAppToTheCallback() {
+    TenantConfig smsOnly = tenant(new Channels(null, twilioAccount(null)));
+    for (Channel channel : Channel.values()) {
+      List<OutboundChannel> expected = switch (channel) {
+        case VOICE -> List.of(voice);
+        case SMS -> List.of(twilioMessaging);
+        default -> List.of(webhook);
+      };
+      assertEquals(expected, handlers(smsOnly, on(channel)), channel.toString());
     }
   }
 
