@@ -1,5 +1,6 @@
 package dev.baton.support.kafka;
 
+import dev.baton.schemas.topic.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -25,20 +26,25 @@ public class ProducerFactory {
   KafkaProducer<byte[], byte[]> producer(
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "quarkus.application.name") String service) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 1,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-            // send() blocks while it has no metadata for the topic (broker down): 60 s by default.
-            // Bounded so that a dead broker answers 503 within max.block.ms + the caller's timeout.
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS,
-            ProducerConfig.CLIENT_ID_CONFIG, service),
-        new ByteArraySerializer(),
-        new ByteArraySerializer());
+    return new KafkaProducer<>(config(bootstrapServers, service), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** The producer's settings. */
+  static Map<String, Object> config(String bootstrapServers, String service) {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.LINGER_MS_CONFIG, 1,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+        // send() blocks while it has no metadata for the topic (broker down): 60 s by default.
+        // Bounded so that a dead broker answers 503 within max.block.ms + the caller's timeout.
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS,
+        // The topics' own limit (max.message.bytes, set where they are provisioned), not Kafka's
+        // default that happens to equal it: a record the broker would refuse fails here, at once.
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES,
+        ProducerConfig.CLIENT_ID_CONFIG, service);
   }
 
   void close(@Disposes KafkaProducer<byte[], byte[]> producer) {
