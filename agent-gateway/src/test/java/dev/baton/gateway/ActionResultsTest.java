@@ -6,15 +6,28 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.baton.schemas.AgentAction;
+import dev.baton.schemas.AgentActionResult;
+import dev.baton.schemas.Channel;
+import dev.baton.schemas.ConversationKey;
 import dev.baton.schemas.DeadLetter;
+import dev.baton.schemas.DecisionAudit;
+import dev.baton.schemas.HandoffReason;
+import dev.baton.schemas.HandoffRecord;
+import dev.baton.schemas.Owner;
+import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.testsupport.TestTenants;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +45,9 @@ class ActionResultsTest {
   private static final String ALICE = "Bearer " + TestTenants.AGENT_TOKEN;
   private static final String SAM = "Bearer " + GatewayTestResource.SUPERVISOR_TOKEN;
   private static ActionAnswerer answerer;
+
+  @Inject
+  KafkaPublisher publisher;
 
   @BeforeAll
   static void startTheHandoffServiceDouble() {
@@ -122,15 +138,56 @@ class ActionResultsTest {
         greaterThanOrEqualTo(GatewayTestResource.ACTION_RESULT_TIMEOUT.toMillis()));
   }
 
-  @Test
-  void anUnreadableResultIsDeadLettered() {
-    awaitResultsFlowing();
-    String key = "acme/" + conversation();
-    TestTopics.publishRaw(Topics.AGENT_ACTION_RESULTS, key, "{not json".getBytes(StandardCharsets.UTF_8));
+  /** A conversation waiting in acme's queue, as the handoff service would hand it over. */
+  private static String waitingConversation() {
+    String conv = "conv-" + UUID.randomUUID();
+    TestTopics.publish(Topics.HANDOFFS, new HandoffRecord(SchemaVersions.CURRENT, HandoffRecord.idFor("acme", conv, 1), 1,
+        "acme", conv, Channel.WEBCHAT, null, HandoffReason.EXPLICIT_REQUEST, 3, "reception", List.of(), List.of(),
+        "Wants: a person.", new DecisionAudit("explicit-request", "1", "\"a person\"", "phrases", "ev-1"), false,
+        Instant.now(), 0));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> view(conv).statusCode(200));
+    return conv;
+  }
 
+  private static io.restassured.response.ValidatableResponse view(String conv) {
+    return given().header("Authorization", ALICE).get("/v1/agent/conversations/" + conv).then();
+  }
+
+  /** alice's claim of {@code conv}, applied by the handoff service. */
+  private static AgentActionResult claimedByAlice(String conv) {
+    return new AgentActionResult(SchemaVersions.CURRENT, "alice:" + UUID.randomUUID(), "acme", conv, "alice",
+        AgentAction.Type.CLAIM, AgentActionResult.Outcome.APPLIED, null, Owner.AGENT, "alice", Instant.now());
+  }
+
+  @Test
+  void anUnreadableResultIsDeadLetteredAndTheNextResultIsStillApplied() {
+    String conv = waitingConversation();
+    String key = ConversationKey.of("acme", conv);
+    TestTopics.publishRaw(Topics.AGENT_ACTION_RESULTS, key, "{not json".getBytes(StandardCharsets.UTF_8));
+    TestTopics.publish(Topics.AGENT_ACTION_RESULTS, claimedByAlice(conv));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        view(conv).body("conversation.status", equalTo("assigned")).body("conversation.owner", equalTo("alice")));
     List<DeadLetter> letters = TestTopics.read(Topics.deadLetterOf(Topics.AGENT_ACTION_RESULTS),
-        l -> key.equals(l.key()), Duration.ofSeconds(10));
-    org.junit.jupiter.api.Assertions.assertEquals(1, letters.size(), letters.toString());
-    org.junit.jupiter.api.Assertions.assertEquals("agent-gateway", letters.get(0).failedBy());
+        l -> key.equals(l.key()), Duration.ofSeconds(5));
+    assertEquals(1, letters.size(), letters.toString());
+    assertEquals("agent-gateway", letters.get(0).failedBy());
+    assertEquals("{not json", letters.get(0).payload());
+  }
+
+  @Test
+  void aResultWhoseDeadLetterCannotBeWrittenIsKeptAsReadAndTheNextResultIsStillApplied() {
+    String conv = waitingConversation();
+    String key = ConversationKey.of("acme", conv);
+    GatewayHardeningTest.refuseDeadLettersOf(publisher, key);
+    byte[] poison = "{not a result either".getBytes(StandardCharsets.UTF_8);
+    TestTopics.publishRaw(Topics.AGENT_ACTION_RESULTS, key, poison);
+    TestTopics.publish(Topics.AGENT_ACTION_RESULTS, claimedByAlice(conv));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        view(conv).body("conversation.status", equalTo("assigned")).body("conversation.owner", equalTo("alice")));
+    // Kept once, by the shared group (the per-instance results channel ignores what it cannot read).
+    GatewayHardeningTest.keptAsRead(Topics.AGENT_ACTION_RESULTS, key, poison);
+    given().get("/q/health/live").then().statusCode(200);
   }
 }

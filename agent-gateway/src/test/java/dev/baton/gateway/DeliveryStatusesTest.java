@@ -21,12 +21,14 @@ import dev.baton.schemas.Speaker;
 import dev.baton.schemas.Turn;
 import dev.baton.schemas.serde.Json;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.testsupport.TestRedis;
 import dev.baton.testsupport.TestTenants;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,6 +54,9 @@ class DeliveryStatusesTest {
   private static final String DAN = "Bearer " + GatewayTestResource.RECEPTION_AGENT_TOKEN;
   private static final String GINA = "Bearer " + TestTenants.OTHER_AGENT_TOKEN;
   private static ActionAnswerer answerer;
+
+  @Inject
+  KafkaPublisher publisher;
 
   @TestHTTPResource("/v1/agent/stream")
   URI stream;
@@ -191,6 +196,23 @@ class DeliveryStatusesTest {
       await().atMost(Duration.ofSeconds(20)).until(() ->
           "DELIVERED".equals(transcript(DAN, conv).at("/turns/1/delivery/status").asText()));
     }
+  }
+
+  @Test
+  void aStatusWhoseDeadLetterCannotBeWrittenIsKeptAsReadAndTheNextIsApplied() {
+    // Waiting, not claimed: dan's capacity is the other tests'.
+    String conv = waiting();
+    String key = ConversationKey.of("acme", conv);
+    String reply = "dan:k-" + UUID.randomUUID() + ":reply";
+    TestTopics.publish(Topics.CONVERSATION_TURNS, turn(conv, 1, reply, Speaker.AGENT, "Hello"));
+    GatewayHardeningTest.refuseDeadLettersOf(publisher, key);
+    byte[] poison = "{not a status either".getBytes(StandardCharsets.UTF_8);
+    TestTopics.publishRaw(Topics.DELIVERY_STATUSES, key, poison);
+    TestTopics.publish(Topics.DELIVERY_STATUSES, status(conv, reply, Status.DELIVERED));
+
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        "DELIVERED".equals(transcript(DAN, conv).at("/turns/1/delivery/status").asText()));
+    GatewayHardeningTest.keptAsRead(Topics.DELIVERY_STATUSES, key, poison);
   }
 
   // -------------------------------------------------------------------------------------------

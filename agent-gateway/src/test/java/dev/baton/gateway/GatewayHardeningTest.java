@@ -20,14 +20,19 @@ import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.Speaker;
 import dev.baton.schemas.Turn;
 import dev.baton.schemas.serde.Json;
+import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
+import dev.baton.support.messaging.DeadLetterer;
 import dev.baton.testsupport.TestRedis;
 import dev.baton.testsupport.TestTenants;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
@@ -52,6 +58,9 @@ class GatewayHardeningTest {
 
   @TestHTTPResource("/v1/agent/stream")
   URI stream;
+
+  @Inject
+  KafkaPublisher publisher;
 
   private final SseClients clients = new SseClients();
 
@@ -157,6 +166,67 @@ class GatewayHardeningTest {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           transcript(ALICE, conv, "").statusCode(200).body("turns[0].turn.text", equalTo("after the poison")));
     }
+  }
+
+  /**
+   * From now until the end of the test, the dead-letter write fails for records keyed {@code key}
+   * (as when the broker refuses it), so the exception escapes the feed; others are written.
+   */
+  static void refuseDeadLettersOf(KafkaPublisher publisher, String key) {
+    QuarkusMock.installMockForType(new DeadLetterer(publisher, "agent-gateway") {
+      @Override
+      public void send(Topic<String, ?> source, ConsumerRecord<String, byte[]> record, String reason) {
+        if (key.equals(record.key())) {
+          throw new IllegalStateException("cannot dead-letter " + record.topic() + ": refused");
+        }
+        super.send(source, record, reason);
+      }
+    }, DeadLetterer.class);
+  }
+
+  /** The record on {@code <topic>-dlq} as it was read (the channel's own net), with the reason in its header. */
+  static void keptAsRead(Topic<String, ?> topic, String key, byte[] value) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<ConsumerRecord<String, byte[]>> kept =
+          TestTopics.readRaw(Topics.deadLetterOf(topic), r -> key.equals(r.key()), Duration.ofMillis(800));
+      assertEquals(1, kept.size());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(value, kept.get(0).value());
+      assertEquals("cannot dead-letter " + topic.name() + ": refused", TestTopics.header(kept.get(0), "dead-letter-reason"));
+    });
+  }
+
+  @Test
+  void aHandoffWhoseDeadLetterCannotBeWrittenIsKeptAsReadAndTheNextIsStillShown() {
+    String conv = conversation();
+    String key = ConversationKey.of("acme", conv);
+    refuseDeadLettersOf(publisher, key);
+    byte[] poison = "{not a handoff either".getBytes(StandardCharsets.UTF_8);
+    try (RedisClient redis = RedisClient.create(TestRedis.host(), TestRedis.port())) {
+      TestTopics.publishRaw(Topics.HANDOFFS, key, poison);
+      HandoffRecord next = handoff("acme", conv);
+      TestTopics.publish(Topics.HANDOFFS, next);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> redis.exists("baton:acme:handoff:" + next.handoffId()));
+    }
+    keptAsRead(Topics.HANDOFFS, key, poison);
+    given().get("/q/health/live").then().statusCode(200);
+  }
+
+  @Test
+  void aTurnWhoseDeadLetterCannotBeWrittenIsKeptAsReadAndTheNextIsStillKept() {
+    String conv = conversation();
+    String key = ConversationKey.of("acme", conv);
+    refuseDeadLettersOf(publisher, key);
+    // Readable, but not a turn that can be stored (a seq Redis scores cannot hold exactly).
+    byte[] poison = Json.write(turn("acme", conv, 0, "x")).replace("\"seq\":0", "\"seq\":9007199254740993")
+        .getBytes(StandardCharsets.UTF_8);
+    TestTopics.publishRaw(Topics.CONVERSATION_TURNS, key, poison);
+    TestTopics.publish(Topics.CONVERSATION_TURNS, turn("acme", conv, 0, "after the refused dead letter"));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        transcript(ALICE, conv, "").statusCode(200).body("turns[0].turn.text", equalTo("after the refused dead letter")));
+    keptAsRead(Topics.CONVERSATION_TURNS, key, poison);
+    given().get("/q/health/live").then().statusCode(200);
   }
 
   @Test

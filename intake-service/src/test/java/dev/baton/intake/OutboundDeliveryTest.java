@@ -1,6 +1,7 @@
 package dev.baton.intake;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.baton.schemas.Speaker;
 import dev.baton.schemas.serde.Json;
 import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.tenant.WebhookSignature;
 import dev.baton.testsupport.BatonTestResource;
 import dev.baton.testsupport.CallbackReceiver;
@@ -20,17 +22,23 @@ import dev.baton.testsupport.CallbackReceiver.Received;
 import dev.baton.testsupport.TestTenants;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(BatonTestResource.class)
 class OutboundDeliveryTest {
+  @Inject
+  KafkaProducer<byte[], byte[]> producer;
 
   private static OutboundMessage reply(String text) {
     return new OutboundMessage(SchemaVersions.CURRENT, "msg-" + UUID.randomUUID(), "acme",
@@ -82,13 +90,17 @@ class OutboundDeliveryTest {
   }
 
   @Test
-  void undeliverableAndUnreadableMessagesGoToTheDeadLetterTopicWithAReason() {
+  void undeliverableAndUnreadableMessagesGoToTheDeadLetterTopicWithAReasonAndDeliveryGoesOn() {
     OutboundMessage rejected = reply("the receiver refuses this");
     BatonTestResource.callbacks().failNext(1, 400);
     publish(rejected);
-    String poisonKey = "poison-" + UUID.randomUUID();
+    OutboundMessage after = reply("after the poison");
+    // The poison under the next message's key: on its partition, read just before it.
+    String poisonKey = after.conversationKey();
     TestTopics.publishRaw(Topics.OUTBOUND_MESSAGES, poisonKey, "{not json".getBytes(StandardCharsets.UTF_8));
+    publish(after);
 
+    await().atMost(Duration.ofSeconds(20)).until(() -> receivedFor(after).size() == 1);
     Topic<String, DeadLetter> dlq = Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       List<DeadLetter> letters =
@@ -98,6 +110,36 @@ class OutboundDeliveryTest {
       assertTrue(letters.stream().anyMatch(d -> d.reason().contains("HTTP 400")), letters.toString());
       assertTrue(letters.stream().anyMatch(d -> d.reason().contains("not a valid OutboundMessage")
           && d.payload().equals("{not json")), letters.toString());
+    });
+  }
+
+  @Test
+  void aMessageWhoseDeadLetterCannotBeWrittenIsKeptAsReadAndDeliveryGoesOn() {
+    OutboundMessage after = reply("after the refused dead letter");
+    String poisonKey = after.conversationKey();
+    // The dead-letter write fails for the poison (as when the broker refuses it); everything else
+    // is published as usual.
+    QuarkusMock.installMockForType(new KafkaPublisher(producer) {
+      @Override
+      public <K, V> void publish(Topic<K, V> topic, K key, V value, Duration timeout) throws PublishException {
+        if (topic.name().equals(Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES).name()) && poisonKey.equals(key)) {
+          throw new PublishException(topic.name(), new IllegalStateException("refused"));
+        }
+        super.publish(topic, key, value, timeout);
+      }
+    }, KafkaPublisher.class);
+    byte[] poison = "{not json either".getBytes(StandardCharsets.UTF_8);
+    TestTopics.publishRaw(Topics.OUTBOUND_MESSAGES, poisonKey, poison);
+    publish(after);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> receivedFor(after).size() == 1);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<ConsumerRecord<String, byte[]>> kept = TestTopics.readRaw(Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES),
+          r -> poisonKey.equals(r.key()), Duration.ofSeconds(1));
+      assertEquals(1, kept.size());
+      assertArrayEquals(poison, kept.get(0).value());
+      String reason = TestTopics.header(kept.get(0), "dead-letter-reason");
+      assertTrue(reason != null && reason.startsWith("could not publish to outbound-messages-dlq"), reason);
     });
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.sentiment;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -83,5 +85,36 @@ class SentimentStageTest {
     assertEquals(1, letters.size());
     assertTrue(letters.get(0).reason().contains("not a valid ConversationEvent"), letters.get(0).reason());
     assertEquals("sentiment-service", letters.get(0).failedBy());
+  }
+
+  // ---- the channel's own net: what escapes the stage --------------------------------------
+
+  /** The record on {@code conversation-events-dlq} as it was read, written by the channel's dead-letter strategy. */
+  private static ConsumerRecord<String, byte[]> keptAsRead(String key) {
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        !TestTopics.readRaw(Topics.deadLetterOf(Topics.CONVERSATION_EVENTS), r -> key.equals(r.key()), Duration.ofMillis(600)).isEmpty());
+    List<ConsumerRecord<String, byte[]>> kept =
+        TestTopics.readRaw(Topics.deadLetterOf(Topics.CONVERSATION_EVENTS), r -> key.equals(r.key()), Duration.ofSeconds(1));
+    assertEquals(1, kept.size());
+    return kept.get(0);
+  }
+
+  @Test
+  void anExceptionEscapingTheStageIsDeadLetteredAsReadAndTheStageGoesOn() {
+    // Readable, but no record key can be made of it ('/' separates tenant and conversation): the
+    // stage throws while forwarding it.
+    ConversationEvent keyless = new ConversationEvent(SchemaVersions.CURRENT, "ev-" + UUID.randomUUID(),
+        EventType.CUSTOMER_MESSAGE, "acme/other", "conv-" + UUID.randomUUID(), Channel.WEBCHAT, Instant.now(), null,
+        "hello", null, Map.of());
+    String key = "acme/keyless-" + UUID.randomUUID();
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, key, keyless);
+    ConversationEvent after = event(EventType.CUSTOMER_MESSAGE, Channel.SMS, "great, thanks a lot");
+    TestTopics.publish(Topics.CONVERSATION_EVENTS, after);
+
+    assertEquals("positive", scoredOf(after).sentiment().label());
+    ConsumerRecord<String, byte[]> kept = keptAsRead(key);
+    assertEquals(keyless, Topics.CONVERSATION_EVENTS.valueSerde().deserializer().deserialize("t", kept.value()));
+    assertEquals("tenant id contains /", TestTopics.header(kept, "dead-letter-reason"));
+    given().get("/q/health/live").then().statusCode(200);
   }
 }

@@ -11,11 +11,16 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Writes to and reads from registry topics on the test broker, with the registry's serdes. */
 public final class TestTopics {
@@ -45,7 +50,11 @@ public final class TestTopics {
     }
   }
 
-  /** Every record matching {@code filter} seen from the start of the topic within {@code wait}. */
+  /**
+   * Every record matching {@code filter} seen from the start of the topic within {@code wait}.
+   * A record the topic's serde cannot read matches nothing: a dead-letter topic also holds records
+   * as they were read (written by a channel's {@code dead-letter-queue} strategy), see {@link #readRaw}.
+   */
   public static <V> List<V> read(Topic<String, V> topic, Predicate<V> filter, Duration wait) {
     return read(EmbeddedKafka.get().bootstrapServers(), topic, filter, wait);
   }
@@ -53,6 +62,29 @@ public final class TestTopics {
   /** As {@link #read(Topic, Predicate, Duration)}, from another broker (e.g. a {@link KafkaBrokerProcess}). */
   public static <V> List<V> read(String bootstrapServers, Topic<String, V> topic, Predicate<V> filter, Duration wait) {
     List<V> out = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r : readRaw(bootstrapServers, topic, x -> true, wait)) {
+      V value;
+      try {
+        value = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
+      } catch (SerializationException e) {
+        continue;
+      }
+      if (value != null && filter.test(value)) {
+        out.add(value);
+      }
+    }
+    return out;
+  }
+
+  /** Every record, as bytes with its headers, matching {@code filter} from the start of the topic within {@code wait}. */
+  public static List<ConsumerRecord<String, byte[]>> readRaw(
+      Topic<String, ?> topic, Predicate<ConsumerRecord<String, byte[]>> filter, Duration wait) {
+    return readRaw(EmbeddedKafka.get().bootstrapServers(), topic, filter, wait);
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readRaw(String bootstrapServers,
+      Topic<String, ?> topic, Predicate<ConsumerRecord<String, byte[]>> filter, Duration wait) {
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (var consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -61,18 +93,24 @@ public final class TestTopics {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // Only what a transaction committed: what any real consumer of Baton would see.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-            topic.keySerde().deserializer(),
-            topic.valueSerde().deserializer())) {
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic.name()));
       long deadline = System.nanoTime() + wait.toNanos();
       while (System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value() != null && filter.test(r.value())) {
-            out.add(r.value());
+          if (filter.test(r)) {
+            out.add(r);
           }
         });
       }
     }
     return out;
+  }
+
+  /** The value of a record's header as text, or null. */
+  public static String header(ConsumerRecord<?, ?> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

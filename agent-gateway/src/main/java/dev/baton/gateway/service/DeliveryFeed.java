@@ -8,9 +8,11 @@ import dev.baton.schemas.topic.Topics;
 import dev.baton.support.messaging.DeadLetterer;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +23,9 @@ import org.jboss.logging.Logger;
  * record that cannot be read, whose ids could not be stored safely, or whose status this gateway
  * does not know (it could not tell whether it moves forward) goes to {@code delivery-statuses-dlq}
  * with the reason; a channel it does not know is kept as written. While Redis is unreachable the
- * record is retried and not acknowledged, like every feed's ({@link Feeds}).
+ * record is retried and not acknowledged, like every feed's; anything else that fails (even the
+ * dead letter) nacks it, and the channel writes it to {@code delivery-statuses-dlq} as it was
+ * read ({@link Feeds#settle}).
  */
 @ApplicationScoped
 public class DeliveryFeed {
@@ -43,7 +47,11 @@ public class DeliveryFeed {
 
   @Incoming(Topics.Names.DELIVERY_STATUSES)
   @Blocking
-  public void onStatus(ConsumerRecord<String, byte[]> record) {
+  public CompletionStage<Void> onStatus(Message<byte[]> message) {
+    return Feeds.settle(message, this::apply);
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
     ForwardCompatibleReader.Read<DeliveryStatus> read;
     try {
       read = ForwardCompatibleReader.read(record.value(), DeliveryStatus.class);
@@ -65,6 +73,8 @@ public class DeliveryFeed {
       ObjectNode entry = entry(s);
       Feeds.untilApplied("status of message " + s.messageId() + " of " + s.conversationKey(),
           () -> store.apply(s, entry));
+    } catch (Feeds.Stopped e) {
+      throw e;
     } catch (RuntimeException e) {
       deadLetters.send(Topics.DELIVERY_STATUSES, record, "cannot apply the status: " + e);
     }

@@ -6,8 +6,10 @@ import dev.baton.schemas.topic.Topics;
 import dev.baton.support.messaging.DeadLetterer;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,7 +19,9 @@ import org.jboss.logging.Logger;
  * redelivered handoff changes nothing; a record that cannot be read goes to {@code handoffs-dlq}
  * with the reason; one with an enum value this gateway does not know yet is kept as written
  * ({@link ForwardCompatibleReader}). While Redis is down the record is not acknowledged, so it
- * is applied when Redis is back: nothing a customer waits with is dropped.
+ * is applied when Redis is back: nothing a customer waits with is dropped. Anything else that
+ * fails (even the dead letter) nacks the record: the channel writes it to {@code handoffs-dlq} as
+ * it was read and goes on ({@link Feeds#settle}).
  */
 @ApplicationScoped
 public class HandoffFeed {
@@ -35,7 +39,11 @@ public class HandoffFeed {
 
   @Incoming(Topics.Names.HANDOFFS)
   @Blocking
-  public void onHandoff(ConsumerRecord<String, byte[]> record) {
+  public CompletionStage<Void> onHandoff(Message<byte[]> message) {
+    return Feeds.settle(message, this::apply);
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
     ForwardCompatibleReader.Read<HandoffRecord> read;
     try {
       read = ForwardCompatibleReader.read(record.value(), HandoffRecord.class);
@@ -54,6 +62,8 @@ public class HandoffFeed {
         store.put(new RelayedHandoff(h.handoffId(), h.tenantId(), read.json()));
         log.apply(change);
       });
+    } catch (Feeds.Stopped e) {
+      throw e;
     } catch (RuntimeException e) {
       deadLetters.send(Topics.HANDOFFS, record, "cannot apply the handoff: " + e);
     }

@@ -5,15 +5,19 @@ import dev.baton.schemas.topic.Topics;
 import dev.baton.support.messaging.DeadLetterer;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Reads {@code agent-action-results} in the gateways' shared group (each result applied by one
  * instance; {@link ActionResults} reads them again per instance to answer waiting requests) and
  * applies the applied ones to the conversation's view: {@code claimed}, {@code reassigned},
  * {@code resolved} and {@code handed-back} events on the tenant's log, so every agent sees who
- * has what. A record that cannot be read goes to {@code agent-action-results-dlq}.
+ * has what. A record that cannot be read goes to {@code agent-action-results-dlq}; while Redis is
+ * down the record is retried and not acknowledged; anything else that fails (even the dead letter)
+ * nacks it, and the channel writes it to the same topic as it was read ({@link Feeds#settle}).
  */
 @ApplicationScoped
 public class ResultFeed {
@@ -33,7 +37,11 @@ public class ResultFeed {
 
   @Incoming(CHANNEL)
   @Blocking
-  public void onResult(ConsumerRecord<String, byte[]> record) {
+  public CompletionStage<Void> onResult(Message<byte[]> message) {
+    return Feeds.settle(message, this::apply);
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
     ForwardCompatibleReader.Read<AgentActionResult> read;
     try {
       read = ForwardCompatibleReader.read(record.value(), AgentActionResult.class);
@@ -50,6 +58,8 @@ public class ResultFeed {
         waited(r.tenantId(), ConversationViews.parse(applied.get().viewJson()));
       }
     }));
+    } catch (Feeds.Stopped e) {
+      throw e;
     } catch (RuntimeException e) {
       deadLetters.send(Topics.AGENT_ACTION_RESULTS, record, "cannot apply the result: " + e);
     }

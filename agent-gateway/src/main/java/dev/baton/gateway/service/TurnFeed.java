@@ -5,9 +5,11 @@ import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.topic.Topics;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,7 +19,9 @@ import org.jboss.logging.Logger;
  * EventLog}: what the customer writes after a claim reaches the agent live. A record
  * that cannot be read, or whose ids or seq could not be stored safely, goes to
  * {@code conversation-turns-dlq} with the reason; one with an enum value this gateway does not
- * know yet (say a new speaker) is kept as written.
+ * know yet (say a new speaker) is kept as written. While Redis is down the record is retried and
+ * not acknowledged; anything else that fails (even the dead letter) nacks it, and the channel
+ * writes it to {@code conversation-turns-dlq} as it was read ({@link Feeds#settle}).
  */
 @ApplicationScoped
 public class TurnFeed {
@@ -38,7 +42,11 @@ public class TurnFeed {
 
   @Incoming(Topics.Names.CONVERSATION_TURNS)
   @Blocking
-  public void onTurn(ConsumerRecord<String, byte[]> record) {
+  public CompletionStage<Void> onTurn(Message<byte[]> message) {
+    return Feeds.settle(message, this::apply);
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
     ForwardCompatibleReader.Read<ConversationTurn> read;
     try {
       read = ForwardCompatibleReader.read(record.value(), ConversationTurn.class);
@@ -62,6 +70,8 @@ public class TurnFeed {
         store.add(turn.tenantId(), turn.conversationId(), turn.seq(), read.json());
         log.apply(change);
       });
+    } catch (Feeds.Stopped e) {
+      throw e;
     } catch (RuntimeException e) {
       deadLetters.send(Topics.CONVERSATION_TURNS, record, "cannot apply the turn: " + e);
     }

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.SerializationException;
@@ -106,14 +107,21 @@ public class OutboundDeliverer {
     }
   }
 
-  /** Acknowledges once done; a message whose dead letter could not be written stays uncommitted. */
+  /**
+   * Acknowledges once done. A message whose dead letter could not be written is nacked: the
+   * channel's dead-letter strategy writes the record as it was read, and if even that fails (the
+   * broker away) the channel stops with the record uncommitted, to be read again after a restart.
+   */
   private static void settle(Message<byte[]> in, Source source, CompletionStage<?> done) {
     done.whenComplete((outcome, e) -> {
       if (e == null) {
         in.ack();
       } else {
-        LOG.errorf("outbound message at %s-%d@%d left uncommitted (redelivered after a restart): %s",
-            source.topic(), source.partition(), source.offset(), e.getMessage());
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        LOG.errorf("the dead letter of the outbound message at %s-%d@%d could not be written; the record goes to "
+            + "the dead-letter topic as it was read: %s", source.topic(), source.partition(), source.offset(),
+            cause.getMessage());
+        in.nack(cause);
       }
     });
   }

@@ -15,7 +15,9 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code sentiment-scored-events} → {@code enriched-events}. Unreadable records and events of an
- * unknown tenant go to {@code sentiment-scored-events-dlq} with the reason.
+ * unknown tenant go to {@code sentiment-scored-events-dlq} with the reason; one the stage fails on
+ * in any other way (an exception, an output the broker refuses) goes there as it was read (see
+ * {@link StageRecords}), and the stage goes on.
  */
 @ApplicationScoped
 public class RoutingStage {
@@ -31,6 +33,10 @@ public class RoutingStage {
   @Incoming(Topics.Names.SENTIMENT_SCORED_EVENTS)
   @Outgoing(Topics.Names.ENRICHED_EVENTS)
   public Message<byte[]> process(Message<byte[]> in) {
+    return StageRecords.guarded(in, this::route);
+  }
+
+  private Message<byte[]> route(Message<byte[]> in) {
     StageRecords.Parsed<EnrichedEvent> parsed = StageRecords.parse(in, Topics.SENTIMENT_SCORED_EVENTS);
     if (!parsed.ok()) {
       return StageRecords.deadLetter(in, Topics.SENTIMENT_SCORED_EVENTS, parsed.error(), SERVICE);

@@ -10,7 +10,9 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 /**
  * {@code conversation-events} → {@code sentiment-scored-events}. A record that cannot be read goes
- * to {@code conversation-events-dlq} with the reason.
+ * to {@code conversation-events-dlq} with the reason; one the stage fails on in any other way (an
+ * exception, an output the broker refuses) goes there as it was read (see {@link StageRecords}),
+ * and the stage goes on.
  */
 @ApplicationScoped
 public class SentimentStage {
@@ -25,6 +27,10 @@ public class SentimentStage {
   @Incoming(Topics.Names.CONVERSATION_EVENTS)
   @Outgoing(Topics.Names.SENTIMENT_SCORED_EVENTS)
   public Message<byte[]> process(Message<byte[]> in) {
+    return StageRecords.guarded(in, this::score);
+  }
+
+  private Message<byte[]> score(Message<byte[]> in) {
     StageRecords.Parsed<ConversationEvent> parsed = StageRecords.parse(in, Topics.CONVERSATION_EVENTS);
     if (!parsed.ok()) {
       return StageRecords.deadLetter(in, Topics.CONVERSATION_EVENTS, parsed.error(), SERVICE);

@@ -13,9 +13,13 @@ import org.jboss.logging.Logger;
 
 /**
  * The failure policy of a consumer that reads {@code ConsumerRecord}s (the stages use
- * {@link StageRecords} instead), the same as every stage's: a record it cannot read or process goes to {@code <topic>-dlq} as a {@code DeadLetter} with the reason, keyed like the
- * original, and consumption goes on. The dead letter is written before the record's offset is
- * committed; if even that fails the consumer fails (health DOWN) rather than skip the record.
+ * {@link StageRecords} instead), the same as every stage's: a record it cannot read or process
+ * goes to {@code <topic>-dlq} as a {@code DeadLetter} with the reason, keyed like the original,
+ * and consumption goes on. The dead letter is written before the record's offset is committed. If
+ * it cannot be written, {@link #send} throws; the record is then nacked and the channel's own net,
+ * {@code failure-strategy=dead-letter-queue}, writes it to the same topic as it was read, with the
+ * reason in the {@code dead-letter-reason} header. Only if that fails too (the broker away) does
+ * the channel stop (health DOWN), with the record uncommitted: it is never skipped silently.
  */
 @ApplicationScoped
 public class DeadLetterer {

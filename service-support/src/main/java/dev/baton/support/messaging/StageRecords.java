@@ -6,6 +6,7 @@ import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -16,11 +17,42 @@ import org.jboss.logging.Logger;
  * Outputs reuse the incoming message, so its offset is committed only once what it produced (the
  * enriched record or the dead letter) is written; a dead letter goes through the same outgoing
  * channel with the topic overridden.
+ *
+ * <p>What the stage cannot handle itself nacks the incoming message: an exception escaping the
+ * stage ({@link #guarded}) or an output the broker refuses (the outgoing channel nacks it, and
+ * with it the input it reuses). The incoming channel's {@code failure-strategy=dead-letter-queue}
+ * then writes the record to {@code <topic>-dlq} as it was read, the reason in the {@code
+ * dead-letter-reason} header, and the stage goes on with the next record.
  */
 public final class StageRecords {
   private static final Logger LOG = Logger.getLogger(StageRecords.class);
 
   private StageRecords() {}
+
+  /**
+   * What {@code stage} makes of {@code in}; if it throws, {@code in} is nacked (the channel keeps
+   * it on the dead-letter topic) and nothing is forwarded. Without this an exception escaping a
+   * stage would fail the stream: the channel would stop, for every tenant, until a restart.
+   */
+  public static Message<byte[]> guarded(Message<byte[]> in, Function<Message<byte[]>, Message<byte[]>> stage) {
+    try {
+      return stage.apply(in);
+    } catch (RuntimeException e) {
+      // Bounded like every dead letter's reason (an exception's message may quote the record);
+      // the stack trace, for the bug behind it, at DEBUG.
+      LOG.errorf("stage failed on %s, the record goes to the dead-letter topic as it was read: %s", where(in),
+          DeadLetters.bounded(e.toString()));
+      LOG.debug("stage failure", e);
+      in.nack(e);
+      return null;
+    }
+  }
+
+  private static String where(Message<byte[]> in) {
+    return in.getMetadata(IncomingKafkaRecordMetadata.class)
+        .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset())
+        .orElse("a record");
+  }
 
   /** The parsed value, or null when the record cannot be read (use {@link #deadLetter}). */
   public record Parsed<V>(V value, String error) {
