@@ -69,7 +69,8 @@ public class AgentActionResource {
   private static final int MAX_REPLY = 4000;
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
   private static final Logger LOG = Logger.getLogger(AgentActionResource.class);
-  private static final ObjectReader BODY = Json.MAPPER.reader()
+  /** Every agent's body is read so: a key given twice, or anything after the JSON value, is refused. */
+  static final ObjectReader STRICT_JSON = Json.MAPPER.reader()
       .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -374,7 +375,7 @@ public class AgentActionResource {
   private static JsonNode parse(byte[] body) {
     JsonNode json;
     try {
-      json = BODY.readTree(body);
+      json = STRICT_JSON.readTree(body);
     } catch (IOException e) {
       throw Problem.field(400, "Invalid body", "body", "must be a JSON object");
     }

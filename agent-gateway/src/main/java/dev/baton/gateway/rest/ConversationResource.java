@@ -1,6 +1,5 @@
 package dev.baton.gateway.rest;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.gateway.auth.AgentAuthenticator;
@@ -208,7 +207,7 @@ public class ConversationResource {
       throw Problem.field(400, "Invalid body", "body", "must be a JSON object");
     }
     try {
-      JsonNode json = Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(body);
+      JsonNode json = AgentActionResource.STRICT_JSON.readTree(body);
       if (json == null || !json.isObject()) {
         throw Problem.field(400, "Invalid body", "body", "must be a JSON object");
       }

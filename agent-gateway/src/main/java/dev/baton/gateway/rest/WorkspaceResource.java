@@ -84,7 +84,7 @@ public class WorkspaceResource {
     }
     JsonNode json;
     try {
-      json = body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
+      json = body == null || body.length == 0 ? null : AgentActionResource.STRICT_JSON.readTree(body);
     } catch (IOException e) {
       json = null;
     }
