@@ -5,10 +5,14 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Set;
 
 /** When agents are there to answer, in the tenant's time zone. */
 public record BusinessHours(Set<DayOfWeek> days, LocalTime open, LocalTime close) {
+
+  private static final DateTimeFormatter OPENING = DateTimeFormatter.ofPattern("EEEE 'at' HH:mm", Locale.ENGLISH);
 
   public static final BusinessHours ALWAYS =
       new BusinessHours(Set.of(DayOfWeek.values()), LocalTime.MIN, LocalTime.MAX);
@@ -33,5 +37,15 @@ public record BusinessHours(Set<DayOfWeek> days, LocalTime open, LocalTime close
       }
     }
     return local;
+  }
+
+  /**
+   * The next opening as the after-hours notice's {@code {opening}} says it: "today at 08:00" or
+   * "on Monday at 08:00".
+   */
+  public String describeNextOpening(Instant at, ZoneId zone) {
+    ZonedDateTime next = nextOpening(at, zone);
+    boolean today = next.toLocalDate().equals(at.atZone(zone).toLocalDate());
+    return today ? "today at " + next.toLocalTime() : "on " + OPENING.format(next);
   }
 }

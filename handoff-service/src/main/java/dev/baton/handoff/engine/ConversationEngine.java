@@ -29,8 +29,6 @@ import dev.baton.tenant.TenantDirectory;
 import dev.baton.tenant.Templates;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,7 +60,6 @@ public final class ConversationEngine {
   public static final String SILENCE_REPORTED_BY = "voice.silenceReportedBy";
   /** Attribute of {@code CALLER_SILENT}: how long the caller was silent, in milliseconds. */
   public static final String SILENCE_MS = "silence.ms";
-  private static final DateTimeFormatter OPENING = DateTimeFormatter.ofPattern("EEEE 'at' HH:mm", Locale.ENGLISH);
 
   private final TenantDirectory tenants;
   private final StateLimits limits;
@@ -768,7 +765,7 @@ public final class ConversationEngine {
     step.startWaitingNotices();
     if (trigger.reason != HandoffReason.MISSED_CALL) {
       Templates t = step.templates();
-      String afterHours = t.afterHoursNotice().replace("{opening}", nextOpening(tenant, step.now));
+      String afterHours = t.afterHoursNotice().replace("{opening}", tenant.businessHours().describeNextOpening(step.now, tenant.timezone()));
       String notice = trigger.reason == HandoffReason.UNSUPPORTED_LANGUAGE
           ? t.languageNotSupported() + (open ? "" : " " + afterHours)
           : open ? t.handoffNotice() : afterHours;
@@ -854,12 +851,6 @@ public final class ConversationEngine {
       }
     }
     return null;
-  }
-
-  private static String nextOpening(TenantConfig tenant, Instant now) {
-    ZonedDateTime next = tenant.businessHours().nextOpening(now, tenant.timezone());
-    boolean today = next.toLocalDate().equals(now.atZone(tenant.timezone()).toLocalDate());
-    return today ? "today at " + next.toLocalTime() : "on " + OPENING.format(next);
   }
 
   private static String fill(String template, TenantConfig tenant, String agent) {

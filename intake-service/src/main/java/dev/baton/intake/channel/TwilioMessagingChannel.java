@@ -1,6 +1,7 @@
 package dev.baton.intake.channel;
 
 import dev.baton.intake.config.IntakeConfig;
+import dev.baton.intake.delivery.BoundedExchange;
 import dev.baton.intake.delivery.OutboundChannel;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.Customer;
@@ -15,7 +16,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -78,8 +76,7 @@ public class TwilioMessagingChannel implements OutboundChannel {
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
   private static final Pattern WA_ID = Pattern.compile("[1-9][0-9]{6,14}");
 
-  private final HttpClient http;
-  private final Duration requestTimeout;
+  private final BoundedExchange exchange;
   private final Optional<String> publicBaseUrl;
   private final CustomerServiceWindow window;
   private final TwilioSentMessages sent;
@@ -98,17 +95,12 @@ public class TwilioMessagingChannel implements OutboundChannel {
    */
   public TwilioMessagingChannel(Duration requestTimeout, Optional<String> publicBaseUrl, CustomerServiceWindow window,
       TwilioSentMessages sent, Executor blocking, Clock clock) {
-    this.requestTimeout = requestTimeout;
     this.publicBaseUrl = publicBaseUrl.map(b -> b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
     this.window = window;
     this.sent = sent;
     this.blocking = blocking;
     this.clock = clock;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(requestTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.exchange = new BoundedExchange("twilio", requestTimeout);
   }
 
   /** SMS of a Twilio tenant; WhatsApp when its only WhatsApp sender is Twilio's (Meta's API wins). */
@@ -271,30 +263,19 @@ public class TwilioMessagingChannel implements OutboundChannel {
 
   /** One attempt at one request; completes with the returned SID (null if Twilio named none). */
   private CompletableFuture<String> post(URI endpoint, String authorization, byte[] body) {
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
-            .timeout(requestTimeout)
             .header("Authorization", authorization)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    // ofString() completes only once the whole body is read: the deadline below covers it.
-    CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-    return exchange
-        .copy()
-        .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((response, failure) -> {
-          if (failure != null) {
-            exchange.cancel(true);
-            throw new CompletionException(failed(failure));
-          }
-          int status = response.statusCode();
-          if (status >= 200 && status < 300) {
-            return sid(response.body());
-          }
-          throw new CompletionException(TwilioErrors.failure(status, response.body()));
-        });
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    return exchange.send(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+      int status = response.statusCode();
+      if (status >= 200 && status < 300) {
+        return sid(response.body());
+      }
+      throw new CompletionException(TwilioErrors.failure(status, response.body()));
+    });
   }
 
   /**
@@ -315,17 +296,6 @@ public class TwilioMessagingChannel implements OutboundChannel {
     }
     LOG.debugf("sent %s part %d/%d for %s on Twilio %s as %s", safe(m.messageId()), part, parts, tenant.id(),
         m.channel(), safe(sid));
-  }
-
-  private DeliveryException failed(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof TimeoutException) {
-      return new DeliveryException("twilio did not complete its answer within " + requestTimeout, true, cause);
-    }
-    if (cause instanceof IOException) {
-      return new DeliveryException("twilio unreachable: " + cause, true, cause);
-    }
-    return new DeliveryException("twilio exchange failed: " + cause, true, cause);
   }
 
   // ---------------------------------------------------------------- helpers

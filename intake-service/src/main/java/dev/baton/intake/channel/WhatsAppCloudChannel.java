@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.intake.config.IntakeConfig;
+import dev.baton.intake.delivery.BoundedExchange;
 import dev.baton.intake.delivery.OutboundChannel;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.Customer;
@@ -17,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -80,8 +78,7 @@ public class WhatsAppCloudChannel implements OutboundChannel {
   private static final Pattern PHONE_FORMATTING = Pattern.compile("[\\s().-]");
   private static final String WHATSAPP_CONVERSATION = "wa:";
 
-  private final HttpClient http;
-  private final Duration requestTimeout;
+  private final BoundedExchange exchange;
   private final CustomerServiceWindow window;
   private final WhatsAppSentMessages sent;
   private final Executor blocking;
@@ -97,16 +94,11 @@ public class WhatsAppCloudChannel implements OutboundChannel {
    */
   public WhatsAppCloudChannel(Duration requestTimeout, CustomerServiceWindow window, WhatsAppSentMessages sent,
       Executor blocking, Clock clock) {
-    this.requestTimeout = requestTimeout;
     this.window = window;
     this.sent = sent;
     this.blocking = blocking;
     this.clock = clock;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(requestTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.exchange = new BoundedExchange("whatsapp", requestTimeout);
   }
 
   @Override
@@ -205,29 +197,18 @@ public class WhatsAppCloudChannel implements OutboundChannel {
 
   /** One attempt at one request; completes with the returned wamid (null if Meta named none). */
   private CompletableFuture<String> post(URI endpoint, String token, byte[] body) {
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
-            .timeout(requestTimeout)
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    // ofString() completes only once the whole body is read: the deadline below covers it.
-    CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-    return exchange
-        .copy()
-        .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((response, failure) -> {
-          if (failure != null) {
-            exchange.cancel(true);
-            throw new CompletionException(failed(failure));
-          }
-          int status = response.statusCode();
-          if (status >= 200 && status < 300) {
-            return wamid(response.body());
-          }
-          throw new CompletionException(GraphErrors.failure(status, response.body()));
-        });
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    return exchange.send(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+      int status = response.statusCode();
+      if (status >= 200 && status < 300) {
+        return wamid(response.body());
+      }
+      throw new CompletionException(GraphErrors.failure(status, response.body()));
+    });
   }
 
   /**
@@ -247,17 +228,6 @@ public class WhatsAppCloudChannel implements OutboundChannel {
           safe(m.messageId()), e.getMessage());
     }
     LOG.debugf("sent %s part %d/%d for %s on WhatsApp as %s", safe(m.messageId()), part, parts, tenant.id(), safe(wamid));
-  }
-
-  private DeliveryException failed(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof TimeoutException) {
-      return new DeliveryException("whatsapp did not complete its answer within " + requestTimeout, true, cause);
-    }
-    if (cause instanceof IOException) {
-      return new DeliveryException("whatsapp unreachable: " + cause, true, cause);
-    }
-    return new DeliveryException("whatsapp exchange failed: " + cause, true, cause);
   }
 
   // ---------------------------------------------------------------- request bodies

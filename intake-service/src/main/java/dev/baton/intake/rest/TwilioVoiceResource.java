@@ -27,12 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,7 +65,6 @@ public class TwilioVoiceResource {
   private static final Logger LOG = Logger.getLogger(TwilioVoiceResource.class);
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Set<String> MISSED = Set.of("no-answer", "busy", "failed", "canceled");
-  private static final DateTimeFormatter OPENING = DateTimeFormatter.ofPattern("EEEE 'at' HH:mm", Locale.ENGLISH);
 
   private final TwilioAuth auth;
   private final ChannelIntake intake;
@@ -108,7 +104,7 @@ public class TwilioVoiceResource {
         intake.accept(List.of(event(tenant, call, sid + ":missed", EventType.CALL_MISSED, now, null, a)));
         calls.mark(tenant.id(), sid, VoiceCalls.State.ENDED);
         String notice = tenant.templatesIn(language).afterHoursNotice()
-            .replace("{opening}", nextOpening(tenant, now)).replace("{name}", tenant.name());
+            .replace("{opening}", tenant.businessHours().describeNextOpening(now, tenant.timezone())).replace("{name}", tenant.name());
         return twiml(Twiml.goodbye(List.of(notice), voice));
       }
       Map<String, String> a = attributes(sid);
@@ -277,12 +273,6 @@ public class TwilioVoiceResource {
 
   private static boolean validSid(String sid) {
     return sid != null && sid.matches("CA[0-9A-Za-z]{32}");
-  }
-
-  private static String nextOpening(TenantConfig tenant, Instant now) {
-    ZonedDateTime next = tenant.businessHours().nextOpening(now, tenant.timezone());
-    boolean today = next.toLocalDate().equals(now.atZone(tenant.timezone()).toLocalDate());
-    return today ? "today at " + next.toLocalTime() : "on " + OPENING.format(next);
   }
 
   private static Response twiml(String xml) {
