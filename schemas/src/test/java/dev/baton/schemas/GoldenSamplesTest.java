@@ -46,6 +46,7 @@ class GoldenSamplesTest {
         Arguments.of("handoff-record.json", HandoffRecord.class),
         Arguments.of("handoff-record.language.json", HandoffRecord.class),
         Arguments.of("outbound-message.json", OutboundMessage.class),
+        Arguments.of("outbound-message.choices.json", OutboundMessage.class),
         Arguments.of("agent-action.json", AgentAction.class),
         Arguments.of("dead-letter.json", DeadLetter.class),
         Arguments.of("intent-feedback.json", IntentFeedback.class),

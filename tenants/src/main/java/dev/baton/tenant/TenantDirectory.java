@@ -326,7 +326,7 @@ public final class TenantDirectory {
       for (int i = 0; i < n.size(); i++) {
         JsonNode e = n.get(i);
         String p = path + "[" + i + "]";
-        unknownFields(e, p, Set.of("id", "intent", "examples", "answer", "answers"));
+        unknownFields(e, p, Set.of("id", "intent", "examples", "answer", "answers", "choices"));
         String id = text(e, p, "id", null);
         String intent = text(e, p, "intent", id);
         String answer = text(e, p, "answer", null);
@@ -349,11 +349,60 @@ public final class TenantDirectory {
                 + languages.get(0) + " one");
           }
         }
+        List<FaqEntry.FaqChoice> choices = faqChoices(e.get("choices"), p + ".choices", languages);
         if (id != null && answer != null) {
-          entries.add(new FaqEntry(id, intent, examples, answer, answers));
+          entries.add(new FaqEntry(id, intent, examples, answer, answers, choices));
         }
       }
       return entries;
+    }
+
+    /** The taps offered with an answer: ids unique, titles short enough for a WhatsApp reply button. */
+    private List<FaqEntry.FaqChoice> faqChoices(JsonNode n, String path, List<String> languages) {
+      List<FaqEntry.FaqChoice> choices = new ArrayList<>();
+      if (n == null || n.isNull()) {
+        return choices;
+      }
+      if (!n.isArray()) {
+        problems.add(path + ": must be a list of {id, title, titles}");
+        return choices;
+      }
+      if (n.size() > FaqEntry.MAX_CHOICES) {
+        problems.add(path + ": at most " + FaqEntry.MAX_CHOICES + " choices (WhatsApp shows at most three reply buttons)");
+      }
+      Set<String> ids = new LinkedHashSet<>();
+      for (int i = 0; i < n.size(); i++) {
+        JsonNode c = n.get(i);
+        String p = path + "[" + i + "]";
+        if (!c.isObject()) {
+          problems.add(p + ": must be {id, title, titles}");
+          continue;
+        }
+        unknownFields(c, p, Set.of("id", "title", "titles"));
+        String id = text(c, p, "id", null);
+        String title = text(c, p, "title", null);
+        if (id != null && (id.length() > 256 || !ids.add(id))) {
+          problems.add(p + ".id: " + (id.length() > 256 ? "at most 256 characters" : "duplicate choice id '" + id + "'"));
+        }
+        Map<String, String> titles = new LinkedHashMap<>();
+        stringMap(c.get("titles"), p + ".titles").forEach((code, text) -> {
+          if (otherLanguage(code, p + ".titles." + code, languages)) {
+            titles.put(code, text);
+          }
+        });
+        checkChoiceTitle(title, p + ".title");
+        titles.forEach((code, text) -> checkChoiceTitle(text, p + ".titles." + code));
+        if (id != null && title != null) {
+          choices.add(new FaqEntry.FaqChoice(id, title, titles));
+        }
+      }
+      return choices;
+    }
+
+    private void checkChoiceTitle(String title, String path) {
+      if (title != null && (title.isBlank() || title.codePointCount(0, title.length()) > FaqEntry.MAX_CHOICE_TITLE)) {
+        problems.add(path + ": 1 to " + FaqEntry.MAX_CHOICE_TITLE + " characters (a WhatsApp reply button's limit)");
+      }
     }
 
     private EscalationRules escalation(JsonNode n, String path) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import dev.baton.schemas.Choice;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,53 @@ class TenantLanguagesTest {
     assertTrue(p.stream().anyMatch(s -> s.startsWith("tenants[0].templates.translations.de: 'de' is not one")), p.toString());
     assertTrue(p.contains("tenants[1].languages: must list at least one language (the first is the default)"),
         p.toString());
+  }
+
+  @Test
+  void badChoicesAreReportedWithTheirPath() {
+    String yaml =
+        """
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            languages: [en, de]
+            faq:
+              - id: hours
+                examples: [when are you open]
+                answer: 9 to 5
+                choices:
+                  - {id: a, title: This title is far too long for a button}
+                  - {id: a, title: Again, titles: {fr: Encore}}
+                  - {id: b, title: ""}
+                  - {id: c, title: C, colour: red}
+              - id: where
+                examples: [where are you]
+                answer: High Street
+                choices: {id: x, title: X}
+        """;
+
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse(yaml));
+
+    List<String> p = e.problems();
+    assertTrue(p.contains("tenants[0].faq[0].choices: at most 3 choices (WhatsApp shows at most three reply buttons)"),
+        p.toString());
+    assertTrue(p.contains("tenants[0].faq[0].choices[0].title: 1 to 20 characters (a WhatsApp reply button's limit)"),
+        p.toString());
+    assertTrue(p.contains("tenants[0].faq[0].choices[1].id: duplicate choice id 'a'"), p.toString());
+    assertTrue(p.contains("tenants[0].faq[0].choices[1].titles.fr: 'fr' is not one of the tenant's languages [en, de]"),
+        p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("tenants[0].faq[0].choices[2].title: ")), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("tenants[0].faq[0].choices[3].colour: unknown field")), p.toString());
+    assertTrue(p.contains("tenants[0].faq[1].choices: must be a list of {id, title, titles}"), p.toString());
+  }
+
+  @Test
+  void theDentalPracticeOffersChoicesWithItsConfirmation() {
+    TenantConfig dental = TenantDirectory.load(java.nio.file.Path.of("../deploy/tenants.yaml"), k -> null)
+        .find("demo-dental").orElseThrow();
+
+    FaqEntry confirm = dental.faq().stream().filter(f -> f.id().equals("confirm-appointment")).findFirst().orElseThrow();
+    assertEquals(List.of("done", "reschedule"), confirm.choicesIn("en").stream().map(Choice::id).toList());
   }
 
   @Test

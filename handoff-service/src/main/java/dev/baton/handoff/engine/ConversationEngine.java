@@ -3,6 +3,7 @@ package dev.baton.handoff.engine;
 import dev.baton.tenant.PhraseMatcher;
 import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.Channel;
+import dev.baton.schemas.Choice;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.ConversationTurn;
@@ -289,6 +290,16 @@ public final class ConversationEngine {
         .orElse(proposed);
   }
 
+  /** The taps the tenant offers with an FAQ answer, titled in the conversation's language. */
+  private static List<Choice> choicesOf(Step step, String source) {
+    if (source == null || !source.startsWith("faq:")) {
+      return List.of();
+    }
+    String id = source.substring("faq:".length());
+    return step.tenant.faq().stream().filter(f -> f.id().equals(id)).findFirst()
+        .map(f -> f.choicesIn(step.language())).orElse(List.of());
+  }
+
   private void botAnswer(Step step, EnrichedEvent e) {
     EscalationRules rules = step.tenant.escalation();
     Intent intent = e.intent();
@@ -297,8 +308,9 @@ public final class ConversationEngine {
     if (!confident) {
       step.botSays(eventId + ":clarify", step.templates().clarifyingQuestion(), "clarify:low-confidence", e.event().channel());
     } else if (e.proposedReply() != null) {
-      step.botSays(eventId + ":reply", answerIn(step, e.proposedReply().text(), e.proposedReply().source()),
-          e.proposedReply().source(), e.event().channel());
+      String source = e.proposedReply().source();
+      step.botSays(eventId + ":reply", answerIn(step, e.proposedReply().text(), source), source, e.event().channel(),
+          choicesOf(step, source));
     } else {
       step.botSays(eventId + ":fallback", step.templates().fallback(), "fallback:no-answer", e.event().channel());
     }
@@ -1048,19 +1060,28 @@ public final class ConversationEngine {
 
     /** A bot message; the first of the conversation says it is a virtual assistant. */
     void botSays(String messageId, String text, String reason, Channel channel) {
+      botSays(messageId, text, reason, channel, List.of());
+    }
+
+    void botSays(String messageId, String text, String reason, Channel channel, List<Choice> choices) {
       String said = text;
       if (!state.build().botIntroduced()) {
         said = fill(templates().assistantIntro(), tenant, null) + " " + text;
         state.botIntroduced(true);
       }
-      send(messageId, Speaker.BOT, null, said, reason, channel);
+      send(messageId, Speaker.BOT, null, said, reason, channel, choices);
     }
 
     void send(String messageId, Speaker sender, String agentId, String text, String reason, Channel channel) {
+      send(messageId, sender, agentId, text, reason, channel, List.of());
+    }
+
+    void send(String messageId, Speaker sender, String agentId, String text, String reason, Channel channel,
+        List<Choice> choices) {
       ConversationState s = state.build();
       messages.add(new OutboundMessage(SchemaVersions.CURRENT, messageId, s.tenantId(), s.conversationId(),
           channel == null ? s.channel() : channel, s.customer(), sender, agentId, text, reason,
-          messageId.substring(0, messageId.lastIndexOf(':')), now));
+          messageId.substring(0, messageId.lastIndexOf(':')), now, choices));
       addTurn(new Turn(messageId, sender, text, now, null, null, null, null, agentId, reason));
     }
 

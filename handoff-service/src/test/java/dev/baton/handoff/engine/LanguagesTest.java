@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.schemas.Channel;
+import dev.baton.schemas.Choice;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.Customer;
@@ -50,6 +51,14 @@ class LanguagesTest {
               examples: [when are you open, wann haben Sie geöffnet]
               answer: We're open 8am to 6pm.
               answers: {de: Wir haben von 8 bis 18 Uhr geöffnet.}
+            - id: confirm-appointment
+              intent: confirm_appointment
+              examples: [I can make it tomorrow]
+              answer: Your appointment is confirmed.
+              answers: {de: Ihr Termin ist bestätigt.}
+              choices:
+                - {id: done, title: "That's all, thanks", titles: {de: "Das wäre alles"}}
+                - {id: reschedule, title: Reschedule}
           templates:
             translations:
               de:
@@ -105,6 +114,22 @@ class LanguagesTest {
     Outcome ok = engine.onEvent(o.state(), says("ok", DetectedLanguage.UNKNOWN, "oos", 0.1, null), T0.plusSeconds(9));
     assertEquals("de", ok.state().language());
     assertEquals("Entschuldigung, das habe ich nicht verstanden. Können Sie es anders sagen?", onlyText(ok));
+  }
+
+  @Test
+  void anAnswerOffersTheTenantsChoicesTitledInTheConversationsLanguage() {
+    Outcome english = engine.onEvent(null, says("I can make it tomorrow", "en", "confirm_appointment", 0.9,
+        new ProposedReply("Your appointment is confirmed.", "faq:confirm-appointment")), T0);
+    Outcome german = engine.onEvent(null, says("Ich kann morgen kommen", "de", "confirm_appointment", 0.9,
+        new ProposedReply("Ihr Termin ist bestätigt.", "faq:confirm-appointment")), T0);
+    Outcome other = engine.onEvent(null, says("When are you open?", "en", "opening_hours", 0.9,
+        new ProposedReply("We're open 8am to 6pm.", "faq:opening-hours")), T0);
+
+    assertEquals(List.of(new Choice("done", "That's all, thanks"), new Choice("reschedule", "Reschedule")),
+        english.messages().get(0).choices());
+    assertEquals(List.of(new Choice("done", "Das wäre alles"), new Choice("reschedule", "Reschedule")),
+        german.messages().get(0).choices(), "an untranslated title stays in the default language");
+    assertNull(other.messages().get(0).choices(), "an answer without choices offers none");
   }
 
   @Test

@@ -207,7 +207,7 @@ public class TwilioMessagingChannel implements OutboundChannel {
     if (m.text().isBlank()) {
       throw permanent("text is empty");
     }
-    List<String> parts = WhatsAppCloudChannel.split(m.text(), MAX_BODY);
+    List<String> parts = WhatsAppCloudChannel.split(m.textWithChoices(), MAX_BODY);
     List<Map<String, String>> forms = new ArrayList<>(parts.size());
     for (String part : parts) {
       Map<String, String> form = base(from, to, tenant);

@@ -7,6 +7,7 @@ import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.delivery.BoundedExchange;
 import dev.baton.intake.delivery.OutboundChannel;
 import dev.baton.schemas.Channel;
+import dev.baton.schemas.Choice;
 import dev.baton.schemas.Customer;
 import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.OutboundMessage;
@@ -69,6 +70,10 @@ public class WhatsAppCloudChannel implements OutboundChannel {
   private static final Logger LOG = Logger.getLogger(WhatsAppCloudChannel.class);
   /** WhatsApp's limit on a text message's body, in characters. */
   public static final int MAX_TEXT = 4096;
+  /** WhatsApp's limit on an interactive message's body, in characters. */
+  public static final int MAX_INTERACTIVE_BODY = 1024;
+  /** WhatsApp's limit on reply buttons per message. */
+  public static final int MAX_BUTTONS = 3;
   /** The reason the handoff service gives its missed-call acknowledgement. */
   public static final String MISSED_CALL_ACK = "missed-call-ack";
   public static final String OUTSIDE_WINDOW = "outside the 24-hour customer-service window";
@@ -179,10 +184,16 @@ public class WhatsAppCloudChannel implements OutboundChannel {
     if (m.text().isBlank()) {
       throw permanent("text is empty");
     }
-    List<String> parts = split(m.text(), MAX_TEXT);
+    List<String> parts = new ArrayList<>(split(m.text(), MAX_TEXT));
+    List<Choice> choices = m.choiceList();
+    if (!choices.isEmpty() && parts.get(parts.size() - 1).length() > MAX_INTERACTIVE_BODY) {
+      // The buttons go on the last part, whose body an interactive message bounds more tightly.
+      parts.addAll(split(parts.remove(parts.size() - 1), MAX_INTERACTIVE_BODY));
+    }
     List<ObjectNode> bodies = new ArrayList<>(parts.size());
-    for (String part : parts) {
-      bodies.add(textBody(to, part));
+    for (int i = 0; i < parts.size(); i++) {
+      boolean last = i == parts.size() - 1;
+      bodies.add(last && !choices.isEmpty() ? buttonsBody(to, parts.get(i), choices) : textBody(to, parts.get(i)));
     }
     int first = 0;
     if (parts.size() > 1) {
@@ -242,6 +253,32 @@ public class WhatsAppCloudChannel implements OutboundChannel {
     ObjectNode content = body.putObject("text");
     content.put("preview_url", false);
     content.put("body", text);
+    return body;
+  }
+
+  /**
+   * A reply-button message: {@code "type":"interactive"} with {@code "interactive":{"type":"button",
+   * "body":{"text":..},"action":{"buttons":[{"type":"reply","reply":{"id":..,"title":..}}]}}}. A
+   * tapped button comes back as an {@code interactive.button_reply} with its id and title.
+   */
+  static ObjectNode buttonsBody(String to, String text, List<Choice> choices) throws DeliveryException {
+    if (choices.size() > MAX_BUTTONS) {
+      throw permanent(choices.size() + " choices: WhatsApp shows at most " + MAX_BUTTONS + " reply buttons");
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("messaging_product", "whatsapp");
+    body.put("recipient_type", "individual");
+    body.put("to", to);
+    body.put("type", "interactive");
+    ObjectNode interactive = body.putObject("interactive");
+    interactive.put("type", "button");
+    interactive.putObject("body").put("text", text);
+    ArrayNode buttons = interactive.putObject("action").putArray("buttons");
+    for (Choice c : choices) {
+      ObjectNode reply = buttons.addObject().put("type", "reply").putObject("reply");
+      reply.put("id", c.id());
+      reply.put("title", c.title());
+    }
     return body;
   }
 

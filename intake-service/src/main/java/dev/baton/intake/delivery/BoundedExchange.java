@@ -52,7 +52,8 @@ public final class BoundedExchange {
 
   private DeliveryException failed(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof TimeoutException) {
+    // The client's own request timeout (an IOException) races the whole-exchange one: both mean the deadline passed.
+    if (cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
       return new DeliveryException(partner + " did not complete its answer within " + deadline, true, cause);
     }
     if (cause instanceof IOException) {

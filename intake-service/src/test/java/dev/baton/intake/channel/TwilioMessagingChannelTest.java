@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.intake.delivery.OutboundChannel.DeliveryException;
 import dev.baton.schemas.Channel;
+import dev.baton.schemas.Choice;
 import dev.baton.schemas.Customer;
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.SchemaVersions;
@@ -117,6 +118,23 @@ class TwilioMessagingChannelTest {
     assertEquals(Map.of("To", List.of(to), "From", List.of(TestTenants.TWILIO_NUMBER), "Body", List.of("hi")),
         r.form());
     assertEquals(r.sid(), sid, "the SID Twilio answered is the provider's id of the message");
+  }
+
+  @Test
+  void anSmsCannotShowButtonsSoTheChoicesAreListedOnePerLine() {
+    TenantConfig tenant = tenant();
+    String to = number();
+    OutboundMessage plain = message(tenant, Channel.SMS, "sms:" + to, new Customer("c1", "Ana", to, null),
+        "Your appointment is confirmed.", "faq:confirm-appointment");
+    OutboundMessage m = new OutboundMessage(plain.schemaVersion(), plain.messageId(), plain.tenantId(),
+        plain.conversationId(), plain.channel(), plain.recipient(), plain.sender(), null, plain.text(), plain.reason(),
+        plain.causationEventId(), plain.createdAt(),
+        List.of(new Choice("done", "That's all, thanks"), new Choice("reschedule", "Reschedule")));
+
+    channel.send(tenant, m).toCompletableFuture().join();
+
+    assertEquals(List.of("Your appointment is confirmed.\n\u2022 That's all, thanks\n\u2022 Reschedule"),
+        twilio.twilioRequestsTo(to).get(0).form().get("Body"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.intake.delivery.OutboundChannel.DeliveryException;
 import dev.baton.schemas.Channel;
+import dev.baton.schemas.Choice;
 import dev.baton.schemas.Customer;
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.SchemaVersions;
@@ -207,6 +208,69 @@ class WhatsAppCloudChannelTest {
     }
     assertEquals(text, joined.toString());
     assertEquals(3, sent.partsSent(tenant.id(), m.messageId()));
+  }
+
+  @Test
+  void choicesGoOutAsReplyButtonsInTheGraphApiShape() throws Exception {
+    TenantConfig tenant = tenant(TestTenants.WHATSAPP_ACCESS_TOKEN, null);
+    String to = number();
+    openWindow(tenant, to.substring(1));
+    OutboundMessage m = withChoices(message(tenant, new Customer("c1", "Ana", to, null),
+        "Your appointment is confirmed.", "faq:confirm-appointment"),
+        List.of(new Choice("done", "That's all, thanks"), new Choice("reschedule", "Reschedule")));
+
+    channel.send(tenant, m).toCompletableFuture().join();
+
+    List<Received> requests = graph.graphRequestsTo(to);
+    assertEquals(1, requests.size());
+    assertEquals(Json.MAPPER.readTree("""
+        {"messaging_product":"whatsapp","recipient_type":"individual","to":"%s","type":"interactive",
+         "interactive":{"type":"button","body":{"text":"Your appointment is confirmed."},
+          "action":{"buttons":[{"type":"reply","reply":{"id":"done","title":"That's all, thanks"}},
+                               {"type":"reply","reply":{"id":"reschedule","title":"Reschedule"}}]}}}
+        """.formatted(to)), requests.get(0).json());
+  }
+
+  @Test
+  void aLongAnswerWithChoicesPutsTheButtonsOnItsLastPartWithinTheInteractiveLimit() {
+    TenantConfig tenant = tenant(TestTenants.WHATSAPP_ACCESS_TOKEN, null);
+    String to = number();
+    openWindow(tenant, to.substring(1));
+    String text = "Our price list has many entries. ".repeat(40) + "Shall we book you in?"; // 1341 characters
+    OutboundMessage m = withChoices(message(tenant, new Customer("c1", "Ana", to, null), text, "faq:prices"),
+        List.of(new Choice("book", "Book me in")));
+
+    channel.send(tenant, m).toCompletableFuture().join();
+
+    List<Received> requests = graph.graphRequestsTo(to);
+    assertEquals(2, requests.size());
+    assertEquals("text", requests.get(0).json().path("type").asText());
+    JsonNode last = requests.get(1).json();
+    assertEquals("interactive", last.path("type").asText());
+    String body = last.path("interactive").path("body").path("text").asText();
+    assertTrue(body.length() <= WhatsAppCloudChannel.MAX_INTERACTIVE_BODY, body.length() + " characters");
+    assertEquals(text, requests.get(0).json().path("text").path("body").asText() + body);
+    assertEquals("book", last.path("interactive").path("action").path("buttons").get(0).path("reply").path("id").asText());
+  }
+
+  @Test
+  void moreChoicesThanWhatsAppShowsAreRefusedForGood() {
+    TenantConfig tenant = tenant(TestTenants.WHATSAPP_ACCESS_TOKEN, null);
+    String to = number();
+    openWindow(tenant, to.substring(1));
+    OutboundMessage m = withChoices(message(tenant, new Customer("c1", "Ana", to, null), "Pick one", "faq:x"),
+        List.of(new Choice("a", "A"), new Choice("b", "B"), new Choice("c", "C"), new Choice("d", "D")));
+
+    DeliveryException e = failure(tenant, m);
+
+    assertFalse(e.retryable());
+    assertTrue(e.getMessage().contains("at most 3 reply buttons"), e.getMessage());
+    assertTrue(graph.graphRequestsTo(to).isEmpty());
+  }
+
+  private static OutboundMessage withChoices(OutboundMessage m, List<Choice> choices) {
+    return new OutboundMessage(m.schemaVersion(), m.messageId(), m.tenantId(), m.conversationId(), m.channel(),
+        m.recipient(), m.sender(), m.agentId(), m.text(), m.reason(), m.causationEventId(), m.createdAt(), choices);
   }
 
   @Test
