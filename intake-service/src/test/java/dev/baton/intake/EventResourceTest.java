@@ -69,6 +69,22 @@ class EventResourceTest {
   }
 
   @Test
+  void onlyBatonLinksAConversationToAMissedCall() {
+    String eventId = "ev-" + UUID.randomUUID();
+    String body = """
+        {"eventId":"%s","type":"CUSTOMER_MESSAGE","tenantId":"acme","conversationId":"conv-%s",
+         "channel":"SMS","occurredAt":"%s","customer":{"id":"c1","phone":"+447700900777"},"text":"hi",
+         "attributes":{"missedCall.conversationId":"call:forged","missedCall.at":"2026-11-23T09:00:00Z","x":"kept"}}"""
+        .formatted(eventId, UUID.randomUUID(), Instant.now());
+
+    signed(body, TestTenants.SECRET).post("/v1/events").then().statusCode(202);
+
+    ConversationEvent event = TestTopics.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId),
+        Duration.ofSeconds(3)).get(0);
+    assertEquals(java.util.Map.of("x", "kept"), event.attributes());
+  }
+
+  @Test
   void retriedEventIsAcceptedButPublishedOnce() {
     String eventId = "ev-" + UUID.randomUUID();
     String body = message(eventId, "conv-" + UUID.randomUUID(), "hello");

@@ -17,6 +17,7 @@ import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.Speaker;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.testsupport.BatonTestResource;
+import dev.baton.intake.service.MissedCallLinks;
 import dev.baton.testsupport.TestTenants;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -123,6 +124,34 @@ class TwilioVoiceTest {
     assertEquals(1, missed.size());
     assertEquals("no-answer", missed.get(0).attributes().get("missed.reason"));
     assertEquals("+14158675309", missed.get(0).customer().phone(), "the acknowledgement goes to this number");
+  }
+
+  @Test
+  void theCallersNextMessageLinksToTheMissedCallOnceEvenWhenRetried() {
+    String sid = callSid();
+    String caller = "+1415" + (1_000_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(8_999_999));
+    String from = java.net.URLEncoder.encode(caller, StandardCharsets.UTF_8);
+    post(BASE + "/status", form("AccountSid=" + TestTenants.TWILIO_ACCOUNT_SID + "&CallSid=" + sid + "&From=" + from
+        + "&To=%2B15558675310&Direction=inbound&CallStatus=busy&SequenceNumber=1")).then().statusCode(200);
+    event(sid, EventType.CALL_MISSED);
+    String messages = "/v1/channels/twilio/" + TestTenants.TWILIO_TENANT + "/messages";
+    String first = "SM" + UUID.randomUUID().toString().replace("-", "");
+    byte[] sms = form("AccountSid=" + TestTenants.TWILIO_ACCOUNT_SID + "&MessageSid=" + first + "&From=" + from
+        + "&To=%2B15558675310&Body=you+called+me&NumMedia=0");
+
+    post(messages, sms).then().statusCode(200);
+    post(messages, sms).then().statusCode(200); // Twilio retries
+    post(messages, form("AccountSid=" + TestTenants.TWILIO_ACCOUNT_SID + "&MessageSid=SM" + UUID.randomUUID().toString()
+        .replace("-", "") + "&From=" + from + "&To=%2B15558675310&Body=hello+again&NumMedia=0")).then().statusCode(200);
+
+    List<ConversationEvent> said = TestTopics.read(Topics.CONVERSATION_EVENTS,
+        e -> e.conversationId().equals("sms:" + caller) && e.type() == EventType.CUSTOMER_MESSAGE, Duration.ofSeconds(5));
+    assertEquals(2, said.size(), said.toString());
+    ConversationEvent linked = said.stream().filter(e -> e.eventId().equals("tw:" + first)).findFirst().orElseThrow();
+    assertEquals("call:" + sid, linked.attributes().get(MissedCallLinks.CONVERSATION));
+    assertFalse(linked.attributes().get(MissedCallLinks.AT).isBlank());
+    ConversationEvent next = said.stream().filter(e -> !e.eventId().equals("tw:" + first)).findFirst().orElseThrow();
+    assertFalse(next.attributes().containsKey(MissedCallLinks.CONVERSATION), "a missed call links one conversation");
   }
 
   @Test

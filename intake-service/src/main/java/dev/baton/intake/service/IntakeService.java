@@ -18,10 +18,12 @@ public class IntakeService {
   private final KafkaPublisher publisher;
   private final IntakeConfig config;
   private final EventRedactor redactor;
+  private final MissedCallLinks missedCalls;
 
-  public IntakeService(
-      EventDeduplicator dedup, KafkaPublisher publisher, IntakeConfig config, EventRedactor redactor) {
+  public IntakeService(EventDeduplicator dedup, KafkaPublisher publisher, IntakeConfig config, EventRedactor redactor,
+      MissedCallLinks missedCalls) {
     this.dedup = dedup;
+    this.missedCalls = missedCalls;
     this.publisher = publisher;
     this.config = config;
     this.redactor = redactor;
@@ -35,13 +37,23 @@ public class IntakeService {
       LOG.debugf("event %s of %s: %s", event.eventId(), event.tenantId(), claim);
       return claim;
     }
+    MissedCallLinks.Link linked;
     try {
+      MissedCallLinks.Linked l = missedCalls.link(event);
+      event = l.event();
+      linked = l.link();
       publisher.publish(Topics.CONVERSATION_EVENTS, event, config.publishTimeout());
     } catch (PublishException | RuntimeException e) {
       dedup.release(event.tenantId(), event.eventId());
       throw e;
     }
     dedup.confirm(event.tenantId(), event.eventId());
+    try {
+      missedCalls.published(event, linked);
+    } catch (RuntimeException e) {
+      // The event is out; losing the link costs a recovery count, never the customer's message.
+      LOG.warnf("cannot record the missed-call link of %s for %s: %s", event.eventId(), event.tenantId(), e.getMessage());
+    }
     return Claim.NEW;
   }
 }
