@@ -704,7 +704,9 @@ function renderContext(view) {
   $("previous").replaceChildren(...previous.map((p) => el("li", {},
     el("button", { type: "button", class: "link", testid: "previous-conversation", onclick: () => { remember(p); openConversation(p.conversationId); } },
       el("span", { class: "mono", text: p.conversationId }), " ",
-      el("span", { class: "muted small", text: [p.status, p.resolutionCode, clock(p.updatedAt)].filter(Boolean).join(" · ") })))));
+      el("span", { class: "muted small", text: [p.channel, p.reason === "MISSED_CALL" ? "missed call" : null,
+        p.conversationId === view.followsMissedCall ? "this conversation follows it" : null,
+        p.status, p.resolutionCode, clock(p.updatedAt)].filter(Boolean).join(" · ") })))));
   $("previous-empty").hidden = previous.length > 0;
 
   renderSentiment();

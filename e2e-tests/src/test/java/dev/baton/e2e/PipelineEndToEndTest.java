@@ -255,5 +255,14 @@ class PipelineEndToEndTest {
     await("the call-back task").atMost(ARRIVAL).until(() -> !handoffsOf(TestTenants.WHATSAPP_TENANT, "call:" + sid).isEmpty());
     awaitMarkerReply();
     assertEquals(1, graphSent(caller).size(), "acknowledged once, though Twilio called twice");
+
+    // The caller answers the acknowledgement on WhatsApp: that conversation names the call it follows.
+    String whatsapp = baton.url("intake-service", "/v1/channels/whatsapp/" + TestTenants.WHATSAPP_TENANT);
+    assertEquals(200, Providers.whatsApp(whatsapp, TestTenants.WHATSAPP_APP_SECRET, TestTenants.WHATSAPP_PHONE_NUMBER_ID,
+        caller.substring(1), "wamid.e2e-" + UUID.randomUUID(), "you called me? I want to speak to a person").statusCode());
+    await("the caller's WhatsApp handoff").atMost(ARRIVAL).until(() -> !handoffsOf(TestTenants.WHATSAPP_TENANT, "wa:" + caller).isEmpty());
+    HandoffRecord later = handoffsOf(TestTenants.WHATSAPP_TENANT, "wa:" + caller).get(0);
+    assertTrue(later.transcript().stream().anyMatch(t -> (Turn.MISSED_CALL_LINK + "call:" + sid).equals(t.reason())),
+        later.transcript().toString());
   }
 }

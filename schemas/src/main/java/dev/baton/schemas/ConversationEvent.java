@@ -25,6 +25,12 @@ public record ConversationEvent(
     String text,
     String agentId,
     Map<String, String> attributes) implements Conversational {
+  /**
+   * Set by the intake alone, on the customer's first message or call after a missed call: the
+   * missed call's conversation id and when it was missed (ISO-8601).
+   */
+  public static final String MISSED_CALL_CONVERSATION = "missedCall.conversationId";
+  public static final String MISSED_CALL_AT = "missedCall.at";
 
   public ConversationEvent {
     Objects.requireNonNull(eventId, "eventId");

@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param intent intent of a customer turn, or null
  * @param sentiment sentiment label of a customer turn, or null
  * @param agentId the agent for an agent turn, or null
- * @param reason why a bot turn was said (e.g. {@code faq:opening-hours}), or null
+ * @param reason why a bot turn was said (e.g. {@code faq:opening-hours}), or why a system line is
+ *     there (e.g. {@value #MISSED_CALL_LINK}{@code <conversationId>}), or null
  */
 public record Turn(
     String eventId,
@@ -22,6 +23,8 @@ public record Turn(
     Double sentimentScore,
     String agentId,
     String reason) {
+  /** The reason of the system line saying which missed call a conversation follows; the call's conversation id comes after it. */
+  public static final String MISSED_CALL_LINK = "missed-call-link:";
 
   public static Turn of(String eventId, Speaker speaker, String text, Instant at) {
     return new Turn(eventId, speaker, text, at, null, null, null, null, null, null);

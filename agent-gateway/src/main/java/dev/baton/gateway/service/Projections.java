@@ -51,6 +51,7 @@ public final class Projections {
     p.putNull("resolvedBy");
     p.putNull("awaitingReplySince");
     lastCustomerTurn(h.transcript()).ifPresent(t -> customerTurn(p, t));
+    h.transcript().forEach(t -> missedCallLink(p, t));
     if (!h.transcript().isEmpty()) {
       p.set("lastMessage", lastMessage(h.transcript().get(h.transcript().size() - 1)));
     }
@@ -74,6 +75,7 @@ public final class Projections {
     p.put("turns", t.seq() + 1);
     p.set("lastMessage", lastMessage(t.turn()));
     String at = t.turn().at() == null ? Instant.now().toString() : t.turn().at().toString();
+    missedCallLink(p, t.turn());
     if (t.turn().speaker() == Speaker.CUSTOMER) {
       customerTurn(p, t.turn());
       p.put("?awaitingReplySince", at);
@@ -153,6 +155,13 @@ public final class Projections {
     p.put("claimedAt", now);
     // The customer is waiting for this agent from now on, whatever they waited before.
     p.put("awaitingReplySince", now);
+  }
+
+  /** The missed call the conversation follows ({@code followsMissedCall}: its conversation id), for the customer panel. */
+  private static void missedCallLink(ObjectNode p, Turn t) {
+    if (t.speaker() == Speaker.SYSTEM && t.reason() != null && t.reason().startsWith(Turn.MISSED_CALL_LINK)) {
+      p.put("followsMissedCall", t.reason().substring(Turn.MISSED_CALL_LINK.length()));
+    }
   }
 
   private static void customerTurn(ObjectNode p, Turn t) {

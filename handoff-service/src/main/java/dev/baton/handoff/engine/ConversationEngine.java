@@ -61,11 +61,6 @@ public final class ConversationEngine {
   public static final String SILENCE_REPORTED_BY = "voice.silenceReportedBy";
   /** Attribute of {@code CALLER_SILENT}: how long the caller was silent, in milliseconds. */
   public static final String SILENCE_MS = "silence.ms";
-  /** Set by the intake on a customer's first event after a missed call: the missed call's conversation and time. */
-  public static final String MISSED_CALL_CONVERSATION = "missedCall.conversationId";
-  public static final String MISSED_CALL_AT = "missedCall.at";
-  /** The reason of the transcript line linking a conversation to a missed call, followed by its conversation id. */
-  public static final String MISSED_CALL_LINK = "missed-call-link:";
   private static final java.time.format.DateTimeFormatter MISSED_CALL_TIME =
       java.time.format.DateTimeFormatter.ofPattern("EEE d MMM, HH:mm", Locale.ENGLISH);
 
@@ -154,23 +149,23 @@ public final class ConversationEngine {
 
   /**
    * The intake names the call the customer missed before this, their first message or call since
-   * (attributes {@value #MISSED_CALL_CONVERSATION} and {@value #MISSED_CALL_AT}): the transcript says
+   * ({@link ConversationEvent#MISSED_CALL_CONVERSATION}, {@link ConversationEvent#MISSED_CALL_AT}): the transcript says
    * so, for the agent who calls back and for counting recovered calls.
    */
   private static void missedCallLink(Step step, ConversationEvent event, Instant at) {
-    String conversation = event.attributes().get(MISSED_CALL_CONVERSATION);
+    String conversation = event.attributes().get(ConversationEvent.MISSED_CALL_CONVERSATION);
     if (conversation == null || conversation.equals(event.conversationId())) {
       return;
     }
     String when;
     try {
-      when = MISSED_CALL_TIME.format(Instant.parse(event.attributes().get(MISSED_CALL_AT)).atZone(step.tenant.timezone()));
+      when = MISSED_CALL_TIME.format(Instant.parse(event.attributes().get(ConversationEvent.MISSED_CALL_AT)).atZone(step.tenant.timezone()));
     } catch (RuntimeException unreadable) {
       when = "earlier";
     }
     step.addTurn(new Turn(event.eventId() + ":missed-call-link", Speaker.SYSTEM,
         "follows the missed call of " + when + " (" + conversation + ")", at, null, null, null, null,
-        null, MISSED_CALL_LINK + conversation));
+        null, Turn.MISSED_CALL_LINK + conversation));
   }
 
   private void customerSaid(Step step, EnrichedEvent original, Instant at) {

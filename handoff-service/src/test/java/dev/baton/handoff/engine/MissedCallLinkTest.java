@@ -22,7 +22,7 @@ class MissedCallLinkTest {
     ConversationEvent m = e.event();
     ConversationEvent linked = new ConversationEvent(m.schemaVersion(), m.eventId(), m.type(), m.tenantId(),
         m.conversationId(), m.channel(), m.occurredAt(), m.customer(), m.text(), m.agentId(),
-        Map.of(ConversationEngine.MISSED_CALL_CONVERSATION, missedConversation, ConversationEngine.MISSED_CALL_AT, missedAt));
+        Map.of(ConversationEvent.MISSED_CALL_CONVERSATION, missedConversation, ConversationEvent.MISSED_CALL_AT, missedAt));
     return new EnrichedEvent(e.schemaVersion(), linked, e.sentiment(), e.intent(), e.slots(), e.proposedReply(), e.language());
   }
 
@@ -34,10 +34,10 @@ class MissedCallLinkTest {
     List<Turn> t = o.state().transcript();
     assertEquals(Speaker.SYSTEM, t.get(0).speaker());
     assertEquals("follows the missed call of Mon 23 Nov, 09:40 (call:CA42)", t.get(0).text());
-    assertEquals(ConversationEngine.MISSED_CALL_LINK + "call:CA42", t.get(0).reason());
+    assertEquals(Turn.MISSED_CALL_LINK + "call:CA42", t.get(0).reason());
     assertEquals(Speaker.CUSTOMER, t.get(1).speaker());
     HandoffRecord h = o.handoff().orElseThrow();
-    assertTrue(h.transcript().stream().anyMatch(x -> (ConversationEngine.MISSED_CALL_LINK + "call:CA42").equals(x.reason())),
+    assertTrue(h.transcript().stream().anyMatch(x -> (Turn.MISSED_CALL_LINK + "call:CA42").equals(x.reason())),
         "the agent taking the handoff sees which call it follows");
   }
 

@@ -26,8 +26,8 @@ import redis.clients.jedis.params.SetParams;
  */
 @ApplicationScoped
 public class MissedCallLinks {
-  public static final String CONVERSATION = "missedCall.conversationId";
-  public static final String AT = "missedCall.at";
+  public static final String CONVERSATION = ConversationEvent.MISSED_CALL_CONVERSATION;
+  public static final String AT = ConversationEvent.MISSED_CALL_AT;
   /** How long a missed call waits for the customer to come back. */
   public static final Duration KEPT = Duration.ofDays(7);
 
