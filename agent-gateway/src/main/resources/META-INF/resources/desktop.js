@@ -706,7 +706,7 @@ function renderContext(view) {
       el("span", { class: "mono", text: p.conversationId }), " ",
       el("span", { class: "muted small", text: [p.channel, p.reason === "MISSED_CALL" ? "missed call" : null,
         p.conversationId === view.followsMissedCall ? "this conversation follows it" : null,
-        p.status, p.resolutionCode, clock(p.updatedAt)].filter(Boolean).join(" · ") })))));
+        p.status === "bot" ? "answered by the bot" : p.status, p.resolutionCode, clock(p.updatedAt)].filter(Boolean).join(" · ") })))));
   $("previous-empty").hidden = previous.length > 0;
 
   renderSentiment();

@@ -154,6 +154,35 @@ class WorkspaceTest {
   }
 
   @Test
+  void theCustomersPreviousConversationsIncludeThoseTheBotHandledAloneNewestFirst() {
+    String phone = "+4477009" + (10000 + new java.util.Random().nextInt(89999));
+    Customer customer = new Customer(phone, "Maria Lopez", phone, null);
+    String botOnly = "wa:" + phone + "-" + UUID.randomUUID();
+    String otherTenants = "wa:" + phone + "-" + UUID.randomUUID();
+    Instant yesterday = Instant.now().minus(Duration.ofDays(1));
+    TestTopics.publish(Topics.CONVERSATION_TURNS, new ConversationTurn(SchemaVersions.CURRENT, "acme", botOnly, 1, 0,
+        new Turn("ev-a", Speaker.CUSTOMER, "when are you open?", yesterday, "opening_hours", 0.9, null, null, null, null),
+        customer));
+    TestTopics.publish(Topics.CONVERSATION_TURNS, new ConversationTurn(SchemaVersions.CURRENT, "acme", botOnly, 1, 1,
+        new Turn("ev-a:reply", Speaker.BOT, "We're open 9 to 5.", yesterday.plusSeconds(1), null, null, null, null, null,
+            "faq:hours")));
+    TestTopics.publish(Topics.CONVERSATION_TURNS, new ConversationTurn(SchemaVersions.CURRENT, "globex", otherTenants, 1,
+        0, new Turn("ev-b", Speaker.CUSTOMER, "hello", yesterday, null, null, null, null, null, null), customer));
+    String conv = conversation();
+    HandoffRecord h = handoff(conv, "reception", 2, Instant.now(), "I was charged twice");
+    TestTopics.publish(Topics.HANDOFFS, new HandoffRecord(h.schemaVersion(), h.handoffId(), h.episode(), h.tenantId(),
+        h.conversationId(), h.channel(), customer, h.reason(), h.priority(), h.skill(), h.transcript(), h.collectedData(),
+        h.summary(), h.audit(), h.followUp(), h.createdAt(), h.omittedTurns()));
+
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().header("Authorization", SAM)
+        .get("/v1/agent/conversations/" + conv).then().statusCode(200)
+        .body("previous.conversationId", equalTo(List.of(botOnly)))
+        .body("previous[0].status", equalTo("bot"))
+        .body("previous[0].turns", equalTo(2))
+        .body("previous[0].lastMessage.text", equalTo("We're open 9 to 5.")));
+  }
+
+  @Test
   void messagesOfAConversationAnotherAgentOwnsReachOnlyItsOwnerAndSupervisors() {
     String conv = conversation();
     TestTopics.publish(Topics.HANDOFFS, handoff(conv, "reception", 3, Instant.now(), "help"));

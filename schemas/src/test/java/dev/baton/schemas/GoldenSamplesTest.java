@@ -51,6 +51,7 @@ class GoldenSamplesTest {
         Arguments.of("dead-letter.json", DeadLetter.class),
         Arguments.of("intent-feedback.json", IntentFeedback.class),
         Arguments.of("conversation-turn.json", ConversationTurn.class),
+        Arguments.of("conversation-turn.customer.json", ConversationTurn.class),
         Arguments.of("agent-action-result.json", AgentActionResult.class),
         Arguments.of("delivery-status.json", DeliveryStatus.class));
   }

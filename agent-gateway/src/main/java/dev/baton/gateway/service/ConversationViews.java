@@ -2,6 +2,7 @@ package dev.baton.gateway.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.schemas.Turn;
 import dev.baton.schemas.serde.Json;
 import dev.baton.tenant.Agent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -90,7 +91,46 @@ public class ConversationViews {
     }
     List<String> ids = new ArrayList<>(redis.zrevrange(EventLog.customerKey(tenantId, customer), 0, limit));
     ids.remove(text(view, "conversationId"));
-    return load(tenantId, ids.subList(0, Math.min(limit, ids.size())));
+    ids = ids.subList(0, Math.min(limit, ids.size()));
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<String> json = redis.mget(ids.stream().map(id -> EventLog.viewKey(tenantId, id)).toArray(String[]::new));
+    List<ObjectNode> out = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      if (json.get(i) != null) {
+        out.add(parse(json.get(i)));
+      } else {
+        botOnly(tenantId, ids.get(i)).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A conversation agents never had, as its transcript tells it: the bot's alone ({@code status}
+   * {@code bot}), when it last moved, its last line and how many turns it has.
+   */
+  private Optional<ObjectNode> botOnly(String tenantId, String conversationId) {
+    String turns = TranscriptStore.key(tenantId, conversationId);
+    List<String> last = redis.zrevrange(turns, 0, 0);
+    if (last.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.put("conversationId", conversationId);
+    v.put("status", "bot");
+    v.put("turns", redis.zcard(turns));
+    JsonNode turn = parse(last.get(0)).path("turn");
+    if (turn.hasNonNull("at")) {
+      v.put("updatedAt", turn.path("at").asText());
+    }
+    try {
+      v.set("lastMessage", Projections.lastMessage(Json.MAPPER.treeToValue(turn, Turn.class)));
+    } catch (IOException | IllegalArgumentException newerThanThisGateway) {
+      // Listed without its last line.
+    }
+    return Optional.of(v);
   }
 
   /** The key the customer's conversations are indexed by: their id, else phone, else email. */

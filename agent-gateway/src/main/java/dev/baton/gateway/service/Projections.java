@@ -182,7 +182,7 @@ public final class Projections {
     return Optional.empty();
   }
 
-  private static ObjectNode lastMessage(Turn t) {
+  static ObjectNode lastMessage(Turn t) {
     ObjectNode m = EventLog.patch();
     m.put("speaker", t.speaker() == null ? null : t.speaker().name());
     String text = t.text() == null ? "" : t.text();

@@ -18,12 +18,20 @@ import redis.clients.jedis.resps.Tuple;
  */
 @ApplicationScoped
 public class TranscriptStore {
-  /** Adds ARGV[2] at score ARGV[1] unless that score is taken; refreshes the expiry (ARGV[3] ms). */
+  /**
+   * Adds ARGV[2] at score ARGV[1] unless that score is taken; refreshes the expiry (ARGV[3] ms).
+   * With a customer index (KEYS[2]), files the conversation (ARGV[4]) there at its time (ARGV[5]
+   * ms) unless it is filed already, never shortening the index's life.
+   */
   private static final String ADD_ONCE = """
       if redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[1]) == 0 then
         redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
       end
       redis.call('PEXPIRE', KEYS[1], ARGV[3])
+      if KEYS[2] then
+        redis.call('ZADD', KEYS[2], 'NX', ARGV[5], ARGV[4])
+        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+      end
       return 1
       """;
 
@@ -39,10 +47,34 @@ public class TranscriptStore {
   }
 
   public void add(String tenantId, String conversationId, long seq, String json) {
-    OffEventLoop.check();
-    redis.eval(ADD_ONCE, List.of(key(tenantId, conversationId)),
-        List.of(Long.toString(seq), json, Long.toString(ttl.toMillis())));
+    add(tenantId, conversationId, seq, json, null, 0);
   }
+
+  /**
+   * Adds a turn and, when it names the customer ({@code customerKey} as {@link
+   * ConversationViews#customerKey} makes it), files the conversation among the customer's, so that
+   * conversations the bot handled alone are listed with those agents had.
+   */
+  public void add(String tenantId, String conversationId, long seq, String json, String customerKey, long atMillis) {
+    OffEventLoop.check();
+    String turns = key(tenantId, conversationId);
+    if (customerKey == null) {
+      redis.eval(ADD_ONCE, List.of(turns), List.of(Long.toString(seq), json, Long.toString(ttl.toMillis())));
+    } else {
+      redis.eval(ADD_ONCE, List.of(turns, EventLog.customerKey(tenantId, customerKey)), List.of(Long.toString(seq), json,
+          Long.toString(ttl.toMillis()), conversationId, Long.toString(atMillis)));
+    }
+  }
+
+  /** The conversation's last turn's JSON and how many turns it has, or empty for an unknown conversation. */
+  public Optional<Last> last(String tenantId, String conversationId) {
+    OffEventLoop.check();
+    String key = key(tenantId, conversationId);
+    List<String> last = redis.zrevrange(key, 0, 0);
+    return last.isEmpty() ? Optional.empty() : Optional.of(new Last(last.get(0), redis.zcard(key)));
+  }
+
+  public record Last(String json, long turns) {}
 
   /** Up to {@code limit} turns from seq {@code from}, in order; empty for an unknown conversation. */
   public Optional<Page> page(String tenantId, String conversationId, long from, int limit) {

@@ -1,5 +1,6 @@
 package dev.baton.gateway.service;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.support.messaging.DeadLetterer;
 import dev.baton.schemas.ConversationTurn;
 import dev.baton.schemas.topic.Topics;
@@ -65,9 +66,12 @@ public class TurnFeed {
           turn.conversationKey(), read.unknownEnums());
     }
     try {
-      EventLog.Change change = Projections.turn(turn, ConversationViews.parse(read.json()));
+      ObjectNode json = ConversationViews.parse(read.json());
+      EventLog.Change change = Projections.turn(turn, json);
+      String customer = ConversationViews.customerKey(json.path("customer"));
+      long at = turn.turn().at() == null ? System.currentTimeMillis() : turn.turn().at().toEpochMilli();
       Feeds.untilApplied("turn " + turn.seq() + " of " + turn.conversationKey(), () -> {
-        store.add(turn.tenantId(), turn.conversationId(), turn.seq(), read.json());
+        store.add(turn.tenantId(), turn.conversationId(), turn.seq(), read.json(), customer, at);
         log.apply(change);
       });
     } catch (Feeds.Stopped e) {

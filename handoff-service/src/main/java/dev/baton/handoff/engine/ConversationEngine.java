@@ -1135,9 +1135,11 @@ public final class ConversationEngine {
     Outcome outcome() {
       ConversationState s = limits.boundSize(state.build());
       List<ConversationTurn> turns = new ArrayList<>(newTurns.size());
+      // Who the customer is rides on the conversation's first turn and on the first after it changed.
+      boolean identify = turnCount == 0 || !java.util.Objects.equals(start.customer(), s.customer());
       for (int i = 0; i < newTurns.size(); i++) {
         turns.add(new ConversationTurn(SchemaVersions.CURRENT, s.tenantId(), s.conversationId(), s.episode(),
-            turnCount + i, newTurns.get(i)));
+            turnCount + i, newTurns.get(i), identify && i == 0 ? s.customer() : null));
       }
       return new Outcome(s, messages, Optional.ofNullable(handoff), Optional.empty(), turns);
     }
