@@ -243,13 +243,19 @@ public class WhatsAppCloudChannel implements OutboundChannel {
 
   // ---------------------------------------------------------------- request bodies
 
-  /** {@code {"messaging_product":"whatsapp","recipient_type":"individual","to":..,"type":"text","text":{..}}}. */
-  static ObjectNode textBody(String to, String text) {
+  /** The envelope of a free-form message to one customer, its content still to add. */
+  private static ObjectNode toIndividual(String to, String type) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("messaging_product", "whatsapp");
     body.put("recipient_type", "individual");
     body.put("to", to);
-    body.put("type", "text");
+    body.put("type", type);
+    return body;
+  }
+
+  /** {@code {"messaging_product":"whatsapp","recipient_type":"individual","to":..,"type":"text","text":{..}}}. */
+  static ObjectNode textBody(String to, String text) {
+    ObjectNode body = toIndividual(to, "text");
     ObjectNode content = body.putObject("text");
     content.put("preview_url", false);
     content.put("body", text);
@@ -265,11 +271,7 @@ public class WhatsAppCloudChannel implements OutboundChannel {
     if (choices.size() > MAX_BUTTONS) {
       throw permanent(choices.size() + " choices: WhatsApp shows at most " + MAX_BUTTONS + " reply buttons");
     }
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("messaging_product", "whatsapp");
-    body.put("recipient_type", "individual");
-    body.put("to", to);
-    body.put("type", "interactive");
+    ObjectNode body = toIndividual(to, "interactive");
     ObjectNode interactive = body.putObject("interactive");
     interactive.put("type", "button");
     interactive.putObject("body").put("text", text);
