@@ -59,7 +59,7 @@ class EventResourceTest {
         .body("duplicate", equalTo(false));
 
     List<ConversationEvent> published =
-        TestTopics.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId), Duration.ofSeconds(3));
+        TestTopics.readPublished(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId));
     assertEquals(1, published.size());
     ConversationEvent event = published.get(0);
     assertEquals(EventType.CUSTOMER_MESSAGE, event.type());
@@ -79,8 +79,7 @@ class EventResourceTest {
 
     signed(body, TestTenants.SECRET).post("/v1/events").then().statusCode(202);
 
-    ConversationEvent event = TestTopics.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId),
-        Duration.ofSeconds(3)).get(0);
+    ConversationEvent event = TestTopics.readPublished(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId)).get(0);
     assertEquals(java.util.Map.of("x", "kept"), event.attributes());
   }
 
@@ -93,7 +92,7 @@ class EventResourceTest {
     signed(body, TestTenants.SECRET).post("/v1/events").then().statusCode(202).body("duplicate", equalTo(true));
 
     assertEquals(1,
-        TestTopics.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId), Duration.ofSeconds(3)).size());
+        TestTopics.readPublished(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId)).size());
   }
 
   @Test

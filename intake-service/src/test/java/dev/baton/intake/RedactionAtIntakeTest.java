@@ -63,7 +63,7 @@ class RedactionAtIntakeTest {
 
   private static ConversationEvent published(String eventId) {
     List<ConversationEvent> events =
-        TestTopics.read(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId), Duration.ofSeconds(3));
+        TestTopics.readPublished(Topics.CONVERSATION_EVENTS, e -> e.eventId().equals(eventId));
     assertEquals(1, events.size());
     return events.get(0);
   }

@@ -79,7 +79,7 @@ class WhatsAppResourceTest {
     post(body, signature).then().statusCode(200).body("messages", equalTo(1));
     post(body, signature).then().statusCode(200);
 
-    List<ConversationEvent> events = read(e -> wamid.equals(e.attributes().get("whatsapp.wamid")), 1);
+    List<ConversationEvent> events = read(e -> wamid.equals(e.attributes().get("whatsapp.wamid")));
     assertEquals(1, events.size(), "the redelivered POST published nothing");
     ConversationEvent e = events.get(0);
     assertEquals(EventType.CUSTOMER_MESSAGE, e.type());
@@ -105,7 +105,7 @@ class WhatsAppResourceTest {
 
     post(body, signature).then().statusCode(200);
 
-    ConversationEvent e = read(x -> wamid.equals(x.attributes().get("whatsapp.wamid")), 1).get(0);
+    ConversationEvent e = read(x -> wamid.equals(x.attributes().get("whatsapp.wamid"))).get(0);
     assertEquals("Photo of the damaged box", e.text());
     assertEquals("image", e.attributes().get("media.type"));
     assertEquals("1003383421387256", e.attributes().get("media.id"));
@@ -120,7 +120,7 @@ class WhatsAppResourceTest {
       forget(wamid);
       post(body, ChannelSamples.headers("whatsapp/" + sample + ".headers").get(MetaSignature.HEADER))
           .then().statusCode(200);
-      ConversationEvent e = read(x -> wamid.equals(x.attributes().get("whatsapp.wamid")), 1).get(0);
+      ConversationEvent e = read(x -> wamid.equals(x.attributes().get("whatsapp.wamid"))).get(0);
       assertNotNull(e.attributes().get("choice.id"), sample);
       assertNotNull(e.text(), sample);
     }
@@ -175,7 +175,7 @@ class WhatsAppResourceTest {
     post(bytes, MetaSignature.sign(TestTenants.WHATSAPP_APP_SECRET, bytes)).then().statusCode(200);
 
     List<ConversationEvent> events =
-        read(e -> e.attributes().getOrDefault("whatsapp.wamid", "").startsWith("wamid." + run + "-"), 8);
+        read(e -> e.attributes().getOrDefault("whatsapp.wamid", "").startsWith("wamid." + run + "-"));
     assertEquals(8, events.size(), "each of the 8 messages once, the redelivery adding nothing: " + events);
     ConversationEvent text = byWamid(events, run + "-1");
     assertEquals("Grüße 😀, wo ist mein Paket?", text.text());
@@ -211,8 +211,8 @@ class WhatsAppResourceTest {
     post(bytes, MetaSignature.sign(TestTenants.WHATSAPP_APP_SECRET, bytes)).then().statusCode(200)
         .body("messages", equalTo(0));
 
-    List<DeadLetter> letters = TestTopics.read(Topics.deadLetterOf(Topics.CONVERSATION_EVENTS),
-        d -> d.reason() != null && d.reason().contains("wamid." + run), Duration.ofSeconds(5));
+    List<DeadLetter> letters = TestTopics.readPublished(Topics.deadLetterOf(Topics.CONVERSATION_EVENTS),
+        d -> d.reason() != null && d.reason().contains("wamid." + run));
     assertEquals(1, letters.size());
     assertTrue(letters.get(0).reason().contains("999000999"), letters.get(0).reason());
     assertTrue(letters.get(0).payload().contains("hello"), "the whole signed body is kept");
@@ -258,9 +258,9 @@ class WhatsAppResourceTest {
     return request.post(PATH);
   }
 
-  private static List<ConversationEvent> read(java.util.function.Predicate<ConversationEvent> filter, int expected) {
-    return TestTopics.read(Topics.CONVERSATION_EVENTS,
-        e -> TestTenants.WHATSAPP_TENANT.equals(e.tenantId()) && filter.test(e), Duration.ofSeconds(expected > 1 ? 8 : 5));
+  private static List<ConversationEvent> read(java.util.function.Predicate<ConversationEvent> filter) {
+    return TestTopics.readPublished(Topics.CONVERSATION_EVENTS,
+        e -> TestTenants.WHATSAPP_TENANT.equals(e.tenantId()) && filter.test(e));
   }
 
   private static ConversationEvent byWamid(List<ConversationEvent> events, String suffix) {

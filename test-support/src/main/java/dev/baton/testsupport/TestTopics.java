@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -103,6 +104,43 @@ public final class TestTopics {
             out.add(r);
           }
         });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every record matching {@code filter} that the topic holds now, read to its end as it is at the
+   * call (committed records only) and no further: for what was published before the call returned,
+   * such as what the intake publishes before it answers a webhook, so that a test proves "once"
+   * without waiting out a window.
+   */
+  public static <V> List<V> readPublished(Topic<String, V> topic, Predicate<V> filter) {
+    List<V> out = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.get().bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read_committed: the last stable offsets
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot read " + topic.name() + " to its end " + end);
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          V value;
+          try {
+            value = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
+          } catch (SerializationException e) {
+            continue;
+          }
+          if (value != null && filter.test(value)) {
+            out.add(value);
+          }
+        }
       }
     }
     return out;
