@@ -174,8 +174,8 @@ class PipelineEndToEndTest {
   // ---- provider channels ---------------------------------------------------------------------
 
   private static List<HandoffRecord> handoffsOf(String tenant, String conversation) {
-    return TestTopics.read(Topics.HANDOFFS,
-        h -> h.tenantId().equals(tenant) && h.conversationId().equals(conversation), Duration.ofSeconds(2));
+    return TestTopics.readPublished(Topics.HANDOFFS,
+        h -> h.tenantId().equals(tenant) && h.conversationId().equals(conversation));
   }
 
   private static List<JsonNode> graphSent(String to) {
