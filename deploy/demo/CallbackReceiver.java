@@ -294,7 +294,7 @@ public final class CallbackReceiver {
             + Json.string(to.replaceFirst("^\\+", "")) + "}],\"messages\":[{\"id\":" + Json.string(wamid) + "}]}");
   }
 
-  /** What Meta would refuse in a send request (text and template messages), or null. */
+  /** What Meta would refuse in a send request (text, reply-button and template messages), or null. */
   static String graphProblem(Map<String, Object> m) {
     if (!"whatsapp".equals(m.get("messaging_product"))) {
       return "The parameter messaging_product is required and must be whatsapp.";
@@ -321,10 +321,36 @@ public final class CallbackReceiver {
       }
       return null;
     }
-    return "Baton's demo receiver takes text and template messages, not " + type + ".";
+    if ("interactive".equals(type)) {
+      Map<?, ?> interactive = m.get("interactive") instanceof Map<?, ?> i ? i : Map.of();
+      Object body = interactive.get("body") instanceof Map<?, ?> b ? b.get("text") : null;
+      if (!"button".equals(interactive.get("type")) || !(body instanceof String text) || text.isBlank()
+          || text.length() > 1024) {
+        return "The parameters interactive['type'] (button) and interactive['body']['text'] (1-1024 characters) are required.";
+      }
+      List<String> titles = buttonTitles(interactive);
+      if (titles.isEmpty() || titles.size() > 3 || titles.stream().anyMatch(t -> t.isBlank() || t.length() > 20)) {
+        return "interactive['action']['buttons'] must hold 1 to 3 reply buttons, each titled in 1 to 20 characters.";
+      }
+      return null;
+    }
+    return "Baton's demo receiver takes text, interactive button and template messages, not " + type + ".";
   }
 
-  /** {@code text: ...} or {@code template NAME (LANGUAGE): parameter, ...}. */
+  private static List<String> buttonTitles(Map<?, ?> interactive) {
+    List<String> titles = new ArrayList<>();
+    if (interactive.get("action") instanceof Map<?, ?> action && action.get("buttons") instanceof List<?> buttons) {
+      for (Object b : buttons) {
+        if (b instanceof Map<?, ?> button && button.get("reply") instanceof Map<?, ?> reply
+            && reply.get("title") instanceof String title) {
+          titles.add(title);
+        }
+      }
+    }
+    return titles;
+  }
+
+  /** {@code text: ...}, {@code buttons: ... [title] [title]} or {@code template NAME (LANGUAGE): parameter, ...}. */
   static String graphContent(Map<String, Object> m) {
     if ("template".equals(m.get("type"))) {
       Map<?, ?> template = (Map<?, ?>) m.get("template");
@@ -342,6 +368,11 @@ public final class CallbackReceiver {
       }
       return "template " + template.get("name") + " (" + ((Map<?, ?>) template.get("language")).get("code") + ")"
           + (parameters.isEmpty() ? "" : ": " + String.join(", ", parameters));
+    }
+    if ("interactive".equals(m.get("type"))) {
+      Map<?, ?> interactive = (Map<?, ?>) m.get("interactive");
+      return "buttons: " + oneLine((String) ((Map<?, ?>) interactive.get("body")).get("text")) + " ["
+          + String.join("] [", buttonTitles(interactive)) + "]";
     }
     return "text: " + oneLine((String) ((Map<?, ?>) m.get("text")).get("body"));
   }
