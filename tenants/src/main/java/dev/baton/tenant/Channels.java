@@ -4,18 +4,23 @@ import dev.baton.schemas.Channel;
 
 /**
  * The provider channels a tenant has plugged in, from the {@code channels} section of the tenants
- * file. A channel without a provider here (web chat, or WhatsApp for a tenant that has not
- * connected its number) is served by the generic webhook and {@code callbackUrl}.
+ * file. A channel without a provider here (WhatsApp for a tenant that has not connected its
+ * number, web chat without a widget) is served by the generic webhook and {@code callbackUrl}.
  *
  * @param whatsapp the tenant's WhatsApp Business number on Meta's Cloud API; null when not connected
  * @param twilio the tenant's Twilio account and numbers (SMS, voice, WhatsApp via Twilio); null when
  *     not connected
+ * @param webchat the tenant's web chat widget, served by Baton; null when the tenant has none
  */
-public record Channels(WhatsApp whatsapp, Twilio twilio) {
-  public static final Channels NONE = new Channels(null, null);
+public record Channels(WhatsApp whatsapp, Twilio twilio, WebChat webchat) {
+  public static final Channels NONE = new Channels(null, null, null);
 
   public Channels(WhatsApp whatsapp) {
-    this(whatsapp, null);
+    this(whatsapp, null, null);
+  }
+
+  public Channels(WhatsApp whatsapp, Twilio twilio) {
+    this(whatsapp, twilio, null);
   }
 
   /**
@@ -26,6 +31,7 @@ public record Channels(WhatsApp whatsapp, Twilio twilio) {
     return switch (channel) {
       case WHATSAPP -> whatsapp != null || (twilio != null && twilio.whatsappNumber() != null);
       case SMS, VOICE -> twilio != null;
+      case WEBCHAT -> webchat != null;
       default -> false;
     };
   }

@@ -589,9 +589,50 @@ public final class TenantDirectory {
         problems.add(path + ": must be a mapping");
         return Channels.NONE;
       }
-      unknownFields(n, path, Set.of("whatsapp", "twilio"));
+      unknownFields(n, path, Set.of("whatsapp", "twilio", "webchat"));
       return new Channels(whatsApp(n.get("whatsapp"), path + ".whatsapp", tenantId),
-          twilio(n.get("twilio"), path + ".twilio", tenantId));
+          twilio(n.get("twilio"), path + ".twilio", tenantId),
+          webChat(n.get("webchat"), path + ".webchat", tenantId));
+    }
+
+    /** Origins as browsers send them: scheme, host (lower case) and port, nothing after. */
+    private static final java.util.regex.Pattern ORIGIN =
+        java.util.regex.Pattern.compile("https?://[a-z0-9.\\-]+(:[0-9]{1,5})?");
+
+    private WebChat webChat(JsonNode n, String path, String tenantId) {
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isObject()) {
+        problems.add(path + ": must be a mapping");
+        return null;
+      }
+      unknownFields(n, path, Set.of("sessionSecretEnv", "allowedOrigins", "title", "greeting", "disclosure",
+          "sessionTtl"));
+      String secret = secret(n, path, "sessionSecretEnv", tenantId);
+      if (secret != null && secret.length() < WebChat.MIN_SECRET_LENGTH) {
+        warnings.add(path + ".sessionSecretEnv: the secret is shorter than " + WebChat.MIN_SECRET_LENGTH
+            + " characters; tenant " + tenantId + " cannot use web chat until it is longer");
+        secret = null;
+      }
+      List<String> origins = strings(n.get("allowedOrigins"), path + ".allowedOrigins");
+      if (origins.isEmpty()) {
+        problems.add(path + ".allowedOrigins: is required: the sites (https://www.example.com) that embed the widget");
+      }
+      for (int i = 0; i < origins.size(); i++) {
+        if (!ORIGIN.matcher(origins.get(i)).matches()) {
+          problems.add(path + ".allowedOrigins[" + i + "]: must be an origin such as https://www.example.com"
+              + " (scheme, lower-case host, optional port, no path or trailing slash), was '" + origins.get(i) + "'");
+        }
+      }
+      String title = n.hasNonNull("title") ? text(n, path, "title", "") : null;
+      String greeting = text(n, path, "greeting", WebChat.DEFAULT_GREETING);
+      String disclosure = text(n, path, "disclosure", WebChat.DEFAULT_DISCLOSURE);
+      Duration ttl = duration(n, path, "sessionTtl", WebChat.DEFAULT_SESSION_TTL);
+      if (ttl.compareTo(Duration.ofMinutes(5)) < 0 || ttl.compareTo(Duration.ofDays(30)) > 0) {
+        problems.add(path + ".sessionTtl: must be between 5 minutes and 30 days, was " + ttl);
+      }
+      return new WebChat(secret, origins, title, greeting, disclosure, ttl);
     }
 
     private Channels.Twilio twilio(JsonNode n, String path, String tenantId) {
