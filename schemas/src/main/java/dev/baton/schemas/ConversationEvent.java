@@ -32,6 +32,18 @@ public record ConversationEvent(
   public static final String MISSED_CALL_CONVERSATION = "missedCall.conversationId";
   public static final String MISSED_CALL_AT = "missedCall.at";
 
+  /**
+   * Attribute of a {@link EventType#CUSTOMER_MESSAGE}: {@code "true"} when the customer pressed a
+   * channel's own "talk to a person" control (the web chat widget's button), an explicit request
+   * for a person whatever the text says or whichever language it is in.
+   */
+  public static final String PERSON_REQUESTED = "customer.personRequested";
+
+  /** True when the customer asked for a person with a channel's control ({@link #PERSON_REQUESTED}). */
+  public boolean personRequested() {
+    return type == EventType.CUSTOMER_MESSAGE && "true".equals(attributes.get(PERSON_REQUESTED));
+  }
+
   public ConversationEvent {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(type, "type");

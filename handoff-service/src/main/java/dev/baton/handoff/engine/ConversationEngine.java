@@ -198,12 +198,21 @@ public final class ConversationEngine {
     }
     // Before the other triggers: they read the text and intents of a language the tenant's models
     // and phrases do not speak.
-    Optional<Trigger> trigger = unsupportedLanguage(step, e).or(() -> evaluate(step, e));
+    // A pressed "talk to a person" control is the customer's explicit word: no phrase or model
+    // needs to recognise it, in whatever language the text around it is.
+    Optional<Trigger> trigger = personRequested(e).or(() -> unsupportedLanguage(step, e)).or(() -> evaluate(step, e));
     if (trigger.isPresent()) {
       escalate(step, trigger.get(), event.eventId(), event.channel());
       return;
     }
     botAnswer(step, e);
+  }
+
+  private static Optional<Trigger> personRequested(EnrichedEvent e) {
+    return e.event().personRequested()
+        ? Optional.of(new Trigger(HandoffReason.EXPLICIT_REQUEST, "explicit-request-control",
+            "attribute " + ConversationEvent.PERSON_REQUESTED, "pressed"))
+        : Optional.empty();
   }
 
   /** The triggers in order of precedence; the first that fires wins. */
