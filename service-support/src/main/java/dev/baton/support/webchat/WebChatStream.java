@@ -1,0 +1,130 @@
+package dev.baton.support.webchat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.schemas.serde.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * What a web chat visitor's widget is told, one Redis stream per conversation, {@code
+ * baton:<tenant>:webchat:<conversation id>}: written by the intake (replies, from the outbound
+ * messages it delivers) and by the agent gateway (an agent typing), read by whichever intake
+ * instance serves the visitor's event stream. An entry's stream id is the SSE event id, so {@code
+ * Last-Event-ID} resumes exactly after it. The stream keeps at most {@link #MAX_ENTRIES} entries
+ * and expires {@link #TTL} after its last write.
+ *
+ * <p>Entry fields: {@code type} ({@link #MESSAGE}, {@link #JOINED}, {@link #TYPING}) and {@code
+ * data}, the JSON the widget reads. A message is appended once per message id ({@link #appendOnce}),
+ * so a redelivered outbound message shows once. Typing notices are not kept for later: a reader
+ * skips those older than {@link #TYPING_FRESH} ({@link #stale}), so a replay shows none of them.
+ * Every method blocks: call it from a worker thread.
+ */
+public final class WebChatStream {
+  public static final String MESSAGE = "message";
+  public static final String JOINED = "joined";
+  public static final String TYPING = "typing";
+  public static final long MAX_ENTRIES = 500;
+  public static final Duration TTL = Duration.ofDays(2);
+  public static final Duration TYPING_FRESH = Duration.ofSeconds(8);
+
+  /**
+   * KEYS: stream, seen mark. ARGV: type, data, max length, TTL s. The seen mark holds the entry's
+   * id, so a second append of the same message returns the first one's id and adds nothing.
+   */
+  private static final String APPEND_ONCE = """
+      local seen = redis.call('GET', KEYS[2])
+      if seen then return seen end
+      local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'type', ARGV[1], 'data', ARGV[2])
+      redis.call('SET', KEYS[2], id, 'EX', ARGV[4])
+      redis.call('EXPIRE', KEYS[1], ARGV[4])
+      return id
+      """;
+
+  /** One entry: its position, type and the widget's JSON. */
+  public record Entry(StreamEntryID id, String type, String data) {
+    static Entry of(StreamEntry e) {
+      Map<String, String> f = e.getFields();
+      return new Entry(e.getID(), f.getOrDefault("type", ""), f.getOrDefault("data", "{}"));
+    }
+  }
+
+  private WebChatStream() {}
+
+  /**
+   * A {@link #MESSAGE} or {@link #JOINED} entry's data: {@code {"messageId", "from", "agent",
+   * "text", "at", "clientId"}}, where {@code from} is {@code customer}, {@code bot}, {@code agent}
+   * or {@code system}, {@code agent} the agent's display name (or absent) and {@code clientId} the
+   * widget's own id of a customer's message (or absent).
+   */
+  public static String messageData(String messageId, String from, String agentName, String text, Instant at,
+      String clientId) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("messageId", messageId);
+    n.put("from", from);
+    if (agentName != null) {
+      n.put("agent", agentName);
+    }
+    n.put("text", text);
+    n.put("at", at.toString());
+    if (clientId != null) {
+      n.put("clientId", clientId);
+    }
+    return n.toString();
+  }
+
+  /** A {@link #TYPING} entry's data: {@code {"agent", "at"}}. */
+  public static String typingData(String agentName, Instant at) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("agent", agentName);
+    n.put("at", at.toString());
+    return n.toString();
+  }
+
+  public static String key(String tenantId, String conversationId) {
+    return "baton:" + tenantId + ":webchat:" + conversationId;
+  }
+
+  static String seenKey(String tenantId, String conversationId, String uniqueId) {
+    return "baton:" + tenantId + ":webchat-seen:" + conversationId + ":" + uniqueId;
+  }
+
+  /** Appends an entry unless one with {@code uniqueId} (a message id) was appended already; its id either way. */
+  public static StreamEntryID appendOnce(RedisClient redis, String tenantId, String conversationId, String uniqueId,
+      String type, String data) {
+    Object id = redis.eval(APPEND_ONCE, List.of(key(tenantId, conversationId), seenKey(tenantId, conversationId, uniqueId)),
+        List.of(type, data, Long.toString(MAX_ENTRIES), Long.toString(TTL.toSeconds())));
+    return new StreamEntryID(id instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(id));
+  }
+
+  /** Appends a passing notice (an agent typing), not deduplicated. */
+  public static StreamEntryID append(RedisClient redis, String tenantId, String conversationId, String type, String data) {
+    String key = key(tenantId, conversationId);
+    StreamEntryID id = redis.xadd(key, XAddParams.xAddParams().maxLen(MAX_ENTRIES).approximateTrimming(),
+        Map.of("type", type, "data", data));
+    redis.expire(key, TTL.toSeconds());
+    return id;
+  }
+
+  /** Up to {@code count} entries after {@code after} (exclusive), oldest first. */
+  public static List<Entry> after(RedisClient redis, String key, StreamEntryID after, int count) {
+    List<StreamEntry> found = redis.xrange(key, "(" + after, "+", count);
+    List<Entry> out = new ArrayList<>(found.size());
+    for (StreamEntry e : found) {
+      out.add(Entry.of(e));
+    }
+    return out;
+  }
+
+  /** A typing notice older than {@link #TYPING_FRESH}: the agent has long stopped or sent their reply. */
+  public static boolean stale(Entry e, Instant now) {
+    return TYPING.equals(e.type()) && e.id().getTime() < now.minus(TYPING_FRESH).toEpochMilli();
+  }
+}
