@@ -31,9 +31,19 @@ public record Channels(WhatsApp whatsapp, Twilio twilio, WebChat webchat) {
     return switch (channel) {
       case WHATSAPP -> whatsapp != null || (twilio != null && twilio.whatsappNumber() != null);
       case SMS, VOICE -> twilio != null;
-      case WEBCHAT -> webchat != null;
       default -> false;
     };
+  }
+
+  /**
+   * True when a message of this conversation goes out through a provider or Baton's web chat
+   * widget, not the callback. The widget's conversations ({@code webchat:<random>}, which only
+   * Baton names) go to the widget; other web chat conversations, from a tenant's own chat over the
+   * generic API, stay with the callback.
+   */
+  public boolean deliversItself(Channel channel, String conversationId) {
+    return hasProviderFor(channel)
+        || (channel == Channel.WEBCHAT && webchat != null && WebChat.isWidgetConversation(conversationId));
   }
 
   /**

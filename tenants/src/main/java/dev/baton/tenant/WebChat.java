@@ -24,6 +24,8 @@ public record WebChat(
     String greeting,
     String disclosure,
     Duration sessionTtl) {
+  /** The widget's conversations are named {@code webchat:<random>} by Baton. */
+  public static final String CONVERSATION_PREFIX = "webchat:";
   public static final int MIN_SECRET_LENGTH = 32;
   public static final Duration DEFAULT_SESSION_TTL = Duration.ofDays(1);
   public static final String DEFAULT_GREETING = "Hi! How can we help you today?";
@@ -32,6 +34,10 @@ public record WebChat(
 
   public WebChat {
     allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+  }
+
+  public static boolean isWidgetConversation(String conversationId) {
+    return conversationId != null && conversationId.startsWith(CONVERSATION_PREFIX);
   }
 
   /** True when a page of {@code origin} (the browser's {@code Origin} header) may use the widget. */

@@ -49,7 +49,11 @@ class TenantWebChatTest {
     assertTrue(wc.allows("http://localhost:8080"));
     assertFalse(wc.allows("https://evil.example"));
     assertFalse(wc.allows("https://www.brightsmiles.example/"), "an origin has no path");
-    assertTrue(t.channels().hasProviderFor(Channel.WEBCHAT), "web chat replies go to the widget, not the callback");
+    assertTrue(t.channels().deliversItself(Channel.WEBCHAT, "webchat:Zx8Qm2ZVbq3c0pSx1rL7yA"),
+        "the widget's conversations are answered in the widget");
+    assertFalse(t.channels().deliversItself(Channel.WEBCHAT, "site-chat-991"),
+        "the tenant's own chat over the generic API keeps its callback");
+    assertFalse(t.channels().deliversItself(Channel.SMS, "webchat:Zx8Qm2ZVbq3c0pSx1rL7yA"));
     assertFalse(wc.toString().contains(SECRET), "no secret in toString");
     assertTrue(dir.warnings().isEmpty(), dir.warnings().toString());
   }

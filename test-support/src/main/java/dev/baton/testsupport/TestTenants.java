@@ -33,6 +33,13 @@ public final class TestTenants {
   public static final String ERIN_TOKEN = "test-token-erin-c81d4a6e02f7b395a1d0";
   public static final String SUE_TOKEN = "test-token-sue-3e9f61b7d2c04a85f6e2";
   /** The desk tenant's resolution codes; the first is the default. */
+  /**
+   * The desk tenant's web chat widget: its signing secret, and the origin (besides the callback
+   * receiver's, which serves the browser test's host page) of the resource tests' pages.
+   */
+  public static final String WEBCHAT_SECRET = "test-webchat-secret-desk-5e1c0a9b7d3f";
+  public static final String WEBCHAT_ORIGIN = "https://shop.desk-dental.example";
+
   public static final List<String> RESOLUTION_CODES = List.of("solved", "callback-needed", "not-solved");
 
   /**
@@ -76,6 +83,7 @@ public final class TestTenants {
           Map.entry("BATON_SECRET_ACME_PREVIOUS", PREVIOUS_SECRET),
           Map.entry("BATON_SECRET_GLOBEX", OTHER_SECRET),
           Map.entry("BATON_SECRET_DESK", DESK_SECRET),
+          Map.entry("BATON_WEBCHAT_SECRET_DESK", WEBCHAT_SECRET),
           Map.entry("BATON_AGENT_TOKEN_ALICE", AGENT_TOKEN),
           Map.entry("BATON_AGENT_TOKEN_GINA", OTHER_AGENT_TOKEN),
           Map.entry("BATON_AGENT_TOKEN_DAN", DAN_TOKEN),
@@ -90,6 +98,12 @@ public final class TestTenants {
           Map.entry("BATON_TWILIO_AUTH_TOKEN_WABIZ", TWILIO_AUTH_TOKEN));
 
   private TestTenants() {}
+
+  /** The scheme, host and port of a URL, as a browser sends it in {@code Origin}. */
+  public static String originOf(String url) {
+    java.net.URI u = java.net.URI.create(url);
+    return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+  }
 
   public static Path write(String callbackBaseUrl) {
     String yaml =
@@ -143,6 +157,12 @@ public final class TestTenants {
               resolutionCodes: [%2$s]
               cannedReplies:
                 - {title: Looking into it, text: "Thanks for waiting, I'm looking into it now."}
+            channels:
+              webchat:
+                sessionSecretEnv: BATON_WEBCHAT_SECRET_DESK
+                allowedOrigins: ["%5$s", "%6$s"]
+                title: Desk Dental
+                disclosure: You're chatting with Desk Dental's virtual assistant. A person can take over at any time.
           - id: %4$s
             name: Wait Dental
             webhookSecretEnv: BATON_SECRET_WAIT
@@ -193,7 +213,8 @@ public final class TestTenants {
                 missedCallContentSid: HX2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d0e
                 missedCallContentVariables: [tenantName]
         """
-            .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT, WAIT_TENANT);
+            .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT, WAIT_TENANT,
+                WEBCHAT_ORIGIN, originOf(callbackBaseUrl));
     try {
       Path file = Files.createTempFile("baton-tenants-", ".yaml");
       Files.writeString(file, yaml);

@@ -31,7 +31,7 @@ import org.jose4j.keys.HmacKey;
 public final class WebChatTokens {
   static final String ISSUER = "baton";
   static final String AUDIENCE = "baton-webchat";
-  public static final String CONVERSATION_PREFIX = "webchat:";
+  public static final String CONVERSATION_PREFIX = dev.baton.tenant.WebChat.CONVERSATION_PREFIX;
   private static final Pattern RANDOM_PART = Pattern.compile("[A-Za-z0-9_\\-]{16,64}");
   private static final SecureRandom RANDOM = new SecureRandom();
 

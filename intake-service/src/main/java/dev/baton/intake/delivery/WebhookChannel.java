@@ -42,12 +42,12 @@ public class WebhookChannel implements OutboundChannel {
 
   /**
    * Every message of the tenant's but those of a channel it has a provider for (its WhatsApp
-   * number goes through {@code WhatsAppCloudChannel}): so no message depends on which channel
-   * bean comes first.
+   * number goes through {@code WhatsAppCloudChannel}, its widget's conversations through {@code
+   * WebChatChannel}): so no message depends on which channel bean comes first.
    */
   @Override
   public boolean handles(TenantConfig tenant, OutboundMessage message) {
-    return tenant.callbackUrl() != null && !tenant.channels().hasProviderFor(message.channel());
+    return tenant.callbackUrl() != null && !tenant.channels().deliversItself(message.channel(), message.conversationId());
   }
 
   @Override

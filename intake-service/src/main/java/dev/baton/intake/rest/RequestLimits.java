@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads a {@code POST /v1/events} or a provider's webhook ({@code /v1/channels/...}) on the event
+ * Reads a {@code POST /v1/events}, a provider's webhook ({@code /v1/channels/...}) or a web chat
+ * widget's request ({@code /v1/webchat/...}, JSON, {@code intake.max-body-bytes}) on the event
  * loop before the resource sees it, spending as
  * little as possible on a request that is not yet authenticated, and answers every refusal with a
  * problem body and a closed connection (the framework's own 413 and 431 have no body):
@@ -62,6 +63,7 @@ public class RequestLimits {
   void install(@Observes Router router) {
     router.route(PATH).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::read);
     router.route(CHANNELS + "*").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::read);
+    router.route(WebChatCors.PREFIX + "*").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::read);
   }
 
   /** The media type a path takes: Twilio posts forms, everyone else JSON. */
