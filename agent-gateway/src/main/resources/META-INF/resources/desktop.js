@@ -798,6 +798,23 @@ async function send() {
   if (r && (r.status === 200 || r.status === 202)) box.value = "";
 }
 
+// While the owner types a reply, a web chat visitor's widget shows "<name> is typing": one call
+// per TYPING_EVERY_MS at most (the gateway coalesces too), never for a note.
+const TYPING_EVERY_MS = 3000;
+const typingSent = { id: null, at: 0 };
+
+function typed() {
+  const id = state.selected;
+  const view = id && state.conversations.get(id);
+  if (!view || state.composeMode !== "reply" || view.channel !== "WEBCHAT"
+      || view.owner !== state.me.agentId || view.status !== "assigned") return;
+  const now = Date.now();
+  if (typingSent.id === id && now - typingSent.at < TYPING_EVERY_MS) return;
+  typingSent.id = id;
+  typingSent.at = now;
+  api("POST", conversationPath(id) + "/typing");
+}
+
 function setComposeMode(mode) {
   state.composeMode = mode;
   $("composer").dataset.mode = mode;
@@ -1181,6 +1198,7 @@ function wire() {
   $("reply").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
   });
+  $("reply").addEventListener("input", typed);
   $("mode-reply").addEventListener("click", () => setComposeMode("reply"));
   $("mode-note").addEventListener("click", () => setComposeMode("note"));
   $("canned").addEventListener("change", () => {

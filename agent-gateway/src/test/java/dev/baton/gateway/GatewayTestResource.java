@@ -74,6 +74,8 @@ public class GatewayTestResource extends BatonTestResource {
           - id: acme
             name: Acme Dental
             webhookSecretEnv: BATON_SECRET_ACME
+            channels:
+              webchat: {sessionSecretEnv: BATON_WEBCHAT_SECRET_DESK, allowedOrigins: ["https://shop.acme.example"]}
             agents:
               - {id: alice, name: Alice, tokenEnv: BATON_AGENT_TOKEN_ALICE, capacity: 50}
               - {id: sam, name: Sam, tokenEnv: BATON_AGENT_TOKEN_SAM, role: supervisor}

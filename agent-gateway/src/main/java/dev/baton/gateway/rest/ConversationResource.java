@@ -8,6 +8,7 @@ import dev.baton.gateway.service.AuditLog;
 import dev.baton.gateway.service.ConversationViews;
 import dev.baton.gateway.service.HandoffStore;
 import dev.baton.gateway.service.TranscriptStore;
+import dev.baton.gateway.service.TypingNotices;
 import dev.baton.schemas.IntentFeedback;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.serde.Json;
@@ -39,8 +40,9 @@ import org.jboss.logging.Logger;
 /**
  * The conversations an agent works: the desktop's tabs ({@code GET /v1/agent/conversations}),
  * one conversation with its handoff and the customer's other conversations ({@code GET …/{id}}),
- * and the correction of a customer turn's intent ({@code POST …/{id}/intent}), published on
- * {@code intent-feedback} for routing-service's retraining. Everything is of the agent's tenant
+ * the correction of a customer turn's intent ({@code POST …/{id}/intent}), published on
+ * {@code intent-feedback} for routing-service's retraining, and the owner's typing notice to a web
+ * chat visitor ({@code POST …/{id}/typing}). Everything is of the agent's tenant
  * only: another tenant's conversation id is unknown (404), whatever it is.
  */
 @Path("/v1/agent/conversations")
@@ -57,9 +59,11 @@ public class ConversationResource {
   private final TranscriptStore transcripts;
   private final KafkaPublisher publisher;
   private final AuditLog audit;
+  private final TypingNotices typing;
 
   public ConversationResource(AgentAuthenticator auth, Agents agents, ConversationViews views, HandoffStore handoffs,
-      TranscriptStore transcripts, KafkaPublisher publisher, AuditLog audit) {
+      TranscriptStore transcripts, KafkaPublisher publisher, AuditLog audit, TypingNotices typing) {
+    this.typing = typing;
     this.auth = auth;
     this.agents = agents;
     this.views = views;
@@ -179,6 +183,29 @@ public class ConversationResource {
       }
       throw e;
     }
+  }
+
+  /**
+   * {@code POST …/{id}/typing}: the owner is typing a reply; a web chat visitor sees "<name> is
+   * typing" ({@link TypingNotices}, at most one notice per conversation every few seconds). Only
+   * the agent who owns the conversation may say so. Answers {@code {"told": true|false}}.
+   */
+  @POST
+  @Blocking
+  @Path("/{conversationId}/typing")
+  public Response typing(@PathParam("conversationId") String conversationId,
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    AuthenticatedAgent who = auth.require(authorization);
+    requireId(conversationId);
+    Agent agent = agents.of(who);
+    ObjectNode view = unavailableIfDown(() -> views.get(who.tenantId(), conversationId)).orElseThrow(() -> unknown());
+    if (!agent.id().equals(ConversationViews.text(view, "owner")) || !"assigned".equals(ConversationViews.text(view, "status"))) {
+      throw Problem.of(403, "Not your conversation", "only the agent who owns the conversation can be typing in it");
+    }
+    boolean told = unavailableIfDown(() -> typing.agentTyping(who.tenantId(), conversationId, agent.name()));
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("told", told);
+    return ok(body);
   }
 
   /** Supervisors see every conversation; agents those of their queues and their own. */

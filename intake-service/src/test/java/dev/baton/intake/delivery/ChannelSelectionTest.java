@@ -46,8 +46,10 @@ class ChannelSelectionTest {
   private final TwilioMessagingChannel twilioMessaging =
       new TwilioMessagingChannel(Duration.ofSeconds(1), Optional.empty(), null, null, Runnable::run, Clock.systemUTC());
 
+  private final WebChatChannel webChat = new WebChatChannel(null, Runnable::run);
+
   private List<OutboundChannel> handlers(TenantConfig tenant, OutboundMessage m) {
-    return List.<OutboundChannel>of(webhook, whatsApp, voice, twilioMessaging).stream()
+    return List.<OutboundChannel>of(webhook, whatsApp, voice, twilioMessaging, webChat).stream()
         .filter(c -> c.handles(tenant, m)).toList();
   }
 
@@ -58,6 +60,19 @@ class ChannelSelectionTest {
 
   private static final Channels.WhatsApp CLOUD_API = new Channels.WhatsApp("106540352242922", "s", "v", "token",
       Channels.WhatsApp.DEFAULT_API_BASE_URL, null);
+
+  @Test
+  void aTenantsWidgetTakesItsOwnConversationsAndTheCallbackTheTenantsOtherWebChats() {
+    TenantConfig widget = tenant(new Channels(null, null, new dev.baton.tenant.WebChat("s".repeat(32),
+        List.of("https://shop.example"), null, "hi", "bot", Duration.ofDays(1))));
+    OutboundMessage own = new OutboundMessage(SchemaVersions.CURRENT, "m", "t", "webchat:Zx8Qm2ZVbq3c0pSx1rL7yA",
+        Channel.WEBCHAT, Customer.anonymous("visitor-1"), Speaker.BOT, null, "hi", "x", "e", Instant.now());
+    assertEquals(List.of(webChat), handlers(widget, own));
+    for (Channel channel : Channel.values()) {
+      assertEquals(List.of(webhook), handlers(widget, on(channel)), channel + " of a conversation not the widget's");
+    }
+    assertEquals(List.of(webhook), handlers(tenant(Channels.NONE), own), "a tenant without a widget");
+  }
 
   @Test
   void aTenantsWhatsAppNumberTakesItsWhatsAppMessagesAndTheCallbackTheRest() {
