@@ -26,6 +26,8 @@
   // ---------------------------------------------------------------- the UI (Shadow DOM)
   var host = document.createElement('div');
   host.setAttribute('data-baton-webchat', tenant);
+  // Inline and important: the page's own rules for div (borders, margins) do not reach the host.
+  host.setAttribute('style', 'all: initial !important;');
   var root = host.attachShadow({ mode: 'open' });
   var style = document.createElement('style');
   style.textContent = [

@@ -354,6 +354,114 @@ class DesktopBrowserTest {
     }
   }
 
+  /**
+   * A visitor on the tenant's own site (another origin, one script tag, the page's CSS hostile):
+   * the bot answers an FAQ under the AI disclosure; "Talk to a person" puts the conversation in
+   * the desk queue; erin claims it on her desktop; the visitor sees her join, sees her typing, then
+   * her reply. Markup written on either side is shown as text on the other.
+   */
+  @Test
+  void aVisitorChatsOnTheTenantsSiteWithTheBotAndThenAnAgent() throws Exception {
+    String widget = baton.url("intake-service", "/v1/webchat/widget.js");
+    callbacks.page("/site/contact.html", """
+        <!doctype html><html><head><meta charset="utf-8"><title>Desk Dental</title>
+        <style>* { color: #c00 !important; font-family: serif !important; } button { display: none !important; }
+        div { border: 2px dashed #c00; } body { background: #fdf6e3; }</style></head>
+        <body><h1>Desk Dental</h1><p>Book a check-up, or chat with us.</p>
+        <script src="%s" data-tenant="%s" async></script></body></html>
+        """.formatted(widget, TestTenants.DESK_TENANT));
+    try (Desktop visitor = new Desktop("visitor")) {
+      visitor.driver().get(callbacks.url("/site/contact.html"));
+      Widget chat = new Widget(visitor);
+      chat.click("launcher");
+      await("the widget's session").atMost(LIVE).ignoreExceptions()
+          .until(() -> chat.text("disclosure").contains("virtual assistant"));
+      assertEquals("Desk Dental", chat.text("title"));
+
+      chat.type("what are your opening hours?", Keys.ENTER);
+      await("the bot's answer").atMost(ARRIVAL).ignoreExceptions()
+          .until(() -> chat.texts("msg-bot").stream().anyMatch(t -> t.contains("We're open 8am to 6pm")));
+      visitor.screenshot(SCREENSHOTS, "webchat-bot-answer.png");
+
+      chat.click("person");
+      String conversation = chat.conversationId();
+      erin.awaitAndClick(row(conversation), ARRIVAL);
+      await().atMost(LIVE).ignoreExceptions().until(() -> erin.text("conv-id").equals(conversation));
+      erin.click("claim");
+      await("erin's claim answered").atMost(LIVE).ignoreExceptions()
+          .until(() -> erin.text("action-result").startsWith("Claimed"));
+      await("the visitor sees erin join").atMost(ARRIVAL).ignoreExceptions()
+          .until(() -> chat.texts("notice").stream().anyMatch(t -> t.contains("Erin")));
+
+      String customerMarkup = "<img src=x onerror=alert(1)> my <b>tooth</b> hurts";
+      chat.type(customerMarkup, Keys.ENTER);
+      await("the visitor's markup as text on erin's desktop").atMost(ARRIVAL).ignoreExceptions()
+          .until(() -> turnTexts(erin).contains(customerMarkup));
+
+      String reply = "Sorry to hear that <script>alert(2)</script> - can you come in at 3pm?";
+      await("erin's reply box is ready").atMost(LIVE).ignoreExceptions()
+          .until(() -> erin.text("conv-owner").equals("you") && erin.find(testId("send")).isEnabled());
+      erin.type("reply-input", reply);
+      await("the visitor sees erin typing").atMost(LIVE).ignoreExceptions()
+          .until(() -> chat.text("typing").equals("Erin is typing\u2026"));
+      visitor.screenshot(SCREENSHOTS, "webchat-agent-typing.png");
+      erin.type("reply-input", Keys.ENTER);
+      await("erin's reply in the widget").atMost(ARRIVAL).ignoreExceptions()
+          .until(() -> chat.texts("msg-agent").stream().anyMatch(t -> t.contains(reply)));
+      assertTrue(chat.texts("msg-customer").stream().anyMatch(t -> t.equals(customerMarkup)), chat.texts("msg-customer").toString());
+      assertEquals(0L, visitor.script(
+          "return document.querySelector('[data-baton-webchat]').shadowRoot.querySelectorAll('img, b, script').length;"),
+          "markup became elements in the widget");
+      for (Desktop d : List.of(visitor, erin)) {
+        assertThrows(NoAlertPresentException.class, () -> d.driver().switchTo().alert(), "an alert on " + d);
+      }
+      assertEquals(List.of(), visitor.pageErrors(), "errors logged by the tenant's page");
+      visitor.screenshot(SCREENSHOTS, "webchat-agent-reply.png");
+      erin.screenshot(SCREENSHOTS, "webchat-desktop.png");
+
+      // Done: the conversation does not keep a place in erin's capacity for the other tests.
+      erin.click("resolve");
+      erin.select("resolve-code", TestTenants.RESOLUTION_CODES.get(0));
+      erin.click("resolve-submit");
+      await("erin's resolve answered").atMost(LIVE).ignoreExceptions()
+          .until(() -> erin.text("conv-status").equalsIgnoreCase("resolved"));
+    } finally {
+      erin.click("tab-unassigned");
+    }
+  }
+
+  /** The web chat widget on a visitor's page: its elements are in a shadow root, found by data-testid. */
+  private record Widget(Desktop page) {
+    private org.openqa.selenium.SearchContext root() {
+      return page.find(org.openqa.selenium.By.cssSelector("[data-baton-webchat]")).getShadowRoot();
+    }
+
+    String text(String testId) {
+      return root().findElement(testId(testId)).getText();
+    }
+
+    List<String> texts(String testId) {
+      return root().findElements(testId(testId)).stream().map(org.openqa.selenium.WebElement::getText).toList();
+    }
+
+    void click(String testId) {
+      root().findElement(testId(testId)).click();
+    }
+
+    void type(CharSequence... keys) {
+      root().findElement(testId("input")).sendKeys(keys);
+    }
+
+    /** The conversation of the visitor's session token, kept in the page's localStorage. */
+    String conversationId() throws java.io.IOException {
+      String token = (String) page.script("return localStorage.getItem(arguments[0]);",
+          "baton-webchat:" + TestTenants.DESK_TENANT);
+      String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+          java.nio.charset.StandardCharsets.UTF_8);
+      return Json.MAPPER.readTree(payload).get("conv").asText();
+    }
+  }
+
   // -------------------------------------------------------------------------------------------
 
   /**

@@ -180,6 +180,7 @@ public final class CallbackReceiver implements AutoCloseable {
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", java.util.Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
   private final HttpServer server;
+  private final Map<String, String> pages = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger graphFailuresLeft = new AtomicInteger();
@@ -201,6 +202,15 @@ public final class CallbackReceiver implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/", exchange -> {
+      String page = "GET".equals(exchange.getRequestMethod()) ? pages.get(exchange.getRequestURI().getPath()) : null;
+      if (page != null) {
+        byte[] html = page.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(200, html.length);
+        exchange.getResponseBody().write(html);
+        exchange.close();
+        return;
+      }
       byte[] body = exchange.getRequestBody().readAllBytes();
       attempts.incrementAndGet();
       if (exchange.getRequestURI().getPath().startsWith(GRAPH)) {
@@ -410,6 +420,14 @@ public final class CallbackReceiver implements AutoCloseable {
 
   public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /**
+   * Serves {@code html} at {@code GET path}: a tenant's web page on an origin of its own (this
+   * receiver's), such as one embedding the web chat widget. Not recorded as a callback.
+   */
+  public void page(String path, String html) {
+    pages.put(path, html);
   }
 
   /** The next {@code n} callback requests (not Graph or Twilio ones) get {@code status} and are not recorded. */
