@@ -48,6 +48,9 @@ import javax.crypto.spec.SecretKeySpec;
  *       Basic auth (account SID and the tenant's {@code authTokenEnv}) and the form, and answers as
  *       Twilio does: 201 with the new message's {@code SM...} sid, or Twilio's error JSON ({@code
  *       20003} authentication, {@code 21602}-{@code 21604} missing body, From, To).
+ *   <li>{@code GET /site/webchat.html}: the tenant's web site with the web chat widget's script
+ *       tag ({@code deploy/demo/webchat.html}, pointing at {@code BATON_INTAKE_URL}), on this
+ *       origin, which demo-dental's {@code webchat.allowedOrigins} lists.
  * </ul>
  *
  * <p>Run with the JDK 17 source launcher, JDK classes only: {@code java
@@ -100,6 +103,10 @@ public final class CallbackReceiver {
     server.createContext("/callback/", exchange -> receiver.handle(exchange, receiver::callback));
     server.createContext("/graph/", exchange -> receiver.handle(exchange, receiver::graph));
     server.createContext("/twilio/", exchange -> receiver.handle(exchange, receiver::twilio));
+    // The tenant's web site with the web chat widget's one <script> tag, on this origin.
+    Path site = Path.of(env("BATON_ROOT", ".")).resolve("deploy/demo/webchat.html");
+    String intake = env("BATON_INTAKE_URL", "http://127.0.0.1:8080");
+    server.createContext("/site/", exchange -> receiver.handle(exchange, e -> sitePage(e, site, intake)));
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
     System.err.println("demo receiver listening on http://127.0.0.1:" + port
@@ -123,6 +130,19 @@ public final class CallbackReceiver {
     try (InputStream in = exchange.getRequestBody()) {
       return in.readAllBytes();
     }
+  }
+
+  // ---------------------------------------------------------------- the tenant's web site
+
+  private static void sitePage(HttpExchange exchange, Path page, String intakeUrl) throws IOException {
+    if (!"GET".equals(exchange.getRequestMethod()) || !"/site/webchat.html".equals(exchange.getRequestURI().getPath())) {
+      exchange.sendResponseHeaders(404, -1);
+      return;
+    }
+    byte[] html = Files.readString(page).replace("{{INTAKE_URL}}", intakeUrl).getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    exchange.sendResponseHeaders(200, html.length);
+    exchange.getResponseBody().write(html);
   }
 
   // ---------------------------------------------------------------- the tenant's own system
