@@ -54,6 +54,9 @@
     '.person { margin: 0 10px 6px; border: 1px solid #1f5fbf; background: #fff; color: #1f5fbf; border-radius: 14px;',
     '  padding: 5px 10px; font-size: 13px; cursor: pointer; align-self: flex-start; }',
     '.person:disabled { opacity: .5; cursor: default; }',
+    '.choices { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0 8px; }',
+    '.choice { border: 1px solid #1f5fbf; background: #fff; color: #1f5fbf; border-radius: 14px; padding: 5px 10px;',
+    '  font-size: 13px; cursor: pointer; }',
     'form { display: flex; gap: 6px; padding: 8px 10px 10px; border-top: 1px solid #e3e7ee; }',
     'textarea { flex: 1; resize: none; height: 40px; border: 1px solid #c8cfda; border-radius: 8px; padding: 8px;',
     '  font-size: 14px; color: #1b1b1b; background: #fff; }',
@@ -204,7 +207,27 @@
     if (d.from === 'agent') {
       typing.textContent = '';
     }
+    if (shown[d.messageId]) { return; }
     bubble(d.from === 'agent' ? 'agent' : 'bot', d.from === 'agent' ? d.agent || 'Agent' : null, d.text, d.messageId);
+    if (d.choices && d.choices.length) { choices(d.choices); }
+  }
+
+  // Answers the visitor can tap: each says its title, with its id, as WhatsApp's reply buttons do.
+  function choices(list) {
+    var row = el('div', 'choices');
+    row.setAttribute('data-testid', 'choices');
+    list.forEach(function (c) {
+      var b = el('button', 'choice', c.title);
+      b.type = 'button';
+      b.setAttribute('data-testid', 'choice');
+      b.addEventListener('click', function () {
+        row.remove();
+        say(c.title, false, c.id);
+      });
+      row.appendChild(b);
+    });
+    log.appendChild(row);
+    scrollDown();
   }
 
   // ---------------------------------------------------------------- messages in
@@ -237,9 +260,10 @@
 
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
-  function say(text, personRequested) {
+  function say(text, personRequested, choiceId) {
     var message = { id: newId(), text: text };
     if (personRequested) { message.personRequested = true; }
+    if (choiceId) { message.choiceId = choiceId; }
     bubble('customer', null, text, 'c:' + message.id);
     var ready = session ? Promise.resolve(session) : start(false);
     return ready.then(function () { return post(message, 0); }).catch(function () {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.intake.delivery.WebChatChannel;
 import dev.baton.schemas.Channel;
+import dev.baton.schemas.Choice;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.Customer;
 import dev.baton.schemas.EventType;
@@ -144,10 +145,12 @@ class WebChatResourceTest {
     }
     message(token, "{\"id\":\"p-1\",\"text\":\"I'd like to talk to a person, please.\",\"personRequested\":true}")
         .then().statusCode(202);
+    message(token, "{\"id\":\"t-1\",\"text\":\"Opening hours\",\"choiceId\":\"faq:opening-hours\"}")
+        .then().statusCode(202);
 
     List<ConversationEvent> events = TestTopics.read(Topics.CONVERSATION_EVENTS,
         e -> conversation.equals(e.conversationId()), Duration.ofSeconds(5));
-    assertEquals(2, events.size(), events.toString());
+    assertEquals(3, events.size(), events.toString());
     ConversationEvent first = events.stream().filter(e -> e.eventId().endsWith(id)).findFirst().orElseThrow();
     assertEquals(EventType.CUSTOMER_MESSAGE, first.type());
     assertEquals(Channel.WEBCHAT, first.channel());
@@ -157,6 +160,8 @@ class WebChatResourceTest {
     assertFalse(first.personRequested());
     ConversationEvent pressed = events.stream().filter(e -> e.eventId().endsWith(":p-1")).findFirst().orElseThrow();
     assertTrue(pressed.personRequested());
+    ConversationEvent tapped = events.stream().filter(e -> e.eventId().endsWith(":t-1")).findFirst().orElseThrow();
+    assertEquals("faq:opening-hours", tapped.attributes().get("choice.id"), "a tapped choice, as on WhatsApp");
   }
 
   @Test
@@ -180,6 +185,8 @@ class WebChatResourceTest {
         .body("errors[0].field", equalTo("text")).body("errors[0].message", containsString("at most"));
     message(token, "{\"id\":\"m-2\",\"text\":\"hi\",\"personRequested\":\"yes\"}").then().statusCode(400)
         .body("errors.field", hasItem("personRequested"));
+    message(token, "{\"id\":\"m-2\",\"text\":\"hi\",\"choiceId\":\"<x>\"}").then().statusCode(400)
+        .body("errors.field", hasItem("choiceId"));
     message(token, "{\"id\":\"m-2\",\"text\":\"hi\",\"colour\":1}").then().statusCode(400)
         .body("errors.field", hasItem("colour"));
     message(token, "[1,2]").then().statusCode(400).body("errors.field", hasItem("body"));
@@ -193,8 +200,11 @@ class WebChatResourceTest {
     String token = s.get("token").asText();
     String conversation = s.get("conversationId").asText();
     TenantConfig tenant = tenants.find(TestTenants.DESK_TENANT).orElseThrow();
-    OutboundMessage answer = outbound("out-1-" + conversation, conversation, Speaker.BOT, null,
+    OutboundMessage plain = outbound("out-1-" + conversation, conversation, Speaker.BOT, null,
         "We're open 8am to 6pm. <script>alert(1)</script>", "faq:opening-hours");
+    OutboundMessage answer = new OutboundMessage(plain.schemaVersion(), plain.messageId(), plain.tenantId(),
+        plain.conversationId(), plain.channel(), plain.recipient(), plain.sender(), null, plain.text(), plain.reason(),
+        null, plain.createdAt(), List.of(new Choice("book", "Book a check-up")));
     assertTrue(channel.handles(tenant, answer));
     String firstId = channel.send(tenant, answer).toCompletableFuture().get();
     // Delivered again (a redelivered record): the widget sees it once.
@@ -208,6 +218,8 @@ class WebChatResourceTest {
       JsonNode data = Json.MAPPER.readTree(e.data());
       assertEquals("bot", data.get("from").asText());
       assertEquals("We're open 8am to 6pm. <script>alert(1)</script>", data.get("text").asText());
+      assertEquals("book", data.get("choices").get(0).get("id").asText());
+      assertEquals("Book a check-up", data.get("choices").get(0).get("title").asText());
 
       // Written while the visitor is connected: it arrives on the open stream.
       channel.send(tenant, outbound("out-2-" + conversation, conversation, Speaker.SYSTEM, "dan",

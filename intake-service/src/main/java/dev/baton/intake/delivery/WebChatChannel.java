@@ -22,7 +22,8 @@ import redis.clients.jedis.RedisClient;
  * intake instance holds the visitor's event stream sends on. The entry is written once per message
  * id (a redelivered message adds nothing); the engine's delivered mark, reported as {@code SENT}
  * with the entry's id, does the rest. An {@code agent-joined} notice is a {@code joined} entry,
- * which the widget shows as the agent joining. Redis runs on the blocking executor.
+ * which the widget shows as the agent joining; a message's choices become buttons the visitor can
+ * tap. Redis runs on the blocking executor.
  */
 @ApplicationScoped
 public class WebChatChannel implements OutboundChannel {
@@ -62,7 +63,7 @@ public class WebChatChannel implements OutboundChannel {
     String agent = m.agentId() == null ? null : tenant.agent(m.agentId()).map(Agent::name).orElse(null);
     String type = AGENT_JOINED.equals(m.reason()) ? WebChatStream.JOINED : WebChatStream.MESSAGE;
     String data = WebChatStream.messageData(m.messageId(), from(m.sender()), agent, m.text(),
-        m.createdAt() == null ? Instant.now() : m.createdAt(), null);
+        m.createdAt() == null ? Instant.now() : m.createdAt(), null, m.choiceList());
     return CompletableFuture.supplyAsync(() -> {
       try {
         return WebChatStream.appendOnce(redis, tenant.id(), m.conversationId(), m.messageId(), type, data).toString();

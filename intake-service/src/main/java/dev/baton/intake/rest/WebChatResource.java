@@ -71,7 +71,7 @@ import redis.clients.jedis.exceptions.JedisException;
  *       session token, or the same one again for a returning visitor whose token (kept by the
  *       widget) is still valid, with the tenant's title, greeting and AI disclosure;
  *   <li>{@code POST /v1/webchat/<tenant>/messages} with {@code Authorization: Bearer <token>} and
- *       {@code {"id", "text", "personRequested"}}: a customer message of the token's conversation,
+ *       {@code {"id", "text", "personRequested", "choiceId"}}: a customer message of the token's conversation,
  *       published once per client id ({@code <conversation>:<id>}), so a retried POST is one event;
  *   <li>{@code GET /v1/webchat/<tenant>/stream?token=...}: Server-Sent Events ({@code message},
  *       {@code joined}, {@code typing}) of the conversation's {@link WebChatStream}, from {@code
@@ -86,7 +86,10 @@ public class WebChatResource {
   private static final Logger LOG = Logger.getLogger(WebChatResource.class);
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
   private static final Pattern POSITION = Pattern.compile("\\d{1,19}-\\d{1,19}");
-  private static final Set<String> MESSAGE_FIELDS = Set.of("id", "text", "personRequested");
+  private static final Set<String> MESSAGE_FIELDS = Set.of("id", "text", "personRequested", "choiceId");
+  private static final Pattern CHOICE_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,64}");
+  /** Attribute of a customer message that is a tapped choice (as WhatsApp's and Twilio's buttons). */
+  static final String CHOICE_ATTRIBUTE = "choice.id";
   /** Under the HTTP idle timeout (30 s), so a quiet stream stays open through proxies too. */
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
   private static final int BATCH = 100;
@@ -188,7 +191,7 @@ public class WebChatResource {
     List<FieldError> errors = new ArrayList<>();
     body.fieldNames().forEachRemaining(f -> {
       if (!MESSAGE_FIELDS.contains(f)) {
-        errors.add(new FieldError(LogSafe.bounded(f), "unknown field (known: id, personRequested, text)"));
+        errors.add(new FieldError(LogSafe.bounded(f), "unknown field (known: choiceId, id, personRequested, text)"));
       }
     });
     JsonNode idNode = body.get("id");
@@ -213,6 +216,10 @@ public class WebChatResource {
     if (personNode != null && !personNode.isBoolean()) {
       errors.add(new FieldError("personRequested", "must be true or false"));
     }
+    JsonNode choiceNode = body.get("choiceId");
+    if (choiceNode != null && (!choiceNode.isTextual() || !CHOICE_ID.matcher(choiceNode.asText()).matches())) {
+      errors.add(new FieldError("choiceId", "must be the id of a choice the widget showed (1-64 of A-Z a-z 0-9 . _ : -)"));
+    }
     if (!errors.isEmpty()) {
       return badRequest(errors);
     }
@@ -221,6 +228,9 @@ public class WebChatResource {
     attributes.put(CLIENT_ID_ATTRIBUTE, clientId);
     if (personNode != null && personNode.asBoolean()) {
       attributes.put(ConversationEvent.PERSON_REQUESTED, "true");
+    }
+    if (choiceNode != null) {
+      attributes.put(CHOICE_ATTRIBUTE, choiceNode.asText());
     }
     Instant now = Instant.now();
     ConversationEvent event = new ConversationEvent(SchemaVersions.CURRENT, s.conversationId() + ":" + clientId,

@@ -1,6 +1,8 @@
 package dev.baton.support.webchat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.schemas.Choice;
 import dev.baton.schemas.serde.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,6 +68,12 @@ public final class WebChatStream {
    */
   public static String messageData(String messageId, String from, String agentName, String text, Instant at,
       String clientId) {
+    return messageData(messageId, from, agentName, text, at, clientId, List.of());
+  }
+
+  /** As above, with the answers the visitor can tap ({@code "choices": [{"id", "title"}]}, absent when none). */
+  public static String messageData(String messageId, String from, String agentName, String text, Instant at,
+      String clientId, List<Choice> choices) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("messageId", messageId);
     n.put("from", from);
@@ -76,6 +84,12 @@ public final class WebChatStream {
     n.put("at", at.toString());
     if (clientId != null) {
       n.put("clientId", clientId);
+    }
+    if (!choices.isEmpty()) {
+      ArrayNode list = n.putArray("choices");
+      for (Choice c : choices) {
+        list.addObject().put("id", c.id()).put("title", c.title());
+      }
     }
     return n.toString();
   }
