@@ -202,12 +202,17 @@ public final class CallbackReceiver implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/", exchange -> {
-      String page = "GET".equals(exchange.getRequestMethod()) ? pages.get(exchange.getRequestURI().getPath()) : null;
-      if (page != null) {
-        byte[] html = page.getBytes(StandardCharsets.UTF_8);
+      String path = exchange.getRequestURI().getPath();
+      if ("GET".equals(exchange.getRequestMethod()) && !path.startsWith("/callback")
+          && !path.startsWith(GRAPH) && !path.startsWith(TWILIO)) {
+        // A browser on a page served here (the page, then its favicon): not a callback.
+        String page = pages.get(path);
+        byte[] html = page == null ? new byte[0] : page.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        exchange.sendResponseHeaders(200, html.length);
-        exchange.getResponseBody().write(html);
+        exchange.sendResponseHeaders(page == null ? 404 : 200, page == null ? -1 : html.length);
+        if (page != null) {
+          exchange.getResponseBody().write(html);
+        }
         exchange.close();
         return;
       }
