@@ -192,6 +192,18 @@ class WebChatResourceTest {
     message(token, "[1,2]").then().statusCode(400).body("errors.field", hasItem("body"));
   }
 
+  @Test
+  void aConversationPostingFasterThanAnyoneTypesIsToldToWait() {
+    String token = session(null).get("token").asText();
+    for (int i = 0; i < 30; i++) {
+      message(token, "{\"id\":\"burst-" + i + "\",\"text\":\"hello " + i + "\"}").then().statusCode(202);
+    }
+    message(token, "{\"id\":\"burst-30\",\"text\":\"one more\"}").then().statusCode(429)
+        .header("Retry-After", "60").body("title", equalTo("Too many messages"));
+    // Another visitor is not held back.
+    message(session(null).get("token").asText(), "{\"id\":\"m-1\",\"text\":\"hi\"}").then().statusCode(202);
+  }
+
   // ---- replies out -----------------------------------------------------------------------
 
   @Test

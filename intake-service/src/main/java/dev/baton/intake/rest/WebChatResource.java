@@ -93,6 +93,11 @@ public class WebChatResource {
   /** Under the HTTP idle timeout (30 s), so a quiet stream stays open through proxies too. */
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
   private static final int BATCH = 100;
+  /**
+   * Messages one conversation may post per minute: far above anyone typing, low enough that a
+   * script holding a token cannot flood the tenant's agents and models.
+   */
+  static final int MAX_MESSAGES_PER_MINUTE = 30;
   /** Attribute of a web chat customer message: the widget's own id of it. */
   public static final String CLIENT_ID_ATTRIBUTE = "webchat.clientId";
 
@@ -224,6 +229,15 @@ public class WebChatResource {
       return badRequest(errors);
     }
     Session s = session.get();
+    try {
+      if (!withinRate(tenantId, s.conversationId())) {
+        return Response.fromResponse(Problem.response(429, "Too many messages",
+            "at most " + MAX_MESSAGES_PER_MINUTE + " messages a minute per conversation")).header("Retry-After", "60").build();
+      }
+    } catch (JedisException e) {
+      LOG.errorf("tenant %s: web chat message not stored, Redis failed: %s", tenantId, e.toString());
+      return unavailable();
+    }
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put(CLIENT_ID_ATTRIBUTE, clientId);
     if (personNode != null && personNode.asBoolean()) {
@@ -267,6 +281,16 @@ public class WebChatResource {
     } catch (RuntimeException e) {
       LOG.warnf("tenant %s: cannot echo a web chat message to its stream: %s", event.tenantId(), e.toString());
     }
+  }
+
+  /** Counts the message in the conversation's current minute (a window from its first message). */
+  private boolean withinRate(String tenantId, String conversationId) {
+    String key = "baton:" + tenantId + ":webchat-rate:" + conversationId;
+    long count = redis.incr(key);
+    if (count == 1) {
+      redis.expire(key, 60);
+    }
+    return count <= MAX_MESSAGES_PER_MINUTE;
   }
 
   // ---------------------------------------------------------------- replies out
