@@ -11,16 +11,21 @@ import dev.baton.schemas.Channel;
  * @param twilio the tenant's Twilio account and numbers (SMS, voice, WhatsApp via Twilio); null when
  *     not connected
  * @param webchat the tenant's web chat widget, served by Baton; null when the tenant has none
+ * @param email the tenant's inbound addresses on Mailgun or SendGrid; null when not connected
  */
-public record Channels(WhatsApp whatsapp, Twilio twilio, WebChat webchat) {
-  public static final Channels NONE = new Channels(null, null, null);
+public record Channels(WhatsApp whatsapp, Twilio twilio, WebChat webchat, Email email) {
+  public static final Channels NONE = new Channels(null, null, null, null);
 
   public Channels(WhatsApp whatsapp) {
-    this(whatsapp, null, null);
+    this(whatsapp, null, null, null);
   }
 
   public Channels(WhatsApp whatsapp, Twilio twilio) {
-    this(whatsapp, twilio, null);
+    this(whatsapp, twilio, null, null);
+  }
+
+  public Channels(WhatsApp whatsapp, Twilio twilio, WebChat webchat) {
+    this(whatsapp, twilio, webchat, null);
   }
 
   /**
@@ -31,6 +36,7 @@ public record Channels(WhatsApp whatsapp, Twilio twilio, WebChat webchat) {
     return switch (channel) {
       case WHATSAPP -> whatsapp != null || (twilio != null && twilio.whatsappNumber() != null);
       case SMS, VOICE -> twilio != null;
+      case EMAIL -> email != null;
       default -> false;
     };
   }
@@ -166,5 +172,60 @@ public record Channels(WhatsApp whatsapp, Twilio twilio, WebChat webchat) {
     public MessageTemplate {
       bodyParameters = bodyParameters == null ? java.util.List.of() : java.util.List.copyOf(bodyParameters);
     }
+  }
+
+  /**
+   * The tenant's email on Mailgun (inbound routes) or SendGrid (Inbound Parse). Secrets are resolved
+   * from the variables the file names; each is null when its variable is unset (listed in the
+   * warnings): the webhook is then refused and sending dead-lettered.
+   *
+   * @param provider who receives and sends the tenant's email
+   * @param addresses the tenant's inbound addresses, lower-cased; an email to none of them is refused
+   * @param fromAddress the address replies are sent from (lower-cased)
+   * @param fromName the display name of replies, or null
+   * @param apiKey the provider's API key that sends
+   * @param apiBaseUrl the provider's API base URL, without a trailing slash
+   * @param signingKey Mailgun: the HTTP webhook signing key; null for SendGrid
+   * @param sendingDomain Mailgun: the sending domain ({@code /v3/<domain>/messages}); null for SendGrid
+   * @param inboundToken SendGrid: the secret last path segment of the Inbound Parse URL, or null
+   * @param basicAuthUser SendGrid: the user of the Inbound Parse URL's basic auth, or null
+   * @param basicAuthPassword SendGrid: its password, or null
+   */
+  public record Email(
+      EmailProvider provider,
+      java.util.List<String> addresses,
+      String fromAddress,
+      String fromName,
+      String apiKey,
+      String apiBaseUrl,
+      String signingKey,
+      String sendingDomain,
+      String inboundToken,
+      String basicAuthUser,
+      String basicAuthPassword) {
+    public static final String MAILGUN_API_BASE_URL = "https://api.mailgun.net";
+    /** Mailgun's EU region. */
+    public static final String MAILGUN_EU_API_BASE_URL = "https://api.eu.mailgun.net";
+    public static final String SENDGRID_API_BASE_URL = "https://api.sendgrid.com";
+
+    public Email {
+      addresses = addresses == null ? java.util.List.of() : java.util.List.copyOf(addresses);
+    }
+
+    /** Whether {@code address} (any case) is one of the tenant's inbound addresses. */
+    public boolean receivesAt(String address) {
+      return address != null && addresses.contains(address.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public String toString() {
+      return "Email[provider=" + provider + ", addresses=" + addresses + "]";
+    }
+  }
+
+  /** The email providers Baton speaks to. */
+  public enum EmailProvider {
+    MAILGUN,
+    SENDGRID
   }
 }

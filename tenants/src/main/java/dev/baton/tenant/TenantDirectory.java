@@ -43,6 +43,8 @@ public final class TenantDirectory {
   private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2}");
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
+  /** A plain address as a tenant configures it (lower-cased first); customers' are parsed by the intake. */
+  private static final Pattern EMAIL = Pattern.compile("[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
   private static final Set<String> TEMPLATE_FIELDS = Set.of("assistantIntro", "handoffNotice", "afterHoursNotice",
       "clarifyingQuestion", "fallback", "missedCallAck", "agentJoined", "queueNotice", "queueNoticeNoEstimate",
       "callbackOffer", "callbackConfirmed", "languageNotSupported");
@@ -135,6 +137,7 @@ public final class TenantDirectory {
       Map<String, TenantConfig> tenants = new LinkedHashMap<>();
       Map<String, String> whatsAppNumbers = new LinkedHashMap<>();
       Map<String, String> twilioNumbers = new LinkedHashMap<>();
+      Map<String, String> emailAddresses = new LinkedHashMap<>();
       if (list == null || !list.isArray() || list.isEmpty()) {
         problems.add("tenants: must be a non-empty list");
       } else {
@@ -153,6 +156,16 @@ public final class TenantDirectory {
               String owner = twilioNumbers.putIfAbsent(number, t.id());
               if (owner != null && !owner.equals(t.id())) {
                 problems.add("tenants[" + i + "].channels.twilio: " + number + " is already a number of tenant " + owner);
+              }
+            }
+          }
+          // One inbound address belongs to one tenant: an email to it opens that tenant's conversation.
+          if (t != null && t.channels().email() != null) {
+            for (String address : t.channels().email().addresses()) {
+              String owner = emailAddresses.putIfAbsent(address, t.id());
+              if (owner != null && !owner.equals(t.id())) {
+                problems.add("tenants[" + i + "].channels.email.addresses: " + address
+                    + " is already an address of tenant " + owner);
               }
             }
           }
@@ -589,10 +602,119 @@ public final class TenantDirectory {
         problems.add(path + ": must be a mapping");
         return Channels.NONE;
       }
-      unknownFields(n, path, Set.of("whatsapp", "twilio", "webchat"));
+      unknownFields(n, path, Set.of("whatsapp", "twilio", "webchat", "email"));
       return new Channels(whatsApp(n.get("whatsapp"), path + ".whatsapp", tenantId),
           twilio(n.get("twilio"), path + ".twilio", tenantId),
-          webChat(n.get("webchat"), path + ".webchat", tenantId));
+          webChat(n.get("webchat"), path + ".webchat", tenantId),
+          email(n.get("email"), path + ".email", tenantId));
+    }
+
+    /**
+     * The tenant's email: {@code provider} ({@code mailgun} or {@code sendgrid}) with its own section
+     * and not the other's; inbound addresses and the from address lower-cased.
+     */
+    private Channels.Email email(JsonNode n, String path, String tenantId) {
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isObject()) {
+        problems.add(path + ": must be a mapping");
+        return null;
+      }
+      unknownFields(n, path, Set.of("provider", "addresses", "fromAddress", "fromName", "mailgun", "sendgrid"));
+      String name = text(n, path, "provider", null);
+      Channels.EmailProvider provider = null;
+      if ("mailgun".equals(name)) {
+        provider = Channels.EmailProvider.MAILGUN;
+      } else if ("sendgrid".equals(name)) {
+        provider = Channels.EmailProvider.SENDGRID;
+      } else if (name != null) {
+        problems.add(path + ".provider: must be mailgun or sendgrid, was '" + name + "'");
+      }
+      List<String> addresses = new ArrayList<>();
+      List<String> given = strings(n.get("addresses"), path + ".addresses");
+      if (given.isEmpty()) {
+        problems.add(path + ".addresses: must list at least one inbound address of the tenant");
+      }
+      for (int i = 0; i < given.size(); i++) {
+        String a = given.get(i).strip().toLowerCase(java.util.Locale.ROOT);
+        if (!EMAIL.matcher(a).matches()) {
+          problems.add(path + ".addresses[" + i + "]: must be an email address, was '" + given.get(i) + "'");
+        } else if (addresses.contains(a)) {
+          problems.add(path + ".addresses[" + i + "]: " + a + " is listed twice");
+        } else {
+          addresses.add(a);
+        }
+      }
+      String from = text(n, path, "fromAddress", null);
+      if (from != null) {
+        from = from.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!EMAIL.matcher(from).matches()) {
+          problems.add(path + ".fromAddress: must be an email address, was '" + from + "'");
+        }
+      }
+      String fromName = n.hasNonNull("fromName") ? text(n, path, "fromName", null) : null;
+      if (fromName != null && (fromName.length() > 128 || fromName.chars().anyMatch(c -> c < 0x20 || c == 0x7F))) {
+        problems.add(path + ".fromName: must be one line of at most 128 characters");
+      }
+      String mailgunPath = path + ".mailgun";
+      String sendgridPath = path + ".sendgrid";
+      if (provider == Channels.EmailProvider.MAILGUN && n.has("sendgrid")) {
+        problems.add(sendgridPath + ": the provider is mailgun; remove this section or change the provider");
+      }
+      if (provider == Channels.EmailProvider.SENDGRID && n.has("mailgun")) {
+        problems.add(mailgunPath + ": the provider is sendgrid; remove this section or change the provider");
+      }
+      if (provider == null) {
+        return null;
+      }
+      JsonNode p = n.get(provider == Channels.EmailProvider.MAILGUN ? "mailgun" : "sendgrid");
+      String pPath = provider == Channels.EmailProvider.MAILGUN ? mailgunPath : sendgridPath;
+      if (p == null || !p.isObject()) {
+        problems.add(pPath + ": is required (a mapping) for provider " + name);
+        return null;
+      }
+      if (provider == Channels.EmailProvider.MAILGUN) {
+        unknownFields(p, pPath, Set.of("signingKeyEnv", "apiKeyEnv", "domain", "apiBaseUrl"));
+        String domain = text(p, pPath, "domain", null);
+        if (domain != null && !domain.matches("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")) {
+          problems.add(pPath + ".domain: must be a domain name such as mg.example.com, was '" + domain + "'");
+        }
+        return new Channels.Email(provider, addresses, from, fromName, secret(p, pPath, "apiKeyEnv", tenantId),
+            apiBaseUrl(p, pPath, Channels.Email.MAILGUN_API_BASE_URL), secret(p, pPath, "signingKeyEnv", tenantId),
+            domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT), null, null, null);
+      }
+      unknownFields(p, pPath, Set.of("apiKeyEnv", "inboundTokenEnv", "basicAuthUserEnv", "basicAuthPasswordEnv",
+          "apiBaseUrl"));
+      boolean token = p.hasNonNull("inboundTokenEnv");
+      boolean user = p.hasNonNull("basicAuthUserEnv");
+      boolean password = p.hasNonNull("basicAuthPasswordEnv");
+      // SendGrid signs nothing: an Inbound Parse URL without a secret would take anyone's email.
+      if (!token && !user && !password) {
+        problems.add(pPath + ": set inboundTokenEnv (a secret path segment) and/or basicAuthUserEnv with"
+            + " basicAuthPasswordEnv, since SendGrid does not sign its Inbound Parse posts");
+      }
+      if (user != password) {
+        problems.add(pPath + ": basicAuthUserEnv and basicAuthPasswordEnv go together");
+      }
+      String inboundToken = token ? secret(p, pPath, "inboundTokenEnv", tenantId) : null;
+      if (inboundToken != null && !inboundToken.matches("[A-Za-z0-9_-]{24,128}")) {
+        warnings.add(pPath + ".inboundTokenEnv: the token must be 24-128 letters, digits, '_' or '-'; tenant "
+            + tenantId + " cannot receive email until it is");
+        inboundToken = null;
+      }
+      return new Channels.Email(provider, addresses, from, fromName, secret(p, pPath, "apiKeyEnv", tenantId),
+          apiBaseUrl(p, pPath, Channels.Email.SENDGRID_API_BASE_URL), null, null, inboundToken,
+          user ? secret(p, pPath, "basicAuthUserEnv", tenantId) : null,
+          password ? secret(p, pPath, "basicAuthPasswordEnv", tenantId) : null);
+    }
+
+    private String apiBaseUrl(JsonNode n, String path, String fallback) {
+      String base = text(n, path, "apiBaseUrl", fallback);
+      if (!base.matches("https?://[^\\s?#]+")) {
+        problems.add(path + ".apiBaseUrl: must be an http(s) URL without query, was '" + base + "'");
+      }
+      return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     /** Origins as browsers send them: scheme, host (lower case) and port, nothing after. */

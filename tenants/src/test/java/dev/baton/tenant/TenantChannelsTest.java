@@ -263,4 +263,134 @@ class TenantChannelsTest {
       assertTrue(problems.stream().anyMatch(p -> p.startsWith(expected)), expected + " not in " + problems);
     }
   }
+
+  private static final Map<String, String> EMAIL_ENV = Map.of("S", "x", "MG_SIGNING", "key-test-signing-key",
+      "MG_API", "key-api-123", "SG_API", "SG.api-key", "SG_TOKEN", "parse-token-0123456789abcdef",
+      "SG_USER", "parse", "SG_PASSWORD", "pass-word");
+
+  @Test
+  void aMailgunTenantsAddressesAreLowerCasedAndItsKeysReadFromTheEnvironment() {
+    TenantDirectory dir = parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              email:
+                provider: mailgun
+                addresses: [Support@MG.Example.com, help@mg.example.com]
+                fromAddress: Support@mg.example.com
+                fromName: T1 Support
+                mailgun: {signingKeyEnv: MG_SIGNING, apiKeyEnv: MG_API, domain: mg.example.com,
+                          apiBaseUrl: "https://api.eu.mailgun.net/"}
+        """, EMAIL_ENV);
+    Channels channels = dir.find("t1").orElseThrow().channels();
+    Channels.Email email = channels.email();
+    assertEquals(Channels.EmailProvider.MAILGUN, email.provider());
+    assertEquals(List.of("support@mg.example.com", "help@mg.example.com"), email.addresses());
+    assertEquals("support@mg.example.com", email.fromAddress());
+    assertEquals("T1 Support", email.fromName());
+    assertEquals("key-test-signing-key", email.signingKey());
+    assertEquals("key-api-123", email.apiKey());
+    assertEquals("mg.example.com", email.sendingDomain());
+    assertEquals(Channels.Email.MAILGUN_EU_API_BASE_URL, email.apiBaseUrl(), "the EU region, trailing slash dropped");
+    assertTrue(email.receivesAt("HELP@mg.example.com "));
+    assertFalse(email.receivesAt("other@mg.example.com"));
+    assertTrue(channels.hasProviderFor(Channel.EMAIL));
+    assertFalse(channels.hasProviderFor(Channel.SMS));
+    assertFalse(email.toString().contains("key-"), "no secret in toString");
+    assertTrue(dir.warnings().isEmpty(), dir.warnings().toString());
+  }
+
+  @Test
+  void aSendGridTenantTakesASecretPathTokenOrBasicAuthAndTheDefaultApi() {
+    TenantDirectory dir = parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              email:
+                provider: sendgrid
+                addresses: [help@parse.example.com]
+                fromAddress: help@example.com
+                sendgrid: {apiKeyEnv: SG_API, inboundTokenEnv: SG_TOKEN, basicAuthUserEnv: SG_USER,
+                           basicAuthPasswordEnv: SG_PASSWORD}
+        """, EMAIL_ENV);
+    Channels.Email email = dir.find("t1").orElseThrow().channels().email();
+    assertEquals(Channels.EmailProvider.SENDGRID, email.provider());
+    assertEquals("SG.api-key", email.apiKey());
+    assertEquals(Channels.Email.SENDGRID_API_BASE_URL, email.apiBaseUrl());
+    assertEquals("parse-token-0123456789abcdef", email.inboundToken());
+    assertEquals("parse", email.basicAuthUser());
+    assertEquals("pass-word", email.basicAuthPassword());
+    assertNull(email.signingKey());
+    assertNull(email.fromName());
+  }
+
+  @Test
+  void invalidEmailCombinationsAreRefusedWithTheirPaths() {
+    TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              email:
+                provider: postmark
+                addresses: [not-an-address]
+                fromAddress: a@example.com
+          - id: t2
+            webhookSecretEnv: S
+            channels:
+              email:
+                provider: sendgrid
+                addresses: [help@parse.example.com]
+                fromAddress: help@example.com
+                sendgrid: {apiKeyEnv: SG_API, basicAuthUserEnv: SG_USER}
+                mailgun: {signingKeyEnv: MG_SIGNING, apiKeyEnv: MG_API, domain: mg.example.com}
+          - id: t3
+            webhookSecretEnv: S
+            channels:
+              email:
+                provider: sendgrid
+                addresses: [HELP@parse.example.com]
+                fromAddress: help@example.com
+                sendgrid: {apiKeyEnv: SG_API}
+          - id: t4
+            webhookSecretEnv: S
+            channels:
+              email:
+                provider: mailgun
+                addresses: [x@mg.example.com]
+                fromAddress: x@mg.example.com
+                mailgun: {apiKeyEnv: MG_API, domain: "mg example"}
+        """, EMAIL_ENV));
+    for (String expected : List.of(
+        "tenants[0].channels.email.provider: must be mailgun or sendgrid",
+        "tenants[0].channels.email.addresses[0]: must be an email address",
+        "tenants[1].channels.email.mailgun: the provider is sendgrid",
+        "tenants[1].channels.email.sendgrid: basicAuthUserEnv and basicAuthPasswordEnv go together",
+        "tenants[2].channels.email.sendgrid: set inboundTokenEnv",
+        "tenants[2].channels.email.addresses: help@parse.example.com is already an address of tenant t2",
+        "tenants[3].channels.email.mailgun.signingKeyEnv: is required",
+        "tenants[3].channels.email.mailgun.domain: must be a domain name")) {
+      assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(expected)), expected + " not in " + e.problems());
+    }
+  }
+
+  @Test
+  void anUnsetEmailSecretIsAWarningNamingItsPath() {
+    TenantDirectory dir = parse("""
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              email:
+                provider: mailgun
+                addresses: [x@mg.example.com]
+                fromAddress: x@mg.example.com
+                mailgun: {signingKeyEnv: MG_UNSET, apiKeyEnv: MG_API, domain: mg.example.com}
+        """, EMAIL_ENV);
+    assertNull(dir.find("t1").orElseThrow().channels().email().signingKey());
+    assertTrue(dir.warnings().stream().anyMatch(w -> w.startsWith("tenants[0].channels.email.mailgun.signingKeyEnv: MG_UNSET")),
+        dir.warnings().toString());
+  }
 }
