@@ -52,6 +52,21 @@ import java.util.regex.Pattern;
  *       ContentSid} (21602), or a body over 1,600 characters (21617) gets Twilio's 400. Can be told
  *       to answer the next N requests with a Twilio error body and status. Every request is
  *       recorded with the status and body answered.
+ *   <li>Mailgun's messages API under {@code /mailgun/} (a tenant's {@code apiBaseUrl} is {@code
+ *       <base>/mailgun}): {@code POST /v3/<domain>/messages} with a form answers as Mailgun does, 200
+ *       {@code {"id":"<message id>","message":"Queued. Thank you."}} (the id is the form's {@code
+ *       h:Message-Id} when set, as Mailgun keeps it, else a new one); Basic auth must be {@code
+ *       api:}{@link TestTenants#MAILGUN_API_KEY} (else 401 {@code Forbidden}), another domain gets
+ *       404, a form without {@code from}, {@code to} (or with one that is not an address), {@code
+ *       subject} or {@code text}/{@code html} gets 400 {@code {"message":...}}.
+ *   <li>SendGrid's v3 mail send under {@code /sendgrid/} (a tenant's {@code apiBaseUrl} is {@code
+ *       <base>/sendgrid}): {@code POST /v3/mail/send} with JSON answers 202 with an empty body and
+ *       a new {@code X-Message-Id}; the bearer key must be {@link TestTenants#SENDGRID_API_KEY}
+ *       (else 401), a body without a valid {@code personalizations[0].to[0].email}, {@code
+ *       from.email}, {@code subject} or {@code content[0].value}, or with a reserved header in
+ *       {@code headers}, gets 400 {@code {"errors":[{"message","field","help"}]}}.
+ *   <li>Both email doubles can be told to answer the next N requests with a status (and the
+ *       provider's error body); every request is recorded with the status and body answered.
  * </ul>
  *
  * <p>The Graph and Twilio doubles can be told which id the next accepted message gets (a wire
@@ -60,6 +75,12 @@ import java.util.regex.Pattern;
 public final class CallbackReceiver implements AutoCloseable {
   private static final String GRAPH = "/graph/";
   private static final String TWILIO = "/twilio/";
+  private static final String MAILGUN = "/mailgun/";
+  private static final String SENDGRID = "/sendgrid/";
+  private static final Pattern MAILGUN_MESSAGES = Pattern.compile("/mailgun/v3/([^/]+)/messages");
+  /** Headers SendGrid's mail send refuses in {@code headers} (its v3 API reference). */
+  private static final java.util.Set<String> SENDGRID_RESERVED = java.util.Set.of("x-sg-id", "x-sg-eid", "received",
+      "dkim-signature", "content-type", "content-transfer-encoding", "to", "from", "subject", "reply-to", "cc", "bcc");
   private static final Pattern TWILIO_MESSAGES = Pattern.compile("/twilio/2010-04-01/Accounts/([^/]+)/Messages\\.json");
   /** Twilio's longest message body, in characters. */
   public static final int TWILIO_MAX_BODY = 1600;
@@ -72,9 +93,28 @@ public final class CallbackReceiver implements AutoCloseable {
    * @param at when it was received
    */
   public record Received(String path, Map<String, List<String>> headers, String body, int status, String response,
-      Instant at) {
+      Instant at, String answeredId) {
+    public Received(String path, Map<String, List<String>> headers, String body, int status, String response,
+        Instant at) {
+      this(path, headers, body, status, response, at, null);
+    }
+
     public Received(String path, Map<String, List<String>> headers, String body, Instant at) {
       this(path, headers, body, 204, null, at);
+    }
+
+    /** True for a request to the Mailgun or SendGrid double. */
+    public boolean email() {
+      return path.startsWith(MAILGUN) || path.startsWith(SENDGRID);
+    }
+
+    /** The id the email double answered: Mailgun's {@code id}, SendGrid's {@code X-Message-Id}; or null. */
+    public String emailId() {
+      if (answeredId != null || response == null) {
+        return answeredId;
+      }
+      JsonNode id = parse(response);
+      return id != null && id.path("id").isTextual() ? id.path("id").asText() : null;
     }
 
     public String header(String name) {
@@ -194,6 +234,10 @@ public final class CallbackReceiver implements AutoCloseable {
   private volatile int failureStatus = 503;
   private volatile GraphError graphFailure = GraphError.status(500);
   private volatile String graphAccessToken = TestTenants.WHATSAPP_ACCESS_TOKEN;
+  private final AtomicInteger emailFailuresLeft = new AtomicInteger();
+  private volatile int emailFailureStatus = 500;
+  private volatile String mailgunApiKey = TestTenants.MAILGUN_API_KEY;
+  private volatile String sendGridApiKey = TestTenants.SENDGRID_API_KEY;
 
   public CallbackReceiver() {
     try {
@@ -224,6 +268,14 @@ public final class CallbackReceiver implements AutoCloseable {
       }
       if (exchange.getRequestURI().getPath().startsWith(TWILIO)) {
         twilio(exchange, new String(body, StandardCharsets.UTF_8));
+        return;
+      }
+      if (exchange.getRequestURI().getPath().startsWith(MAILGUN)) {
+        mailgun(exchange, new String(body, StandardCharsets.UTF_8));
+        return;
+      }
+      if (exchange.getRequestURI().getPath().startsWith(SENDGRID)) {
+        sendGrid(exchange, new String(body, StandardCharsets.UTF_8));
         return;
       }
       int status;
@@ -360,6 +412,149 @@ public final class CallbackReceiver implements AutoCloseable {
     answer(exchange, body, status, answer);
   }
 
+  /** Mailgun's messages API: {@code POST /v3/<domain>/messages}. */
+  private void mailgun(HttpExchange exchange, String body) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    Matcher messages = MAILGUN_MESSAGES.matcher(path);
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    Map<String, List<String>> form = contentType != null && contentType.startsWith("application/x-www-form-urlencoded")
+        ? parseForm(body) : Map.of();
+    String expected = "Basic " + Base64.getEncoder().encodeToString(
+        ("api:" + mailgunApiKey).getBytes(StandardCharsets.UTF_8));
+    String to = first(form, "to");
+    int status;
+    String answer;
+    if (emailFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      status = emailFailureStatus;
+      answer = mailgunMessage(status == 429 ? "Too many requests" : "Mailgun trouble (" + status + ")");
+    } else if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      // Mailgun answers a wrong key with a bare word, not JSON.
+      received.add(new Received(path, Map.copyOf(exchange.getRequestHeaders()), body, 401, "Forbidden", Instant.now()));
+      byte[] bytes = "Forbidden".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(401, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+      exchange.close();
+      return;
+    } else if (!messages.matches() || !"POST".equals(exchange.getRequestMethod())) {
+      status = 404;
+      answer = mailgunMessage("Not Found");
+    } else if (!TestTenants.MAILGUN_DOMAIN.equals(messages.group(1))) {
+      status = 404;
+      answer = mailgunMessage("Domain not found: " + messages.group(1));
+    } else if (first(form, "from") == null || first(form, "from").isBlank()) {
+      status = 400;
+      answer = mailgunMessage("from parameter is missing");
+    } else if (to == null || to.isBlank()) {
+      status = 400;
+      answer = mailgunMessage("to parameter is missing");
+    } else if (!to.matches("(\"[^\"]*\" )?<?[^@<>\\s]+@[^@<>\\s]+>?")) {
+      status = 400;
+      answer = mailgunMessage("to parameter is not a valid address. please check documentation");
+    } else if (first(form, "subject") == null) {
+      status = 400;
+      answer = mailgunMessage("subject parameter is missing");
+    } else if (first(form, "text") == null && first(form, "html") == null) {
+      status = 400;
+      answer = mailgunMessage("Need at least one of 'text' or 'html' parameters specified");
+    } else {
+      status = 200;
+      String id = first(form, "h:Message-Id");
+      ObjectNode ok = Json.MAPPER.createObjectNode();
+      ok.put("id", id != null ? id : "<" + RFC_2822.format(Instant.now()).replaceAll("\\W", "") + "." + token(9)
+          + "@" + TestTenants.MAILGUN_DOMAIN + ">");
+      ok.put("message", "Queued. Thank you.");
+      answer = Json.write(ok);
+    }
+    answer(exchange, body, status, answer);
+  }
+
+  private static String mailgunMessage(String message) {
+    ObjectNode error = Json.MAPPER.createObjectNode();
+    error.put("message", message);
+    return Json.write(error);
+  }
+
+  /** SendGrid's v3 mail send: {@code POST /v3/mail/send}. */
+  private void sendGrid(HttpExchange exchange, String body) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    JsonNode request = parse(body);
+    int status;
+    String answer = null;
+    String messageId = null;
+    if (emailFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      status = emailFailureStatus;
+      answer = sendGridError(status == 429 ? "too many requests" : "internal error", null);
+    } else if (!("Bearer " + sendGridApiKey).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      status = 401;
+      answer = sendGridError("The provided authorization grant is invalid, expired, or revoked", null);
+    } else if (!"/sendgrid/v3/mail/send".equals(path) || !"POST".equals(exchange.getRequestMethod())) {
+      status = 404;
+      answer = sendGridError("not found", null);
+    } else if (request == null) {
+      status = 400;
+      answer = sendGridError("Bad Request", null);
+    } else if (!request.path("personalizations").path(0).path("to").path(0).path("email").asText("").matches("[^@\\s]+@[^@\\s]+")) {
+      status = 400;
+      answer = sendGridError("Does not contain a valid address.", "personalizations.0.to.0.email");
+    } else if (!request.path("from").path("email").asText("").contains("@")) {
+      status = 400;
+      answer = sendGridError("The from email does not contain a valid address.", "from.email");
+    } else if (request.path("subject").asText("").isBlank()) {
+      status = 400;
+      answer = sendGridError("The subject is required.", "subject");
+    } else if (request.path("content").path(0).path("value").asText("").isEmpty()) {
+      status = 400;
+      answer = sendGridError("The content value must be a string at least one character in length.", "content.0.value");
+    } else if (reservedHeader(request.path("headers")) != null) {
+      status = 400;
+      answer = sendGridError("The header " + reservedHeader(request.path("headers")) + " is reserved.", "headers");
+    } else {
+      status = 202;
+      messageId = token(16);
+    }
+    received.add(new Received(path, Map.copyOf(exchange.getRequestHeaders()), body, status, answer, Instant.now(),
+        messageId));
+    if (messageId != null) {
+      exchange.getResponseHeaders().set("X-Message-Id", messageId);
+    }
+    if (answer == null) {
+      exchange.sendResponseHeaders(status, -1);
+    } else {
+      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+    exchange.close();
+  }
+
+  private static String reservedHeader(JsonNode headers) {
+    for (java.util.Iterator<String> it = headers.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (SENDGRID_RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  private static String sendGridError(String message, String field) {
+    ObjectNode root = Json.MAPPER.createObjectNode();
+    ObjectNode error = root.putArray("errors").addObject();
+    error.put("message", message);
+    if (field == null) {
+      error.putNull("field");
+    } else {
+      error.put("field", field);
+    }
+    error.putNull("help");
+    return Json.write(root);
+  }
+
   private static String twilioError(int code, String message, int status) {
     ObjectNode error = Json.MAPPER.createObjectNode();
     error.put("code", code);
@@ -473,6 +668,31 @@ public final class CallbackReceiver implements AutoCloseable {
     nextSids.add(sid);
   }
 
+  /** The next {@code n} Mailgun or SendGrid requests are answered with {@code status} and the provider's error body. */
+  public void failEmailNext(int n, int status) {
+    emailFailureStatus = status;
+    emailFailuresLeft.set(n);
+  }
+
+  /** The API keys the Mailgun and SendGrid doubles accept (defaults: {@link TestTenants}'). */
+  public void emailApiKeys(String mailgun, String sendGrid) {
+    mailgunApiKey = mailgun;
+    sendGridApiKey = sendGrid;
+  }
+
+  /** The Mailgun and SendGrid requests that sent an email to this address, in arrival order. */
+  public List<Received> emailRequestsTo(String address) {
+    return received.stream().filter(Received::email).filter(r -> {
+      if (r.path().startsWith(MAILGUN)) {
+        String to = r.param("to");
+        return to != null && (to.equals(address) || to.endsWith("<" + address + ">"));
+      }
+      JsonNode json = parse(r.body());
+      return json != null && address.equals(json.path("personalizations").path(0).path("to").path(0).path("email")
+          .asText(null));
+    }).toList();
+  }
+
   /** Everything received: the tenants' callbacks and the provider API doubles' requests. */
   public List<Received> received() {
     return List.copyOf(received);
@@ -480,7 +700,7 @@ public final class CallbackReceiver implements AutoCloseable {
 
   /** The requests to tenants' callbacks only (Baton's own outbound format), not the provider doubles'. */
   public List<Received> callbacks() {
-    return received.stream().filter(r -> !r.graph() && !r.twilio()).toList();
+    return received.stream().filter(r -> !r.graph() && !r.twilio() && !r.email()).toList();
   }
 
   /** The Graph API requests that sent a message to this number ({@code to}), in arrival order. */

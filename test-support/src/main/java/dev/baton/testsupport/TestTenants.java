@@ -76,6 +76,25 @@ public final class TestTenants {
   /** twbiz's approved WhatsApp Content template acknowledging a missed call (variable 1: the tenant's name). */
   public static final String TWILIO_MISSED_CALL_CONTENT_SID = "HX2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d0e";
 
+  /**
+   * twbiz's email on Mailgun: the shared email sample's recipient and signing key, so the sample is
+   * posted exactly as Mailgun sent it; its API is the callback receiver's {@code /mailgun}.
+   */
+  public static final String MAILGUN_TENANT = TWILIO_TENANT;
+  public static final String MAILGUN_ADDRESS = "support@mg.example.com";
+  public static final String MAILGUN_SIGNING_KEY = "key-test-signing-key";
+  public static final String MAILGUN_API_KEY = "key-test-api-twbiz-3c9e1f";
+  public static final String MAILGUN_DOMAIN = "mg.example.com";
+
+  /** wabiz's email on SendGrid's Inbound Parse (path token and basic auth); its API is the receiver's {@code /sendgrid}. */
+  public static final String SENDGRID_TENANT = WHATSAPP_TENANT;
+  public static final String SENDGRID_ADDRESS = "help@parse.wabikes.example";
+  public static final String SENDGRID_FROM = "help@wabikes.example";
+  public static final String SENDGRID_API_KEY = "SG.test-key-wabiz.7d2a0c";
+  public static final String SENDGRID_INBOUND_TOKEN = "parse-token-wabiz-5e8c1a7f3b90d264";
+  public static final String SENDGRID_USER = "parse";
+  public static final String SENDGRID_PASSWORD = "parse-password-wabiz";
+
   /** Environment (or config) entries the file refers to. */
   public static final Map<String, String> SECRETS =
       Map.ofEntries(Map.entry("BATON_SECRET_WAIT", WAIT_SECRET), Map.entry("BATON_AGENT_TOKEN_WALT", WALT_TOKEN),
@@ -95,7 +114,13 @@ public final class TestTenants {
           Map.entry("BATON_WA_ACCESS_TOKEN_WABIZ", WHATSAPP_ACCESS_TOKEN),
           Map.entry("BATON_SECRET_TWBIZ", "test-secret-twbiz"),
           Map.entry("BATON_TWILIO_AUTH_TOKEN_TWBIZ", TWILIO_AUTH_TOKEN),
-          Map.entry("BATON_TWILIO_AUTH_TOKEN_WABIZ", TWILIO_AUTH_TOKEN));
+          Map.entry("BATON_TWILIO_AUTH_TOKEN_WABIZ", TWILIO_AUTH_TOKEN),
+          Map.entry("BATON_MAILGUN_SIGNING_KEY_TWBIZ", MAILGUN_SIGNING_KEY),
+          Map.entry("BATON_MAILGUN_API_KEY_TWBIZ", MAILGUN_API_KEY),
+          Map.entry("BATON_SENDGRID_API_KEY_WABIZ", SENDGRID_API_KEY),
+          Map.entry("BATON_SENDGRID_TOKEN_WABIZ", SENDGRID_INBOUND_TOKEN),
+          Map.entry("BATON_SENDGRID_USER_WABIZ", SENDGRID_USER),
+          Map.entry("BATON_SENDGRID_PASSWORD_WABIZ", SENDGRID_PASSWORD));
 
   private TestTenants() {}
 
@@ -194,6 +219,17 @@ public final class TestTenants {
                 authTokenEnv: BATON_TWILIO_AUTH_TOKEN_WABIZ
                 numbers: ["+15558675311"]
                 apiBaseUrl: %1$s/twilio
+              email:
+                provider: sendgrid
+                addresses: [help@parse.wabikes.example]
+                fromAddress: help@wabikes.example
+                fromName: Wa Bikes
+                sendgrid:
+                  apiKeyEnv: BATON_SENDGRID_API_KEY_WABIZ
+                  inboundTokenEnv: BATON_SENDGRID_TOKEN_WABIZ
+                  basicAuthUserEnv: BATON_SENDGRID_USER_WABIZ
+                  basicAuthPasswordEnv: BATON_SENDGRID_PASSWORD_WABIZ
+                  apiBaseUrl: %1$s/sendgrid
           - id: twbiz
             name: Tw Plumbing
             webhookSecretEnv: BATON_SECRET_TWBIZ
@@ -212,6 +248,16 @@ public final class TestTenants {
                 apiBaseUrl: %1$s/twilio
                 missedCallContentSid: HX2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d0e
                 missedCallContentVariables: [tenantName]
+              email:
+                provider: mailgun
+                addresses: [support@mg.example.com]
+                fromAddress: support@mg.example.com
+                fromName: Tw Plumbing
+                mailgun:
+                  signingKeyEnv: BATON_MAILGUN_SIGNING_KEY_TWBIZ
+                  apiKeyEnv: BATON_MAILGUN_API_KEY_TWBIZ
+                  domain: mg.example.com
+                  apiBaseUrl: %1$s/mailgun
         """
             .formatted(callbackBaseUrl, String.join(", ", RESOLUTION_CODES), DESK_TENANT, WAIT_TENANT,
                 WEBCHAT_ORIGIN, originOf(callbackBaseUrl));

@@ -84,6 +84,22 @@ public interface IntakeConfig {
      * request itself (fine for a direct connection; set it in production).
      */
     java.util.Optional<String> publicBaseUrl();
+
+    /**
+     * Largest accepted body of an email provider's webhook (Mailgun, SendGrid), in bytes: the
+     * email's attachments come in the same post (Baton does not keep them); a larger email gets
+     * 413. {@code quarkus.http.limits.max-body-size} must not be below it.
+     */
+    @WithDefault("10485760")
+    int emailMaxBodyBytes();
+
+    /**
+     * How far a Mailgun webhook's signed {@code timestamp} may be from now. Mailgun retries a post
+     * that failed (503) for 8 hours with the same signature, so the window covers that; its tokens
+     * are remembered twice as long, so that no signed post is taken twice within it.
+     */
+    @WithDefault("9h")
+    Duration emailTimestampWindow();
   }
 
   /** Delivery of outbound messages to the tenants' callbacks and providers (WhatsApp Cloud API). */

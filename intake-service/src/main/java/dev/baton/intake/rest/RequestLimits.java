@@ -30,10 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>431 when the headers exceed {@code intake.max-header-bytes};
  *   <li>415 when {@code Content-Type} is missing or not the one the path takes: {@code
- *       application/json}, or {@code application/x-www-form-urlencoded} for Twilio's webhooks
+ *       application/json}, {@code application/x-www-form-urlencoded} for Twilio's webhooks, that
+ *       or {@code multipart/form-data} for Mailgun's, {@code multipart/form-data} for SendGrid's
  *       (parameters such as {@code charset} are ignored);
  *   <li>413 when the declared {@code Content-Length} exceeds {@code intake.max-body-bytes} ({@code
- *       intake.channels.max-body-bytes} for providers' webhooks, which batch), before
+ *       intake.channels.max-body-bytes} for providers' webhooks, which batch, {@code
+ *       intake.channels.email-max-body-bytes} for the email providers'), before
  *       a byte of the body is read; a chunked body as soon as it passes the limit;
  *   <li>408 when the request is not fully received within {@code intake.request-read-timeout} (a
  *       client trickling its body ties up no worker thread, and not for long).
@@ -48,6 +50,9 @@ public class RequestLimits {
   static final String CHANNELS = "/v1/channels/";
   static final String JSON = "application/json";
   static final String FORM = "application/x-www-form-urlencoded";
+  static final String MULTIPART = "multipart/form-data";
+  static final String MAILGUN = CHANNELS + "mailgun/";
+  static final String SENDGRID = CHANNELS + "sendgrid/";
   private static final String BODY_KEY = "baton.intake.body";
   private static final long LINGER_MILLIS = 1_000;
   private static final long LINGER_BYTES = 1 << 20;
@@ -66,12 +71,24 @@ public class RequestLimits {
     router.route(WebChatCors.PREFIX + "*").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::read);
   }
 
-  /** The media type a path takes: Twilio posts forms, everyone else JSON. */
-  static String mediaTypeOf(String path) {
-    return path.startsWith(CHANNELS + "twilio/") ? FORM : JSON;
+  /** The media types a path takes: Twilio posts forms, Mailgun forms or multipart, SendGrid multipart, everyone else JSON. */
+  static java.util.List<String> mediaTypesOf(String path) {
+    if (path.startsWith(CHANNELS + "twilio/")) {
+      return java.util.List.of(FORM);
+    }
+    if (path.startsWith(MAILGUN)) {
+      return java.util.List.of(FORM, MULTIPART);
+    }
+    if (path.startsWith(SENDGRID)) {
+      return java.util.List.of(MULTIPART);
+    }
+    return java.util.List.of(JSON);
   }
 
   private int maxBodyBytes(String path) {
+    if (path.startsWith(MAILGUN) || path.startsWith(SENDGRID)) {
+      return config.channels().emailMaxBodyBytes(); // an email's attachments come in the same post
+    }
     return path.startsWith(CHANNELS) ? config.channels().maxBodyBytes() : config.maxBodyBytes();
   }
 
@@ -93,10 +110,10 @@ public class RequestLimits {
       return;
     }
     String path = ctx.normalizedPath();
-    String expected = mediaTypeOf(path);
+    java.util.List<String> expected = mediaTypesOf(path);
     String type = request.getHeader("Content-Type");
-    if (type == null || !mediaType(type).equals(expected)) {
-      refuse(ctx, unsupportedMediaType(expected));
+    if (type == null || !expected.contains(mediaType(type))) {
+      refuse(ctx, unsupportedMediaType(String.join(" or ", expected)));
       return;
     }
     int max = maxBodyBytes(path);

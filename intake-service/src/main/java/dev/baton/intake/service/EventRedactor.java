@@ -13,7 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * handoff the agent sees, dead letters, the models' input) only ever holds the masked text. Card
  * numbers are masked for every tenant, even one the directory does not know.
  *
- * <p>The customer's {@code phone} and {@code email} fields are kept: the reply goes to them.
+ * <p>The customer's {@code phone} and {@code email} fields are kept: the reply goes to them. The
+ * attributes that hold what the customer wrote ({@link #FREE_TEXT}: an email's subject and the
+ * email as sent) are masked like the text.
  */
 @ApplicationScoped
 public class EventRedactor {
@@ -23,18 +25,28 @@ public class EventRedactor {
     this.tenants = tenants;
   }
 
+  /** Attributes that carry the customer's own words. */
+  public static final java.util.Set<String> FREE_TEXT = java.util.Set.of("email.subject", "email.original");
+
   public ConversationEvent redact(ConversationEvent event) {
-    if (event.text() == null) {
+    boolean freeText = event.attributes().keySet().stream().anyMatch(FREE_TEXT::contains);
+    if (event.text() == null && !freeText) {
       return event;
     }
     PrivacyPolicy policy =
         tenants.find(event.tenantId()).map(TenantConfig::privacy).orElse(PrivacyPolicy.DEFAULTS);
-    String text = Redactor.redact(event.text(), policy);
-    if (text.equals(event.text())) {
+    String text = event.text() == null ? null : Redactor.redact(event.text(), policy);
+    java.util.Map<String, String> attributes = event.attributes();
+    if (freeText) {
+      java.util.Map<String, String> masked = new java.util.LinkedHashMap<>(attributes);
+      masked.replaceAll((k, v) -> FREE_TEXT.contains(k) ? Redactor.redact(v, policy) : v);
+      attributes = masked;
+    }
+    if (java.util.Objects.equals(text, event.text()) && attributes.equals(event.attributes())) {
       return event;
     }
     return new ConversationEvent(event.schemaVersion(), event.eventId(), event.type(),
         event.tenantId(), event.conversationId(), event.channel(), event.occurredAt(),
-        event.customer(), text, event.agentId(), event.attributes());
+        event.customer(), text, event.agentId(), attributes);
   }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The providers' official signature vectors, and every signed wire sample: Meta's
- * X-Hub-Signature-256 over the raw bytes, Twilio's X-Twilio-Signature over URL + sorted parameters.
+ * X-Hub-Signature-256 over the raw bytes, Twilio's X-Twilio-Signature over URL + sorted parameters,
+ * Mailgun's hex HMAC-SHA256 of timestamp + token carried in the body.
  */
 class ChannelSignatureTest {
   // Meta: WhatsApp/WhatsApp-Nodejs-SDK@58ca3d5fceea604e18393734578d9a7944a37b15, src/__tests__/utils.test.ts
@@ -30,6 +31,33 @@ class ChannelSignatureTest {
   private static final Map<String, List<String>> TWILIO_PARAMS = Map.of(
       "CallSid", List.of("CA1234567890ABCDE"), "Caller", List.of("+14158675309"), "Digits", List.of("1234"),
       "From", List.of("+14158675309"), "To", List.of("+18005551212"));
+
+  // Mailgun: its docs' example is a placeholder, not a real HMAC; the shared reference's constructed
+  // vector (shared/channels/VECTORS.md), which the email sample is signed with.
+  private static final String MAILGUN_KEY = "key-test-signing-key";
+  private static final String MAILGUN_TIMESTAMP = "1770920772";
+  private static final String MAILGUN_TOKEN = "e0b5477167110d68991efc6b9f89f0a11066af27834600e123";
+  private static final String MAILGUN_EXPECTED = "05da75aae5916ef0aa2d4f09360b089f722764250e30fa45d13f5a610525cff1";
+
+  @Test
+  void mailgunsVector() {
+    assertEquals(MAILGUN_EXPECTED, MailgunSignature.sign(MAILGUN_KEY, MAILGUN_TIMESTAMP, MAILGUN_TOKEN));
+    assertTrue(MailgunSignature.valid(MAILGUN_KEY, MAILGUN_TIMESTAMP, MAILGUN_TOKEN, MAILGUN_EXPECTED));
+    assertTrue(MailgunSignature.valid(MAILGUN_KEY, MAILGUN_TIMESTAMP, MAILGUN_TOKEN, MAILGUN_EXPECTED.toUpperCase()), "hex case");
+    assertFalse(MailgunSignature.valid("key-other", MAILGUN_TIMESTAMP, MAILGUN_TOKEN, MAILGUN_EXPECTED));
+    assertFalse(MailgunSignature.valid(MAILGUN_KEY, "1770920773", MAILGUN_TOKEN, MAILGUN_EXPECTED), "another timestamp");
+    assertFalse(MailgunSignature.valid(MAILGUN_KEY, MAILGUN_TIMESTAMP, MAILGUN_TOKEN + "0", MAILGUN_EXPECTED), "another token");
+    assertFalse(MailgunSignature.valid(MAILGUN_KEY, MAILGUN_TIMESTAMP, MAILGUN_TOKEN, "zz"), "not hex");
+    assertFalse(MailgunSignature.valid(MAILGUN_KEY, MAILGUN_TIMESTAMP, MAILGUN_TOKEN, null));
+    assertFalse(MailgunSignature.valid("", MAILGUN_TIMESTAMP, MAILGUN_TOKEN, MAILGUN_EXPECTED), "no key configured");
+  }
+
+  @Test
+  void theMailgunSampleIsSignedInItsBody() {
+    Map<String, List<String>> form = form(new String(bytes("email/mailgun_inbound_route.txt"), StandardCharsets.US_ASCII));
+    assertTrue(MailgunSignature.valid(MAILGUN_KEY, form.get("timestamp").get(0), form.get("token").get(0),
+        form.get("signature").get(0)));
+  }
 
   @Test
   void metasOfficialVector() {
