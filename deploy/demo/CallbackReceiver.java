@@ -51,6 +51,12 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@code GET /site/webchat.html}: the tenant's web site with the web chat widget's script
  *       tag ({@code deploy/demo/webchat.html}, pointing at {@code BATON_INTAKE_URL}), on this
  *       origin, which demo-dental's {@code webchat.allowedOrigins} lists.
+ *   <li>{@code POST /mailgun/v3/<domain>/messages}: Mailgun's messages API for a tenant's email
+ *       ({@code channels.email.mailgun.apiBaseUrl} = {@code http://127.0.0.1:8099/mailgun}). Checks
+ *       HTTP Basic auth ({@code api:} and the tenant's {@code apiKeyEnv}) and the form, and answers as
+ *       Mailgun does: 200 {@code {"id":"<Message-Id>","message":"Queued. Thank you."}}, 401 {@code
+ *       Forbidden}, 404 for another domain, 400 {@code {"message":...}} without from, to, subject or
+ *       text. Prints {@code [demo-dental email → mia@example.com] Re: ... (in reply to <...>): ...}.
  * </ul>
  *
  * <p>Run with the JDK 17 source launcher, JDK classes only: {@code java
@@ -74,6 +80,7 @@ public final class CallbackReceiver {
 
   private static final Pattern TENANT_PATH = Pattern.compile("^/callback/([a-z0-9-]+)/?$");
   private static final Pattern GRAPH_PATH = Pattern.compile("^/graph/v[0-9]+\\.[0-9]+/([0-9]+)/messages/?$");
+  private static final Pattern MAILGUN_PATH = Pattern.compile("^/mailgun/v3/([A-Za-z0-9.-]+)/messages/?$");
   private static final Pattern TWILIO_PATH =
       Pattern.compile("^/twilio/2010-04-01/Accounts/(AC[0-9A-Za-z]{32})/Messages\\.json$");
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -107,10 +114,11 @@ public final class CallbackReceiver {
     Path site = Path.of(env("BATON_ROOT", ".")).resolve("deploy/demo/webchat.html");
     String intake = env("BATON_INTAKE_URL", "http://127.0.0.1:8080");
     server.createContext("/site/", exchange -> receiver.handle(exchange, e -> sitePage(e, site, intake)));
+    server.createContext("/mailgun/", exchange -> receiver.handle(exchange, receiver::mailgun));
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
     System.err.println("demo receiver listening on http://127.0.0.1:" + port
-        + ": /callback/<tenant>, /graph/<version>/<phoneNumberId>/messages, /twilio/2010-04-01/Accounts/<sid>/Messages.json");
+        + ": /callback/<tenant>, /graph/<version>/<phoneNumberId>/messages, /twilio/2010-04-01/Accounts/<sid>/Messages.json, /mailgun/v3/<domain>/messages");
   }
 
   private interface Handler {
@@ -483,6 +491,48 @@ public final class CallbackReceiver {
             + ",\"num_media\":\"0\",\"num_segments\":\"1\",\"price\":null,\"price_unit\":\"USD\",\"sid\":"
             + Json.string(sid) + ",\"status\":\"queued\",\"subresource_uris\":{\"media\":" + Json.string(uriOf + "/Media.json")
             + "},\"to\":" + Json.string(to) + ",\"uri\":" + Json.string(uriOf + ".json") + "}");
+  }
+
+  // ---------------------------------------------------------------- Mailgun's messages API
+
+  private void mailgun(HttpExchange exchange) throws IOException {
+    Matcher path = MAILGUN_PATH.matcher(exchange.getRequestURI().getPath());
+    if (!path.matches() || !"POST".equals(exchange.getRequestMethod())) {
+      send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}");
+      return;
+    }
+    String domain = path.group(1);
+    byte[] raw = body(exchange);
+    Optional<String> tenant = tenants.tenantWhere("channels.email.mailgun.domain", domain);
+    if (tenant.isEmpty()) {
+      send(exchange, 404, "application/json", "{\"message\":" + Json.string("Domain not found: " + domain) + "}");
+      return;
+    }
+    String key = tenants.value(tenant.get(), "channels.email.mailgun.apiKeyEnv").map(this::secret).orElse(null);
+    if (key == null || !basicAuth(exchange.getRequestHeaders().getFirst("Authorization"), "api", key)) {
+      System.err.println("[" + tenant.get() + " Mailgun] refused: not api:<the tenant's API key>");
+      send(exchange, 401, "text/plain", "Forbidden");
+      return;
+    }
+    Map<String, String> form = form(new String(raw, StandardCharsets.UTF_8));
+    for (String required : List.of("from", "to", "subject")) {
+      if (form.get(required) == null || form.get(required).isBlank()) {
+        send(exchange, 400, "application/json", "{\"message\":\"" + required + " parameter is missing\"}");
+        return;
+      }
+    }
+    if (form.get("text") == null && form.get("html") == null) {
+      send(exchange, 400, "application/json", "{\"message\":\"Need at least one of 'text' or 'html' parameters specified\"}");
+      return;
+    }
+    String id = form.getOrDefault("h:Message-Id", "<" + HexFormat.of().formatHex(randomBytes(8)) + "@" + domain + ">");
+    String to = form.get("to").replaceAll("^.*<([^>]+)>.*$", "$1");
+    String replyTo = form.get("h:In-Reply-To");
+    record("[" + tenant.get() + " email → " + to + "] " + oneLine(form.get("subject"))
+        + (replyTo == null ? "" : " (in reply to " + replyTo + ")") + ": " + oneLine(form.getOrDefault("text", ""))
+        + "  [Message-Id " + id + "]");
+    send(exchange, 200, "application/json",
+        "{\"id\":" + Json.string(id) + ",\"message\":\"Queued. Thank you.\"}");
   }
 
   private static boolean basicAuth(String header, String user, String password) {

@@ -31,7 +31,7 @@ import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
 
 /**
- * Plays Meta and Twilio against the local intake: sends the webhooks those providers send, on the
+ * Plays Meta, Twilio and Mailgun against the local intake: sends the webhooks those providers send, on the
  * wire format and with the signatures they use, to Baton's real channel adapters.
  *
  * <pre>
@@ -40,6 +40,7 @@ import org.xml.sax.InputSource;
  * java deploy/demo/Providers.java sms TENANT FROM TEXT               an SMS to the tenant's Twilio number
  * java deploy/demo/Providers.java call TENANT FROM [SAYS...]         a call to the tenant's Twilio number
  * java deploy/demo/Providers.java missed-call TENANT FROM [STATUS]   a call's status callback (no-answer)
+ * java deploy/demo/Providers.java email TENANT FROM SUBJECT TEXT [IN_REPLY_TO]   an email to the tenant (Mailgun route)
  * java deploy/demo/Providers.java self-test                          the signatures against the providers' vectors
  * </pre>
  *
@@ -107,6 +108,9 @@ public final class Providers {
           case "missed-call" -> rest.size() == 2 || rest.size() == 3
               ? p.missedCall(rest.get(0), rest.get(1), rest.size() == 3 ? rest.get(2) : "no-answer")
               : usage();
+          case "email" -> rest.size() == 4 || rest.size() == 5
+              ? p.email(rest.get(0), rest.get(1), rest.get(2), rest.get(3), rest.size() == 5 ? rest.get(4) : null)
+              : usage();
           default -> usage();
         };
     System.exit(ok ? 0 : 1);
@@ -123,8 +127,12 @@ public final class Providers {
                                              thing the caller says ("" is silence)
           missed-call TENANT FROM [STATUS]   the call's status callback: no-answer (default), busy,
                                              failed or canceled
+          email TENANT FROM SUBJECT TEXT [IN_REPLY_TO]
+                                             an email to the tenant's address, as a Mailgun route
+                                             forwards it; IN_REPLY_TO: the Message-ID it answers
           self-test                          checks the signatures against the providers' vectors
-        FROM is the customer's number in E.164, e.g. +4915112345678.
+        FROM is the customer's number in E.164, e.g. +4915112345678 (for email: an address,
+        e.g. "Mia Becker <mia@example.com>").
         env: INTAKE_PORT (8080), BATON_TENANTS_FILE (deploy/tenants.yaml), BATON_RUN_DIR (deploy/.run)""");
     System.exit(2);
     return false;
@@ -350,6 +358,50 @@ public final class Providers {
     return r.statusCode() == 200;
   }
 
+  // ---------------------------------------------------------------- Mailgun: inbound routes
+
+  /**
+   * An email to the tenant's first address, as a Mailgun route's {@code forward()} posts it: the
+   * parsed fields and {@code timestamp}, {@code token}, {@code signature} (hex HMAC-SHA256 of the
+   * webhook signing key over timestamp + token).
+   */
+  private boolean email(String tenant, String from, String subject, String text, String inReplyTo) throws Exception {
+    String to = tenants.required(tenant, "channels.email.addresses.0");
+    String key = secrets.of(tenants.required(tenant, "channels.email.mailgun.signingKeyEnv"));
+    String messageId = "<demo." + HexFormat.of().formatHex(randomBytes(8)) + "@mail.example.com>";
+    String address = from.replaceAll("^.*<([^>]+)>.*$", "$1");
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("recipient", to);
+    form.put("sender", address);
+    form.put("from", from);
+    form.put("subject", subject);
+    form.put("body-plain", text);
+    form.put("Message-Id", messageId);
+    if (inReplyTo != null) {
+      String id = inReplyTo.startsWith("<") ? inReplyTo : "<" + inReplyTo + ">";
+      form.put("In-Reply-To", id);
+      form.put("References", id);
+    }
+    String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+    String token = HexFormat.of().formatHex(randomBytes(25));
+    form.put("timestamp", timestamp);
+    form.put("token", token);
+    form.put("signature", HexFormat.of().formatHex(
+        hmac("HmacSHA256", key, (timestamp + token).getBytes(StandardCharsets.UTF_8))));
+    StringBuilder body = new StringBuilder();
+    form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
+        .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+        .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    String path = "/v1/channels/mailgun/" + tenant;
+    System.out.println("Mailgun → POST " + path + "  email from " + address + " to " + to + ", " + messageId
+        + (inReplyTo == null ? "" : " (in reply to " + form.get("In-Reply-To") + ")"));
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(intake + path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    System.out.println("  HTTP " + r.statusCode() + " " + r.body());
+    return r.statusCode() == 200;
+  }
+
   private static void statusParams(Map<String, String> params, String status, String duration, int sequence) {
     params.put("CallStatus", status);
     params.put("CallDuration", duration);
@@ -509,6 +561,10 @@ public final class Providers {
     params.put("CallSid", "CA1234567890ABCDE");
     ok &= check("Twilio X-Twilio-Signature (twilio-python vector)",
         twilioSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params), "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+    ok &= check("Mailgun signature (shared constructed vector)",
+        HexFormat.of().formatHex(hmac("HmacSHA256", "key-test-signing-key",
+            "1770920772e0b5477167110d68991efc6b9f89f0a11066af27834600e123".getBytes(StandardCharsets.UTF_8))),
+        "05da75aae5916ef0aa2d4f09360b089f722764250e30fa45d13f5a610525cff1");
     ok &= check("Meta JSON escaping (lower-case \\u, surrogate pairs)",
         MetaJson.string("Grüße \"x\"\\ \n😀"), "\"Gr\\u00fc\\u00dfe \\\"x\\\"\\\\ \\n\\ud83d\\ude00\"");
     // Decoded, a wamid holds the number and a 20-digit hex id: 1c 18 <len> <digits> 15 02 00 12 18 14 <hex> 00.

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * handoff arriving at an agent's SSE stream; and the providers' own channels end to end: a
  * WhatsApp customer answered and handed over through Meta's Cloud API, a Twilio call transferred
  * when the caller asks for a person, a missed call acknowledged on WhatsApp with the tenant's
- * template (Meta and Twilio played by {@link Providers} and the callback receiver's doubles).
+ * template, an email answered by email in its thread (Meta, Twilio and Mailgun played by {@link
+ * Providers} and the callback receiver's doubles).
  */
 class PipelineEndToEndTest {
   private static final Duration ARRIVAL = Duration.ofSeconds(60);
@@ -264,5 +265,55 @@ class PipelineEndToEndTest {
     HandoffRecord later = handoffsOf(TestTenants.WHATSAPP_TENANT, "wa:" + caller).get(0);
     assertTrue(later.transcript().stream().anyMatch(t -> (Turn.MISSED_CALL_LINK + "call:" + sid).equals(t.reason())),
         later.transcript().toString());
+  }
+
+  @Test
+  void aMailgunEmailIsAnsweredInItsThreadAndTheAnswerToBatonsReplyStaysInTheConversation() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String customer = "Pat." + run + "@Example.com";
+    String address = customer.toLowerCase();
+    String first = "e2e-1-" + run + "@mail.example.com";
+    String url = baton.url("intake-service", "/v1/channels/mailgun/" + TestTenants.MAILGUN_TENANT);
+
+    HttpResponse<String> posted = Providers.mailgun(url, TestTenants.MAILGUN_SIGNING_KEY, Map.of(
+        "from", "Pat <" + customer + ">", "recipient", TestTenants.MAILGUN_ADDRESS, "subject", "Opening hours",
+        "body-plain", "Hi, what are your opening hours?\r\n\r\n-- \r\nPat", "Message-Id", "<" + first + ">"));
+    assertEquals(200, posted.statusCode(), posted.body());
+    await("the FAQ answer by email").atMost(ARRIVAL).until(() -> !mailgunSent(address).isEmpty());
+    CallbackReceiver.Received reply = mailgunSent(address).get(0);
+    assertEquals("<" + first + ">", reply.param("h:In-Reply-To"));
+    assertEquals("<" + first + ">", reply.param("h:References"));
+    assertEquals("Re: Opening hours", reply.param("subject"));
+    assertEquals("\"Pat\" <" + address + ">", reply.param("to"));
+    assertEquals("\"Tw Plumbing\" <" + TestTenants.MAILGUN_ADDRESS + ">", reply.param("from"));
+    assertTrue(reply.param("text").contains("Tw Plumbing answers calls around the clock."), reply.param("text"));
+    String ours = reply.param("h:Message-Id");
+
+    // The customer answers Baton's reply, quoting it: the same conversation, their new words only.
+    String second = "e2e-2-" + run + "@mail.example.com";
+    assertEquals(200, Providers.mailgun(url, TestTenants.MAILGUN_SIGNING_KEY, Map.of(
+        "from", customer, "recipient", TestTenants.MAILGUN_ADDRESS, "subject", "Re: Opening hours",
+        "body-plain", "Thanks! When are you open?\r\n\r\nOn Tue, Tw Plumbing <" + TestTenants.MAILGUN_ADDRESS
+            + "> wrote:\r\n> " + reply.param("text") + "\r\n",
+        "Message-Id", "<" + second + ">", "In-Reply-To", ours, "References", "<" + first + "> " + ours)).statusCode());
+    await("the second answer by email").atMost(ARRIVAL).until(() -> mailgunSent(address).size() >= 2);
+    CallbackReceiver.Received again = mailgunSent(address).get(1);
+    assertEquals("<" + second + ">", again.param("h:In-Reply-To"));
+
+    List<ConversationEvent> events = TestTopics.read(Topics.CONVERSATION_EVENTS,
+        e -> address.equals(e.customer() == null ? null : e.customer().id()), Duration.ofSeconds(3));
+    assertEquals(2, events.size(), events.toString());
+    assertEquals(events.get(0).conversationId(), events.get(1).conversationId(), "one conversation for the thread");
+    assertEquals("Hi, what are your opening hours?", events.get(0).text(), "the signature is not the customer's turn");
+    assertEquals("Thanks! When are you open?", events.get(1).text(), "the quoted reply is not the customer's turn");
+    String conversation = events.get(0).conversationId();
+    List<ConversationState> states = TestTopics.read(Topics.CONVERSATION_STATE,
+        x -> x.conversationId().equals(conversation), Duration.ofSeconds(3));
+    assertEquals(2, states.get(states.size() - 1).transcript().stream().filter(x -> x.speaker() == Speaker.CUSTOMER)
+        .count(), "both emails are turns of one transcript");
+  }
+
+  private static List<CallbackReceiver.Received> mailgunSent(String address) {
+    return callbacks.emailRequestsTo(address).stream().filter(r -> r.status() == 200).toList();
   }
 }

@@ -16,9 +16,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Meta and Twilio as they call Baton: their webhooks signed the way each documents (Meta: hex
- * HMAC-SHA256 of the app secret over the raw body; Twilio: base64 HMAC-SHA1 of the auth token over
- * the URL it called followed by every parameter, sorted by name).
+ * Meta, Twilio and Mailgun as they call Baton: their webhooks signed the way each documents (Meta:
+ * hex HMAC-SHA256 of the app secret over the raw body; Twilio: base64 HMAC-SHA1 of the auth token
+ * over the URL it called followed by every parameter, sorted by name; Mailgun: hex HMAC-SHA256 of
+ * the webhook signing key over timestamp + token, carried in the form).
  */
 final class Providers {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -54,6 +55,26 @@ final class Providers {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("X-Twilio-Signature", signature)
         .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A Mailgun route's {@code forward()} post of an email's fields, signed now with a new token. */
+  static HttpResponse<String> mailgun(String url, String signingKey, Map<String, String> fields) throws Exception {
+    Map<String, String> form = new java.util.LinkedHashMap<>(fields);
+    String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+    byte[] random = new byte[25];
+    new java.security.SecureRandom().nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    form.put("timestamp", timestamp);
+    form.put("token", token);
+    form.put("signature", HexFormat.of().formatHex(
+        mac("HmacSHA256", signingKey, (timestamp + token).getBytes(StandardCharsets.UTF_8))));
+    String body = form.entrySet().stream()
+        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 

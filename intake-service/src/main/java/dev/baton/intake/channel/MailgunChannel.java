@@ -4,7 +4,7 @@ import dev.baton.intake.config.IntakeConfig;
 import dev.baton.schemas.serde.Json;
 import dev.baton.tenant.Channels;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -20,9 +20,11 @@ import java.util.concurrent.Executor;
  * A Mailgun tenant's replies: {@code POST {apiBaseUrl}/v3/{domain}/messages}, HTTP Basic auth
  * {@code api:<API key>}, a form of {@code from}, {@code to}, {@code subject}, {@code text} and the
  * threading headers as {@code h:Message-Id}, {@code h:In-Reply-To}, {@code h:References}. Mailgun
- * answers {@code {"id":"<message id>","message":"Queued. Thank you."}}. See {@link EmailChannel}.
+  * answers {@code {"id":"<message id>","message":"Queued. Thank you."}}. See {@link EmailChannel}.
+ *
+ * <p>A singleton (not proxied): it extends {@link EmailChannel}, whose constructor takes its collaborators.
  */
-@ApplicationScoped
+@Singleton
 public class MailgunChannel extends EmailChannel {
   @Inject
   public MailgunChannel(IntakeConfig config, EmailThreads threads, EmailSentMessages sent) {

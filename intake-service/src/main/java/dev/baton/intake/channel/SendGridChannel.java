@@ -5,7 +5,7 @@ import dev.baton.intake.config.IntakeConfig;
 import dev.baton.schemas.serde.Json;
 import dev.baton.tenant.Channels;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +21,7 @@ import java.util.concurrent.Executor;
  * Content-Transfer-Encoding, Received, DKIM-Signature and its x-sg ids, not these). SendGrid answers
  * 202 with an empty body and its id in {@code X-Message-Id}. See {@link EmailChannel}.
  */
-@ApplicationScoped
+@Singleton
 public class SendGridChannel extends EmailChannel {
   @Inject
   public SendGridChannel(IntakeConfig config, EmailThreads threads, EmailSentMessages sent) {

@@ -18,14 +18,23 @@ final class EmailResponses {
 
   private EmailResponses() {}
 
+  /** The tenant's address the email was sent to, or null. */
+  static String address(TenantConfig tenant, InboundEmail email) {
+    return email.recipients().stream().filter(tenant.channels().email()::receivesAt).findFirst().orElse(null);
+  }
+
+  /** 404 naming the recipient field: the email is for none of the tenant's addresses. */
+  static Response unknownRecipient(String provider) {
+    return Problem.response(404, "Unknown recipient", "the email is not addressed to an inbound address of the tenant",
+        List.of(new FieldError(provider.equals("mailgun") ? "recipient" : "envelope.to",
+            "is none of the tenant's addresses")));
+  }
+
   /** Hands a tenant's email to the intake: 200 once stored (or known), 503 when it could not be. */
   static Response accept(EmailIntake intake, TenantConfig tenant, InboundEmail email, String provider, Runnable onFailure) {
-    String address = email.recipients().stream().filter(tenant.channels().email()::receivesAt).findFirst().orElse(null);
+    String address = address(tenant, email);
     if (address == null) {
-      return Problem.response(404, "Unknown recipient",
-          "the email is not addressed to an inbound address of the tenant",
-          List.of(new FieldError(provider.equals("mailgun") ? "recipient" : "envelope.to",
-              "is none of the tenant's addresses")));
+      return unknownRecipient(provider);
     }
     try {
       EmailIntake.Outcome outcome = intake.accept(tenant, email, provider, address);

@@ -92,6 +92,9 @@ public class MailgunResource {
     } catch (InboundEmail.Invalid e) {
       return EmailResponses.invalid(e);
     }
+    if (EmailResponses.address(t, email) == null) {
+      return EmailResponses.unknownRecipient(PROVIDER); // refused before its token is claimed: a fixed route's retry is taken
+    }
     try {
       if (!tokens.claim(t.id(), token, window.multipliedBy(2))) {
         return Problem.response(406, "Replayed webhook", "this token was already used; a replayed post is not taken");

@@ -79,7 +79,7 @@ class EmailChannelTest {
             apiKey, providers.url("/sendgrid"), null, null, "token-0123456789abcdefghij", null, null);
     return new TenantConfig("em-unit-" + UUID.randomUUID(), "Unit Bikes", ZoneId.of("UTC"), BusinessHours.ALWAYS, null,
         null, List.of(), Map.of(), EscalationRules.DEFAULTS, Templates.DEFAULTS, List.of(), null, null, null, null,
-        new Channels(null, null, email));
+        new Channels(null, null, null, email));
   }
 
   private static String customer() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The providers' inbound-email webhooks read into an email: Mailgun's sample, and SendGrid's multipart. */
 class EmailReaderTest {
-  static final String BOUNDARY = "xYzZY";
+  static final String BOUNDARY = EmailSamples.BOUNDARY;
 
   @Test
   void theMailgunSampleIsReadWithItsAddressesLowerCasedAndItsStrippedText() throws Exception {
@@ -115,7 +115,6 @@ class EmailReaderTest {
   @Test
   void attachmentsAreCountedNotRead() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(multipartHead());
     part(out, "from", "bob@example.com", StandardCharsets.UTF_8);
     part(out, "to", "help@parse.example.com", StandardCharsets.UTF_8);
     part(out, "attachments", "1", StandardCharsets.UTF_8);
@@ -143,18 +142,8 @@ class EmailReaderTest {
     assertEquals("59@x", ids.get(49), "the newest kept");
   }
 
-  // ---------------------------------------------------------------- a SendGrid-shaped body
-
   static byte[] multipart(Map<String, String> fields, Map<String, Charset> charsets) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(multipartHead());
-    fields.forEach((k, v) -> part(out, k, v, charsets.getOrDefault(k, StandardCharsets.UTF_8)));
-    out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-    return out.toByteArray();
-  }
-
-  private static byte[] multipartHead() {
-    return new byte[0];
+    return EmailSamples.multipart(fields, charsets);
   }
 
   private static void part(ByteArrayOutputStream out, String name, String value, Charset charset) {

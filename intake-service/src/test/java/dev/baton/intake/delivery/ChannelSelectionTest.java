@@ -2,6 +2,8 @@ package dev.baton.intake.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.baton.intake.channel.MailgunChannel;
+import dev.baton.intake.channel.SendGridChannel;
 import dev.baton.intake.channel.TwilioMessagingChannel;
 import dev.baton.intake.channel.WhatsAppCloudChannel;
 import dev.baton.schemas.Channel;
@@ -48,8 +50,16 @@ class ChannelSelectionTest {
 
   private final WebChatChannel webChat = new WebChatChannel(null, Runnable::run);
 
+  private final MailgunChannel mailgun = new MailgunChannel(Duration.ofSeconds(1), null, null, Runnable::run);
+  private final SendGridChannel sendGrid = new SendGridChannel(Duration.ofSeconds(1), null, null, Runnable::run);
+
+  private static Channels.Email email(Channels.EmailProvider provider) {
+    return new Channels.Email(provider, List.of("help@x.example"), "help@x.example", null, "key",
+        "https://api.example", null, "x.example", null, null, null);
+  }
+
   private List<OutboundChannel> handlers(TenantConfig tenant, OutboundMessage m) {
-    return List.<OutboundChannel>of(webhook, whatsApp, voice, twilioMessaging, webChat).stream()
+    return List.<OutboundChannel>of(webhook, whatsApp, voice, twilioMessaging, webChat, mailgun, sendGrid).stream()
         .filter(c -> c.handles(tenant, m)).toList();
   }
 
@@ -128,6 +138,21 @@ class ChannelSelectionTest {
     TenantConfig plain = tenant(Channels.NONE);
     for (Channel channel : Channel.values()) {
       assertEquals(List.of(webhook), handlers(plain, on(channel)), channel.toString());
+    }
+  }
+
+  @Test
+  void aTenantsEmailProviderTakesItsEmailAndTheOtherChannelsStayWhereTheyWere() {
+    for (Channels.EmailProvider provider : Channels.EmailProvider.values()) {
+      TenantConfig t = tenant(new Channels(CLOUD_API, null, null, email(provider)));
+      for (Channel channel : Channel.values()) {
+        List<OutboundChannel> expected = switch (channel) {
+          case EMAIL -> List.of(provider == Channels.EmailProvider.MAILGUN ? mailgun : sendGrid);
+          case WHATSAPP -> List.of(whatsApp);
+          default -> List.of(webhook);
+        };
+        assertEquals(expected, handlers(t, on(channel)), provider + " " + channel);
+      }
     }
   }
 }
