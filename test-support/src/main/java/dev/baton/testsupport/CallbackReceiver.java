@@ -324,13 +324,22 @@ public final class CallbackReceiver implements AutoCloseable {
 
   /** Records the request and answers it, with a JSON body when there is one. */
   private void answer(HttpExchange exchange, String body, int status, String answer) throws IOException {
+    answer(exchange, body, status, answer, "application/json", null);
+  }
+
+  /** The same, the body of {@code type}, and {@code answeredId} as SendGrid's {@code X-Message-Id} when set. */
+  private void answer(HttpExchange exchange, String body, int status, String answer, String type, String answeredId)
+      throws IOException {
     received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body,
-        status, answer, Instant.now()));
+        status, answer, Instant.now(), answeredId));
+    if (answeredId != null) {
+      exchange.getResponseHeaders().set("X-Message-Id", answeredId);
+    }
     if (answer == null) {
       exchange.sendResponseHeaders(status, -1);
     } else {
       byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.getResponseHeaders().set("Content-Type", type);
       exchange.sendResponseHeaders(status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
@@ -429,13 +438,7 @@ public final class CallbackReceiver implements AutoCloseable {
       answer = mailgunMessage(status == 429 ? "Too many requests" : "Mailgun trouble (" + status + ")");
     } else if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
       // Mailgun answers a wrong key with a bare word, not JSON.
-      received.add(new Received(path, Map.copyOf(exchange.getRequestHeaders()), body, 401, "Forbidden", Instant.now()));
-      byte[] bytes = "Forbidden".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(401, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-      exchange.close();
+      answer(exchange, body, 401, "Forbidden", "text/plain", null);
       return;
     } else if (!messages.matches() || !"POST".equals(exchange.getRequestMethod())) {
       status = 404;
@@ -514,22 +517,7 @@ public final class CallbackReceiver implements AutoCloseable {
       status = 202;
       messageId = token(16);
     }
-    received.add(new Received(path, Map.copyOf(exchange.getRequestHeaders()), body, status, answer, Instant.now(),
-        messageId));
-    if (messageId != null) {
-      exchange.getResponseHeaders().set("X-Message-Id", messageId);
-    }
-    if (answer == null) {
-      exchange.sendResponseHeaders(status, -1);
-    } else {
-      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
-    exchange.close();
+    answer(exchange, body, status, answer, "application/json", messageId);
   }
 
   private static String reservedHeader(JsonNode headers) {

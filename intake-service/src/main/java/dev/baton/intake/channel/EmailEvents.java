@@ -4,10 +4,7 @@ import dev.baton.intake.service.TextRules;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.Customer;
-import dev.baton.schemas.EventType;
-import dev.baton.schemas.SchemaVersions;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,20 +79,9 @@ public final class EmailEvents {
     }
     Customer customer = new Customer(e.fromAddress(),
         WhatsAppEvents.clean(e.fromName(), TextRules.LINE, MAX_ATTRIBUTE), null, e.fromAddress());
-    String id = eventId(e);
     List<String> parts = WhatsAppEvents.split(text, maxTextLength);
-    List<ConversationEvent> events = new ArrayList<>(parts.size());
-    for (int i = 0; i < parts.size(); i++) {
-      Map<String, String> a = attributes;
-      if (parts.size() > 1) {
-        a = new LinkedHashMap<>(attributes);
-        a.put("part", (i + 1) + "/" + parts.size());
-      }
-      events.add(new ConversationEvent(SchemaVersions.CURRENT, i == 0 ? id : id + ":p" + (i + 1),
-          EventType.CUSTOMER_MESSAGE, tenantId, conversationId, Channel.EMAIL, receivedAt, customer, parts.get(i),
-          null, a));
-    }
-    return events;
+    return WhatsAppEvents.customerMessages(eventId(e), tenantId, conversationId, Channel.EMAIL, receivedAt, customer,
+        parts, attributes);
   }
 
   private static void put(Map<String, String> attributes, String key, String value) {

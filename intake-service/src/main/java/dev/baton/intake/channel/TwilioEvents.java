@@ -4,8 +4,6 @@ import dev.baton.intake.service.TextRules;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.Customer;
-import dev.baton.schemas.EventType;
-import dev.baton.schemas.SchemaVersions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,17 +88,8 @@ public final class TwilioEvents {
     Channel channel = whatsapp ? Channel.WHATSAPP : Channel.SMS;
     String conversationId = (whatsapp ? "wa:" : "sms:") + phone;
     List<String> parts = WhatsAppEvents.split(text, maxTextLength);
-    List<ConversationEvent> events = new ArrayList<>(parts.size());
-    for (int i = 0; i < parts.size(); i++) {
-      Map<String, String> a = attributes;
-      if (parts.size() > 1) {
-        a = new LinkedHashMap<>(attributes);
-        a.put("part", (i + 1) + "/" + parts.size());
-      }
-      events.add(new ConversationEvent(SchemaVersions.CURRENT, "tw:" + sid + (i == 0 ? "" : ":p" + (i + 1)),
-          EventType.CUSTOMER_MESSAGE, tenantId, conversationId, channel, receivedAt, customer, parts.get(i), null, a));
-    }
-    return events;
+    return WhatsAppEvents.customerMessages("tw:" + sid, tenantId, conversationId, channel, receivedAt, customer, parts,
+        attributes);
   }
 
   private static void putClean(Map<String, String> attributes, String key, String value) {

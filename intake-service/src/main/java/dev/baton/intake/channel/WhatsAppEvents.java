@@ -82,6 +82,16 @@ public final class WhatsAppEvents {
     String conversationId = "wa:" + phone;
     String eventId = "wa:" + idOf(m.wamid());
     List<String> parts = split(clean(turnText(m), TextRules.TEXT, Integer.MAX_VALUE), maxTextLength);
+    return customerMessages(eventId, tenantId, conversationId, Channel.WHATSAPP, at, customer, parts, attributes);
+  }
+
+  /**
+   * One customer message as its events, one per part of its text: the first with {@code eventId},
+   * later ones {@code <eventId>:p2}, ..., each with attribute {@code part} ({@code 2/3}) when there
+   * are several. What every provider channel publishes.
+   */
+  static List<ConversationEvent> customerMessages(String eventId, String tenantId, String conversationId,
+      Channel channel, Instant at, Customer customer, List<String> parts, Map<String, String> attributes) {
     List<ConversationEvent> events = new ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {
       Map<String, String> a = attributes;
@@ -90,8 +100,7 @@ public final class WhatsAppEvents {
         a.put("part", (i + 1) + "/" + parts.size());
       }
       events.add(new ConversationEvent(SchemaVersions.CURRENT, i == 0 ? eventId : eventId + ":p" + (i + 1),
-          EventType.CUSTOMER_MESSAGE, tenantId, conversationId, Channel.WHATSAPP, at, customer, parts.get(i),
-          null, a));
+          EventType.CUSTOMER_MESSAGE, tenantId, conversationId, channel, at, customer, parts.get(i), null, a));
     }
     return events;
   }

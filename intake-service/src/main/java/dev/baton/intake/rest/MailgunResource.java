@@ -74,7 +74,7 @@ public class MailgunResource {
     // Same work and the same answer whatever failed, so tenant ids cannot be probed.
     boolean valid = MailgunSignature.valid(key == null ? "" : key, String.valueOf(timestamp), String.valueOf(token),
         FormBody.first(form, "signature"));
-    if (!valid || key == null || token == null || !TOKEN.matcher(token).matches()
+    if (!valid || key == null || token == null || timestamp == null || !TOKEN.matcher(token).matches()
         || !TIMESTAMP.matcher(timestamp).matches()) {
       return Response.fromResponse(Problem.response(401, "Unauthorized",
           "the body must carry timestamp, token and signature signed with the tenant's Mailgun webhook signing key"))

@@ -65,8 +65,8 @@ class EmailDeliveryTest {
     given().contentType("application/x-www-form-urlencoded")
         .body(EmailSamples.urlencoded(EmailSamples.signed(fields, TestTenants.MAILGUN_SIGNING_KEY)))
         .post("/v1/channels/mailgun/" + TestTenants.MAILGUN_TENANT).then().statusCode(200);
-    return TestTopics.read(Topics.CONVERSATION_EVENTS, e -> messageId.equals(e.attributes().get("email.messageId")),
-        Duration.ofSeconds(5)).get(0);
+    return TestTopics.readPublished(Topics.CONVERSATION_EVENTS,
+        e -> messageId.equals(e.attributes().get("email.messageId"))).get(0);
   }
 
   private static List<Received> accepted(String address, int status) {
