@@ -147,9 +147,6 @@ class EmailReaderTest {
   }
 
   private static void part(ByteArrayOutputStream out, String name, String value, Charset charset) {
-    out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(value.getBytes(charset));
-    out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    EmailSamples.part(out, name, value, charset);
   }
 }

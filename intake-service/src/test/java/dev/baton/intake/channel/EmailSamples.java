@@ -60,7 +60,8 @@ public final class EmailSamples {
     return out.toByteArray();
   }
 
-  private static void part(ByteArrayOutputStream out, String name, String value, Charset charset) {
+  /** One field of a multipart body (of {@link #BOUNDARY}), in its charset. */
+  public static void part(ByteArrayOutputStream out, String name, String value, Charset charset) {
     out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     out.writeBytes(value.getBytes(charset));
