@@ -163,6 +163,9 @@ class DeliveryStatusesTest {
     TestTopics.publish(Topics.DELIVERY_STATUSES, status(conv, sentinel, Status.SENT));
 
     await().atMost(Duration.ofSeconds(15)).until(() -> !SseClients.named(dan, "delivery", sentinel).isEmpty());
+    // The statuses are all applied (the sentinel came after them on their partition); the turn
+    // comes on its own topic and may be stored after them.
+    await().atMost(Duration.ofSeconds(15)).until(() -> transcript(DAN, conv).at("/turns/1").isObject());
     JsonNode delivery = transcript(DAN, conv).at("/turns/1/delivery");
     assertEquals("FAILED", delivery.get("status").asText(), delivery.toString());
     assertEquals("2026-11-23T09:15:04Z", delivery.get("at").asText());
