@@ -3,6 +3,7 @@ package dev.baton.intake;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,7 +87,7 @@ class EmailResourceTest {
     assertEquals(EventType.CUSTOMER_MESSAGE, e.type());
     assertEquals(Channel.EMAIL, e.channel());
     assertEquals("em:" + EmailThreads.hash("CAF1234@mail.example.com"), e.eventId());
-    assertEquals(EmailThreads.newConversation("CAF1234@mail.example.com"), e.conversationId());
+    assertEquals(EmailThreads.newConversation("CAF1234@mail.example.com", "alice@example.com"), e.conversationId());
     assertEquals("alice@example.com", e.customer().id());
     assertEquals("alice@example.com", e.customer().email());
     assertEquals("Alice", e.customer().name());
@@ -120,6 +121,29 @@ class EmailResourceTest {
     assertEquals("Thursday works.", second.text());
     assertEquals(body.strip(), second.attributes().get("email.original"), "the email as sent, quotes and all");
     assertEquals(first, second.attributes().get("email.inReplyTo"));
+  }
+
+  @Test
+  void anotherSenderCitingTheThreadCannotTakeTheConversationOrItsReplies() {
+    String run = run();
+    String first = "v1-" + run + "@mail.example.com";
+    String victim = "victim." + run + "@example.com";
+    post(Map.of("from", victim, "recipient", TestTenants.MAILGUN_ADDRESS, "subject", "Refund",
+        "body-plain", "Where is my refund?", "Message-Id", "<" + first + ">")).then().statusCode(200);
+    // Someone who learnt the Message-ID, and a colleague on Cc, answer in the thread.
+    for (String other : List.of("attacker." + run + "@evil.example", "colleague." + run + "@example.com")) {
+      post(Map.of("from", other, "recipient", TestTenants.MAILGUN_ADDRESS, "subject", "Re: Refund",
+          "body-plain", "Send it to me instead.", "Message-Id", "<o-" + other + ">", "In-Reply-To", "<" + first + ">",
+          "References", "<" + first + ">")).then().statusCode(200);
+    }
+    String theirs = read(TestTenants.MAILGUN_TENANT, e -> e.customer() != null && victim.equals(e.customer().id())).get(0).conversationId();
+    for (String other : List.of("attacker." + run + "@evil.example", "colleague." + run + "@example.com")) {
+      ConversationEvent e = read(TestTenants.MAILGUN_TENANT, x -> x.customer() != null && other.equals(x.customer().id())).get(0);
+      assertNotEquals(theirs, e.conversationId(), other);
+    }
+    EmailThreads.Thread thread = new EmailThreads(REDIS).thread(TestTenants.MAILGUN_TENANT, theirs).orElseThrow();
+    assertEquals(victim, thread.customerAddress(), "Baton's replies still go to the customer");
+    assertEquals(first, thread.lastMessageId());
   }
 
   @Test
@@ -182,6 +206,19 @@ class EmailResourceTest {
     given().contentType("application/x-www-form-urlencoded").body(body).post(MAILGUN).then().statusCode(404);
     given().contentType("application/json").body("{}").post(MAILGUN).then().statusCode(415)
         .contentType("application/problem+json");
+  }
+
+  @Test
+  void aSendGridPostWithoutTheTenantsCredentialsIsRefusedBeforeItsBodyIsRead() throws Exception {
+    // A megabyte declared and never sent: the 401 comes from the head alone (else the read would time out).
+    try (java.net.Socket s = Webhooks.rawRequest("POST /v1/channels/sendgrid/" + TestTenants.SENDGRID_TENANT
+        + "/wrong-token-0123456789abcdef HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + BASIC + "\r\n"
+        + "Content-Type: " + EmailSamples.MULTIPART + "\r\nContent-Length: " + (1024 * 1024) + "\r\n\r\n")) {
+      String answer = Webhooks.readAll(s.getInputStream());
+      assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+      assertTrue(answer.contains("application/problem+json"), answer);
+      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("www-authenticate: basic"), answer);
+    }
   }
 
   @Test

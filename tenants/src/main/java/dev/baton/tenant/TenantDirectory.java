@@ -703,10 +703,20 @@ public final class TenantDirectory {
             + tenantId + " cannot receive email until it is");
         inboundToken = null;
       }
+      String basicUser = user ? secret(p, pPath, "basicAuthUserEnv", tenantId) : null;
+      String basicPassword = password ? secret(p, pPath, "basicAuthPasswordEnv", tenantId) : null;
+      // A configured credential that did not resolve must not leave the others to guard the URL alone
+      // (the path token without the basic auth meant for it): the tenant then takes no email.
+      if ((token && inboundToken == null) || (user && basicUser == null) || (password && basicPassword == null)) {
+        warnings.add(pPath + ": a configured Inbound Parse credential is not set; tenant " + tenantId
+            + " takes no SendGrid email until every configured one is");
+        inboundToken = null;
+        basicUser = null;
+        basicPassword = null;
+      }
       return new Channels.Email(provider, addresses, from, fromName, secret(p, pPath, "apiKeyEnv", tenantId),
-          apiBaseUrl(p, pPath, Channels.Email.SENDGRID_API_BASE_URL), null, null, inboundToken,
-          user ? secret(p, pPath, "basicAuthUserEnv", tenantId) : null,
-          password ? secret(p, pPath, "basicAuthPasswordEnv", tenantId) : null);
+          apiBaseUrl(p, pPath, Channels.Email.SENDGRID_API_BASE_URL), null, null, inboundToken, basicUser,
+          basicPassword);
     }
 
     private String apiBaseUrl(JsonNode n, String path, String fallback) {

@@ -327,6 +327,35 @@ class TenantChannelsTest {
   }
 
   @Test
+  void aSendGridTenantWithAConfiguredCredentialUnsetTakesNothingRatherThanTheOthersAlone() {
+    String yaml = """
+        tenants:
+          - id: t1
+            webhookSecretEnv: S
+            channels:
+              email:
+                provider: sendgrid
+                addresses: [help@parse.example.com]
+                fromAddress: help@example.com
+                sendgrid: {apiKeyEnv: SG_API, inboundTokenEnv: SG_TOKEN, basicAuthUserEnv: SG_USER,
+                           basicAuthPasswordEnv: SG_PASSWORD}
+        """;
+    for (String unset : List.of("SG_PASSWORD", "SG_USER", "SG_TOKEN")) {
+      Map<String, String> env = new java.util.HashMap<>(EMAIL_ENV);
+      env.remove(unset);
+      TenantDirectory dir = parse(yaml, env);
+      Channels.Email email = dir.find("t1").orElseThrow().channels().email();
+      assertNull(email.inboundToken(), unset);
+      assertNull(email.basicAuthUser(), unset);
+      assertNull(email.basicAuthPassword(), unset);
+      assertEquals("SG.api-key", email.apiKey(), "sending is not affected");
+      assertTrue(dir.warnings().stream().anyMatch(w -> w.contains(unset + " is not set")), dir.warnings().toString());
+      assertTrue(dir.warnings().stream().anyMatch(w -> w.startsWith("tenants[0].channels.email.sendgrid: a configured"
+          + " Inbound Parse credential is not set; tenant t1 takes no SendGrid email")), dir.warnings().toString());
+    }
+  }
+
+  @Test
   void invalidEmailCombinationsAreRefusedWithTheirPaths() {
     TenantConfigException e = assertThrows(TenantConfigException.class, () -> parse("""
         tenants:

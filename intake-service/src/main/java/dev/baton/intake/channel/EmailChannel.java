@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.james.mime4j.dom.address.Mailbox;
@@ -38,7 +39,8 @@ import org.jboss.logging.Logger;
  *   <li><b>Once.</b> Neither API takes an idempotency key. The reply's Message-ID is derived from
  *       Baton's message id and recorded once the provider accepted it ({@link EmailSentMessages}):
  *       a redelivered message with that record is not sent again (the engine's delivered mark
- *       covers the rest), and a mail client shows two copies with one Message-ID as one.
+ *       covers the rest); while one delivery is sending it holds a claim on the Message-ID ({@code SET
+ *       NX}, released when the attempt fails), so that a second one in flight does not send it too, and a mail client shows two copies with one Message-ID as one.
  *   <li><b>Errors</b> ({@link EmailErrors}): 408, 429 and 5xx are retried by the engine, the rest
  *       dead-lettered with the HTTP status (and SendGrid's refused fields).
  * </ul>
@@ -66,11 +68,14 @@ public abstract class EmailChannel implements OutboundChannel {
   private final EmailThreads threads;
   private final EmailSentMessages sent;
   private final Executor blocking;
+  private final Duration claimFor;
 
   protected EmailChannel(Channels.EmailProvider kind, Duration requestTimeout, EmailThreads threads,
       EmailSentMessages sent, Executor blocking) {
     this.kind = kind;
     this.exchange = new BoundedExchange(kind.name().toLowerCase(Locale.ROOT), requestTimeout);
+    // Past the longest attempt, so that a claim left by a crashed instance does not stop the reply for long.
+    this.claimFor = requestTimeout.multipliedBy(2).plusMinutes(1);
     this.threads = threads;
     this.sent = sent;
     this.blocking = blocking;
@@ -111,6 +116,7 @@ public abstract class EmailChannel implements OutboundChannel {
           try {
             request = request(email, prepared.reply());
           } catch (DeliveryException e) {
+            release(tenant, messageId);
             return CompletableFuture.failedFuture(e);
           }
           return exchange.send(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
@@ -119,11 +125,25 @@ public abstract class EmailChannel implements OutboundChannel {
               return acceptedId(response);
             }
             throw new CompletionException(EmailErrors.failure(provider(), status, response.body()));
-          }).thenApplyAsync(id -> {
+          }).handleAsync((id, failure) -> {
+            if (failure != null) {
+              release(tenant, messageId);
+              throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
             remember(tenant, message, messageId, id);
             return id != null ? id : messageId;
           }, blocking);
         });
+  }
+
+  /** Lets a later delivery send the reply after this one failed (nothing was accepted); runs on {@link #blocking}. */
+  private void release(TenantConfig tenant, String messageId) {
+    try {
+      sent.release(tenant.id(), messageId);
+    } catch (RuntimeException e) {
+      LOG.warnf("cannot release the email claim of %s in Redis (its retry waits for the claim to expire): %s",
+          tenant.id(), e.getMessage());
+    }
   }
 
   private record Prepared(Reply reply, String alreadySent) {}
@@ -143,6 +163,17 @@ public abstract class EmailChannel implements OutboundChannel {
         return new Prepared(null, messageId);
       }
       String to = recipient(m.recipient(), thread.orElse(null));
+      // Two deliveries of one message in flight (a redelivery while the first waits on the provider)
+      // would both find no record: only the one holding the claim sends, the other is retried later.
+      boolean claimed;
+      try {
+        claimed = sent.claim(tenant.id(), messageId, claimFor);
+      } catch (RuntimeException e) {
+        throw new DeliveryException("cannot claim the email in Redis: " + e.getMessage(), true, e);
+      }
+      if (!claimed) {
+        throw new DeliveryException("another delivery of this message is being sent", true, null);
+      }
       String name = m.recipient() != null && m.recipient().name() != null ? m.recipient().name()
           : thread.map(EmailThreads.Thread::customerName).orElse(null);
       String subject = subject(thread.map(EmailThreads.Thread::subject).orElse(null), tenant);
@@ -163,6 +194,7 @@ public abstract class EmailChannel implements OutboundChannel {
     try {
       SentMessages.Sent record = new SentMessages.Sent(m.messageId(), m.conversationId(), Channel.EMAIL, 1, 1);
       sent.record(tenant.id(), messageId, record);
+      sent.keep(tenant.id(), messageId);
       threads.remember(tenant.id(), messageId, m.conversationId());
       String bare = providerId == null ? null : EmailReader.firstId(providerId);
       if (bare != null && !bare.equals(messageId)) {
@@ -184,14 +216,39 @@ public abstract class EmailChannel implements OutboundChannel {
 
   /** {@code Re: <subject>} (not {@code Re: Re:}); the tenant's name when the customer gave none. */
   static String subject(String customerSubject, TenantConfig tenant) {
-    String s = customerSubject == null ? "" : customerSubject.replaceAll("\\s*[\\r\\n\\t]+\\s*", " ").strip();
-    while (RE.matcher(s).find()) {
-      s = RE.matcher(s).replaceFirst("");
+    String s = oneLine(customerSubject == null ? "" : customerSubject).strip();
+    // One matcher walking past every prefix: removing them one by one copies the rest each time.
+    Matcher re = RE.matcher(s);
+    int at = 0;
+    while (at < s.length() && re.region(at, s.length()).lookingAt()) {
+      at = re.end();
     }
+    s = s.substring(at);
     if (s.isEmpty()) {
       return "Re: " + (tenant.name() == null ? tenant.id() : tenant.name());
     }
     return "Re: " + (s.length() <= MAX_SUBJECT ? s : s.substring(0, MAX_SUBJECT));
+  }
+
+  /** Each run of blanks holding a line break or tab as one space, in one pass (a pattern would backtrack). */
+  private static String oneLine(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    int i = 0;
+    while (i < s.length()) {
+      if (!Character.isWhitespace(s.charAt(i))) {
+        out.append(s.charAt(i++));
+        continue;
+      }
+      int end = i;
+      boolean breaks = false;
+      while (end < s.length() && Character.isWhitespace(s.charAt(end))) {
+        char c = s.charAt(end++);
+        breaks |= c == '\r' || c == '\n' || c == '\t';
+      }
+      out.append(breaks ? " " : s.substring(i, end));
+      i = end;
+    }
+    return out.toString();
   }
 
   /** recipient.email, else recipient.id when it is an address, else the thread's customer. */
@@ -215,7 +272,7 @@ public abstract class EmailChannel implements OutboundChannel {
     try {
       Mailbox m = LenientAddressParser.DEFAULT.parseMailbox(candidate.strip());
       if (m == null || m.getLocalPart() == null || m.getLocalPart().isEmpty() || m.getDomain() == null
-          || m.getDomain().isEmpty() || m.getAddress().chars().anyMatch(c -> c <= ' ')) {
+          || m.getDomain().isEmpty() || !EmailReader.safeAddress(m.getAddress())) {
         return null;
       }
       return m.getAddress().toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.schemas.serde.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,10 @@ public final class EmailReader {
 
   // ---------------------------------------------------------------- SendGrid
 
-  /** A field of a {@code multipart/form-data} body: its bytes, its charset if it named one, its file name if any. */
+  /**
+   * A field of a {@code multipart/form-data} body: its bytes, its charset if it named one, its file
+   * name if any. A file's bytes are not kept (empty): only that it came is.
+   */
   public record Part(byte[] bytes, String charset, String filename) {}
 
   /** The fields of a {@code multipart/form-data} body, by name (the first of a repeated name). */
@@ -162,9 +166,17 @@ public final class EmailReader {
             }
           }
           case T_BODY -> {
-            byte[] bytes = stream.getDecodedInputStream().readAllBytes();
-            if (name != null && !parts.containsKey(name)) {
-              parts.put(name, new Part(bytes, stream.getBodyDescriptor().getCharset(), filename));
+            boolean kept = name != null && !parts.containsKey(name);
+            if (!kept || filename != null) {
+              // A file (an attachment, which Baton counts but does not keep) or a repeated field: read past
+              // it without a copy of up to the whole body in memory.
+              stream.getInputStream().transferTo(OutputStream.nullOutputStream());
+              if (kept) {
+                parts.put(name, new Part(new byte[0], stream.getBodyDescriptor().getCharset(), filename));
+              }
+            } else {
+              parts.put(name, new Part(stream.getDecodedInputStream().readAllBytes(),
+                  stream.getBodyDescriptor().getCharset(), filename));
             }
           }
           default -> {}
@@ -327,7 +339,31 @@ public final class EmailReader {
         || m.getDomain().isEmpty()) {
       throw new InboundEmail.Invalid(field, "is not an email address");
     }
+    if (!safeAddress(m.getAddress())) {
+      throw new InboundEmail.Invalid(field, "is an address Baton cannot reply to (a quoted local part with"
+          + " separators, blanks or a second '@')");
+    }
     return m;
+  }
+
+  /**
+   * Whether an address is one plain mailbox: a quoted local part such as {@code "a@evil.com,b"@x.com}
+   * is valid mail syntax, but would become a list of recipients in a provider's {@code to}.
+   */
+  public static boolean safeAddress(String address) {
+    if (address == null || address.isEmpty()) {
+      return false;
+    }
+    int ats = 0;
+    for (int i = 0; i < address.length(); i++) {
+      char c = address.charAt(i);
+      if (c == '@') {
+        ats++;
+      } else if (c <= ' ' || c == 0x7F || Character.isWhitespace(c) || Character.isSpaceChar(c) || ",;<>\"".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return ats == 1;
   }
 
   private static List<String> addresses(String field, String value) throws InboundEmail.Invalid {

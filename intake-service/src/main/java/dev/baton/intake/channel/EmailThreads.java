@@ -21,7 +21,7 @@ import redis.clients.jedis.params.SetParams;
  *   <li>{@code baton:<tenant>:email:msg:<h(Message-ID)>} → conversation id, for every email the
  *       customer sent and every reply Baton sent. A new email is looked up by its {@code
  *       In-Reply-To}, then its {@code References} newest first; when none is known it opens {@code
- *       email:<h(root Message-ID)>}, the root being the oldest reference, so that every email of a
+ *       email:<h(root Message-ID, sender)>}, the root being the oldest reference, so that every email of a
  *       thread Baton joined late still lands in one conversation. The entry also tells that an email
  *       was already taken: SendGrid retries for three days, past the intake's 24-hour event dedup.
  *   <li>{@code baton:<tenant>:email:thread:<conversation id>} → what a reply needs: the customer's
@@ -101,9 +101,12 @@ public class EmailThreads {
     return refs.size() <= MAX_REFERENCES ? refs : refs.subList(refs.size() - MAX_REFERENCES, refs.size());
   }
 
-  /** The conversation a thread that Baton has not seen before opens. */
-  public static String newConversation(String rootMessageId) {
-    return "email:" + hash(rootMessageId);
+  /**
+   * The conversation a sender's thread that Baton has not joined opens: named by the root and the
+   * sender, so that another sender citing the same root opens their own.
+   */
+  public static String newConversation(String rootMessageId, String fromAddress) {
+    return "email:" + hash(rootMessageId + '\u0000' + (fromAddress == null ? "" : fromAddress));
   }
 
   static String messageKey(String tenantId, String messageId) {

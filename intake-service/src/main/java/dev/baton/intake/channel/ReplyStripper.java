@@ -64,6 +64,10 @@ public final class ReplyStripper {
       return null;
     }
     String[] lines = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
+    // Trailing blanks go first: the patterns' \s*$ then never backtracks over a long run of them.
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = lines[i].stripTrailing();
+    }
     List<String> kept = new ArrayList<>();
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
@@ -173,7 +177,34 @@ public final class ReplyStripper {
         }
       }
     }, doc.body());
-    String text = out.toString().replace('\u00A0', ' ').replaceAll("[ \\t]+\n", "\n").replaceAll("\n{3,}", "\n\n");
+    String text = collapse(out.toString().replace('\u00A0', ' '));
     return text.isBlank() ? null : text.strip();
+  }
+
+  /**
+   * Each line without its trailing blanks, and at most one empty line in a row: one pass, since a
+   * backtracking pattern over long runs of blanks without a newline (an HTML body of a million
+   * {@code <i> </i>}) takes quadratic time.
+   */
+  private static String collapse(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    int newlines = 0;
+    int start = 0;
+    while (start <= text.length()) {
+      int end = text.indexOf('\n', start);
+      if (end < 0) {
+        end = text.length();
+      }
+      String line = text.substring(start, end).stripTrailing();
+      if (line.isEmpty()) {
+        newlines++;
+      } else {
+        out.append("\n".repeat(out.length() == 0 ? 0 : Math.min(newlines + 1, 2)));
+        out.append(line);
+        newlines = 0;
+      }
+      start = end + 1;
+    }
+    return out.toString();
   }
 }

@@ -96,13 +96,13 @@ public class MailgunResource {
       return EmailResponses.unknownRecipient(PROVIDER); // refused before its token is claimed: a fixed route's retry is taken
     }
     try {
-      if (!tokens.claim(t.id(), token, window.multipliedBy(2))) {
+      if (!tokens.claim(key, token, window.multipliedBy(2))) {
         return Problem.response(406, "Replayed webhook", "this token was already used; a replayed post is not taken");
       }
     } catch (JedisException e) {
       return EmailResponses.unavailable("the webhook could not be checked; Mailgun will deliver it again");
     }
-    return EmailResponses.accept(intake, t, email, PROVIDER, () -> tokens.release(t.id(), token));
+    return EmailResponses.accept(intake, t, email, PROVIDER, () -> tokens.release(key, token));
   }
 
   /** The fields of a urlencoded or multipart body (files left out); empty when it cannot be read. */

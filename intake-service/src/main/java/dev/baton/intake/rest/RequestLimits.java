@@ -2,6 +2,7 @@ package dev.baton.intake.rest;
 
 import dev.baton.intake.config.IntakeConfig;
 import dev.baton.schemas.serde.Json;
+import dev.baton.tenant.TenantDirectory;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -37,6 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       intake.channels.max-body-bytes} for providers' webhooks, which batch, {@code
  *       intake.channels.email-max-body-bytes} for the email providers'), before
  *       a byte of the body is read; a chunked body as soon as it passes the limit;
+ *   <li>401 for SendGrid's webhook without the tenant's path token or basic auth ({@link
+ *       SendGridResource#refusal}): its credentials are all in the URL and headers, so a stranger's
+ *       body is not read;
  *   <li>408 when the request is not fully received within {@code intake.request-read-timeout} (a
  *       client trickling its body ties up no worker thread, and not for long).
  * </ul>
@@ -59,10 +63,12 @@ public class RequestLimits {
 
   private final IntakeConfig config;
   private final Vertx vertx;
+  private final TenantDirectory tenants;
 
-  public RequestLimits(IntakeConfig config, Vertx vertx) {
+  public RequestLimits(IntakeConfig config, Vertx vertx, TenantDirectory tenants) {
     this.config = config;
     this.vertx = vertx;
+    this.tenants = tenants;
   }
 
   void install(@Observes Router router) {
@@ -122,6 +128,14 @@ public class RequestLimits {
       refuse(ctx, tooLarge(max));
       return;
     }
+    if (path.startsWith(SENDGRID)) {
+      // SendGrid's credentials are all in the URL and headers: up to 10 MiB is not read for a stranger.
+      Response unauthorized = sendGridRefusal(path.substring(SENDGRID.length()), request.getHeader("Authorization"));
+      if (unauthorized != null) {
+        refuse(ctx, unauthorized);
+        return;
+      }
+    }
     Buffer body = Buffer.buffer(Math.min(max, 8192));
     AtomicBoolean refused = new AtomicBoolean();
     long timer = vertx.setTimer(config.requestReadTimeout().toMillis(), id -> {
@@ -155,6 +169,17 @@ public class RequestLimits {
         ctx.next();
       }
     });
+  }
+
+  /** {@link SendGridResource#refusal} for {@code <tenant>[/<token>]}; null when authenticated. */
+  private Response sendGridRefusal(String rest, String authorization) {
+    String[] segments = rest.split("/", -1);
+    if (segments.length > 2) {
+      return null; // no such resource: the framework answers 404
+    }
+    String token = segments.length == 2 ? segments[1] : null;
+    return SendGridResource.refusal(SendGridResource.tenantOf(tenants, segments[0]).map(t -> t.channels().email())
+        .orElse(null), token, authorization);
   }
 
   static Response tooLarge(int max) {
@@ -205,6 +230,10 @@ public class RequestLimits {
     HttpServerResponse response = ctx.response();
     response.setStatusCode(problem.getStatus());
     response.putHeader("Content-Type", Problem.MEDIA_TYPE);
+    Object challenge = problem.getHeaders().getFirst("WWW-Authenticate");
+    if (challenge != null) {
+      response.putHeader("WWW-Authenticate", challenge.toString());
+    }
     response.putHeader("Connection", "close");
     response.end(Buffer.buffer(body)).onComplete(done -> {
       if (!linger || request.isEnded()) {

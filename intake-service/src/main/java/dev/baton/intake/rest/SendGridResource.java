@@ -61,16 +61,10 @@ public class SendGridResource {
   }
 
   private Response receive(RoutingContext request, String tenantId, String token, String authorization) {
-    Optional<TenantConfig> tenant = tenants.find(tenantId)
-        .filter(t -> t.channels().email() != null && t.channels().email().provider() == Channels.EmailProvider.SENDGRID);
-    Channels.Email email = tenant.map(t -> t.channels().email()).orElse(null);
-    if (!authenticated(email, token, authorization)) {
-      Response.ResponseBuilder r = Response.fromResponse(Problem.response(401, "Unauthorized",
-          "the request must carry the tenant's Inbound Parse path token and/or basic auth"));
-      if (email != null && email.basicAuthUser() != null) {
-        r.header("WWW-Authenticate", "Basic realm=\"baton\"");
-      }
-      return r.build();
+    Optional<TenantConfig> tenant = tenantOf(tenants, tenantId);
+    Response refused = refusal(tenant.map(t -> t.channels().email()).orElse(null), token, authorization);
+    if (refused != null) {
+      return refused; // RequestLimits refuses it before the body is read; this keeps the resource safe alone
     }
     TenantConfig t = tenant.get();
     byte[] body = RequestLimits.body(request);
@@ -83,6 +77,25 @@ public class SendGridResource {
       return EmailResponses.invalid(e);
     }
     return EmailResponses.accept(intake, t, parsed, PROVIDER, () -> {});
+  }
+
+  /** The tenant of the path when it takes email through SendGrid. */
+  static Optional<TenantConfig> tenantOf(TenantDirectory tenants, String tenantId) {
+    return tenants.find(tenantId)
+        .filter(t -> t.channels().email() != null && t.channels().email().provider() == Channels.EmailProvider.SENDGRID);
+  }
+
+  /** The 401 for a request that does not carry the tenant's credentials ({@code email} null: no such tenant); else null. */
+  static Response refusal(Channels.Email email, String token, String authorization) {
+    if (authenticated(email, token, authorization)) {
+      return null;
+    }
+    Response.ResponseBuilder r = Response.fromResponse(Problem.response(401, "Unauthorized",
+        "the request must carry the tenant's Inbound Parse path token and/or basic auth"));
+    if (email != null && email.basicAuthUser() != null) {
+      r.header("WWW-Authenticate", "Basic realm=\"baton\"");
+    }
+    return r.build();
   }
 
   /** Every credential the tenant configured must match; a tenant with none configured takes nothing. */

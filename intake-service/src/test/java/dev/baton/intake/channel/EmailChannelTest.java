@@ -93,7 +93,7 @@ class EmailChannelTest {
 
   /** A thread as the inbound side leaves it after the customer's first email. */
   private static String thread(TenantConfig tenant, String address, String subject, String customerMessageId) {
-    String conversation = EmailThreads.newConversation(customerMessageId);
+    String conversation = EmailThreads.newConversation(customerMessageId, address);
     threads.remember(tenant.id(), customerMessageId, conversation);
     threads.update(tenant.id(), conversation, new EmailThreads.Thread(address, "Alice", subject, customerMessageId,
         List.of(customerMessageId)));
@@ -153,6 +153,47 @@ class EmailChannelTest {
 
     assertEquals(1, providers.emailRequestsTo(address).size(), "the customer got the reply once");
     assertEquals(EmailReader.firstId(first), again, "the redelivery answers with the reply's Message-ID");
+  }
+
+  @Test
+  void aDeliveryInFlightHoldsTheMessageSoASecondOneDoesNotSendIt() {
+    TenantConfig tenant = tenant(Channels.EmailProvider.MAILGUN, TestTenants.MAILGUN_API_KEY);
+    String address = customer();
+    String conversation = thread(tenant, address, "Hello", "first." + address);
+    OutboundMessage m = message(tenant, conversation, new Customer(address, null, null, address), "Hi there");
+    String id = EmailChannel.messageId(tenant, tenant.channels().email(), m);
+    // Another delivery of the same message has claimed it and is waiting on Mailgun.
+    assertTrue(sent.claim(tenant.id(), id, Duration.ofMinutes(1)));
+
+    DeliveryException busy = failure(mailgun, tenant, m);
+    assertTrue(busy.retryable(), "retried later, when the first has recorded it");
+    assertEquals(0, providers.emailRequestsTo(address).size(), "not sent by the second");
+
+    sent.release(tenant.id(), id);
+    mailgun.send(tenant, m).toCompletableFuture().join();
+    assertEquals(1, providers.emailRequestsTo(address).size());
+    assertFalse(sent.claim(tenant.id(), id, Duration.ofMinutes(1)), "kept after the send");
+  }
+
+  @Test
+  void aFailedAttemptReleasesItsClaimSoTheRetrySends() {
+    TenantConfig tenant = tenant(Channels.EmailProvider.SENDGRID, TestTenants.SENDGRID_API_KEY);
+    String address = customer();
+    OutboundMessage m = message(tenant, "email:none", new Customer(address, null, null, null), "x");
+    providers.failEmailNext(1, 503);
+    assertTrue(failure(sendGrid, tenant, m).retryable());
+    sendGrid.send(tenant, m).toCompletableFuture().join();
+    assertEquals(202, providers.emailRequestsTo(address).get(providers.emailRequestsTo(address).size() - 1).status());
+  }
+
+  @Test
+  void anAddressThatWouldBecomeSeveralRecipientsIsNotSentTo() {
+    TenantConfig tenant = tenant(Channels.EmailProvider.MAILGUN, TestTenants.MAILGUN_API_KEY);
+    String quoted = "\"a@evil.example,b\"@x.example";
+    DeliveryException e = failure(mailgun, tenant, message(tenant, "email:none", new Customer(quoted, null, null, quoted), "x"));
+    assertFalse(e.retryable());
+    assertTrue(e.getMessage().startsWith("no email address for the recipient"), e.getMessage());
+    assertTrue(providers.emailRequestsTo("a@evil.example").isEmpty());
   }
 
   @Test
@@ -242,6 +283,16 @@ class EmailChannelTest {
     assertEquals("Re: Invoice", EmailChannel.subject("RE: AW: Invoice", t));
     assertEquals("Re: Two lines", EmailChannel.subject("Two\r\n lines", t));
     assertEquals("Re: Unit Bikes", EmailChannel.subject("  ", t));
+    assertEquals("Re: A  B", EmailChannel.subject("A  B", t), "blanks without a line break stay");
     assertEquals("\"Ann \\\"A\\\" O\\\\B\" <a@b.example>", MailgunChannel.mailbox("Ann \"A\" O\\B", "a@b.example"));
+  }
+
+  /** Hostile subjects (a header can be megabytes): the timeout fails a pass that is not linear again. */
+  @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void longSubjectsAreAnsweredInOnePass() {
+    TenantConfig t = tenant(Channels.EmailProvider.MAILGUN, "k");
+    assertEquals("Re: a" + " ".repeat(199), EmailChannel.subject("a" + " ".repeat(2_000_000) + "b", t));
+    assertEquals("Re: Invoice", EmailChannel.subject("re: ".repeat(1_000_000) + "Invoice", t));
   }
 }

@@ -113,6 +113,18 @@ class EmailReaderTest {
   }
 
   @Test
+  void aSenderThatWouldBecomeSeveralRecipientsIsRefusedNamingFrom() {
+    for (String from : List.of("\"a@evil.example,b\"@x.example", "<\"a b\"@x.example>", "\"a;b\"@x.example",
+        "\"a@b\"@x.example", "\"<a>\"@x.example")) {
+      Map<String, List<String>> form = Map.of("from", List.of(from), "recipient", List.of("support@mg.example.com"));
+      assertEquals("from", assertThrows(InboundEmail.Invalid.class, () -> EmailReader.mailgun(form)).field(), from);
+    }
+    assertEquals(true, EmailReader.safeAddress("o'brien+tag@x.example"));
+    assertEquals(false, EmailReader.safeAddress("a@evil.example,b@x.example"));
+    assertEquals(false, EmailReader.safeAddress("a\u00A0b@x.example"));
+  }
+
+  @Test
   void attachmentsAreCountedNotRead() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     part(out, "from", "bob@example.com", StandardCharsets.UTF_8);
@@ -124,6 +136,7 @@ class EmailReaderTest {
     Map<String, EmailReader.Part> parts =
         EmailReader.multipart(out.toByteArray(), "multipart/form-data; boundary=" + BOUNDARY);
     assertEquals("x.pdf", parts.get("attachment1").filename());
+    assertEquals(0, parts.get("attachment1").bytes().length, "the file is read past, not kept");
     assertEquals(1, EmailReader.sendGrid(parts).attachments());
   }
 

@@ -1,6 +1,8 @@
 package dev.baton.intake.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.testsupport.TestRedis;
@@ -34,18 +36,30 @@ class EmailThreadsTest {
     return "em-threads-" + UUID.randomUUID();
   }
 
+  private static final String ALICE = "alice@example.com";
+
   private static InboundEmail email(String messageId, String inReplyTo, List<String> references) {
-    return new InboundEmail(messageId, inReplyTo, references, "alice@example.com", null, List.of("s@x.example"), "s",
-        "t", null, null, 0);
+    return email(ALICE, messageId, inReplyTo, references);
+  }
+
+  private static InboundEmail email(String from, String messageId, String inReplyTo, List<String> references) {
+    return new InboundEmail(messageId, inReplyTo, references, from, null, List.of("s@x.example"), "s", "t", null,
+        null, 0);
+  }
+
+  /** What the intake leaves after the customer's first email of {@code conversation}. */
+  private static void opened(String t, String conversation, String customer, String messageId) {
+    threads.remember(t, messageId, conversation);
+    threads.update(t, conversation, new EmailThreads.Thread(customer, null, "s", messageId, List.of(messageId)));
   }
 
   @Test
-  void aNewThreadIsNamedByItsRootAndItsRepliesFindItByInReplyTo() {
+  void aNewThreadIsNamedByItsRootAndSenderAndItsRepliesFindItByInReplyTo() {
     String t = tenant();
     String first = intake.conversationOf(t, email("root@a", null, List.of()));
-    assertEquals(EmailThreads.newConversation("root@a"), first);
+    assertEquals(EmailThreads.newConversation("root@a", ALICE), first);
     assertTrue(first.matches("email:[0-9a-f]{40}"), first);
-    threads.remember(t, "root@a", first);
+    opened(t, first, ALICE, "root@a");
     threads.remember(t, "baton.1@x.example", first); // Baton's reply
 
     assertEquals(first, intake.conversationOf(t, email("reply@a", "baton.1@x.example", List.of())));
@@ -54,8 +68,8 @@ class EmailThreadsTest {
   @Test
   void referencesAreTriedNewestFirstWhenInReplyToIsUnknown() {
     String t = tenant();
-    threads.remember(t, "old@a", "email:old");
-    threads.remember(t, "newer@a", "email:newer");
+    opened(t, "email:old", ALICE, "old@a");
+    opened(t, "email:newer", ALICE, "newer@a");
     assertEquals("email:newer", intake.conversationOf(t, email("x@a", "unknown@a", List.of("old@a", "newer@a", "gone@a"))));
     assertEquals("email:old", intake.conversationOf(t, email("y@a", null, List.of("old@a", "gone@a"))));
   }
@@ -64,11 +78,62 @@ class EmailThreadsTest {
   void aThreadJoinedLateIsNamedByItsOldestReferenceSoEveryLaterEmailAgrees() {
     String t = tenant();
     String a = intake.conversationOf(t, email("m3@a", "m2@a", List.of("m1@a", "m2@a")));
-    assertEquals(EmailThreads.newConversation("m1@a"), a);
+    assertEquals(EmailThreads.newConversation("m1@a", ALICE), a);
     assertEquals(a, intake.conversationOf(t, email("m4@a", null, List.of("m1@a", "m2@a", "m3@a"))));
-    threads.remember(t, "m4@a", "email:t1-only");
-    assertEquals(EmailThreads.newConversation("m4@a"), intake.conversationOf(tenant(), email("m5@a", "m4@a", List.of())),
-        "another tenant's thread map is its own");
+    opened(t, "email:t1-only", ALICE, "m4@a");
+    assertEquals(EmailThreads.newConversation("m4@a", ALICE),
+        intake.conversationOf(tenant(), email("m5@a", "m4@a", List.of())), "another tenant's thread map is its own");
+  }
+
+  @Test
+  void anotherSenderCitingTheThreadOpensTheirOwnConversationAndTheCustomersThreadStays() {
+    String t = tenant();
+    String victim = intake.conversationOf(t, email("v1@a", null, List.of()));
+    opened(t, victim, ALICE, "v1@a");
+    threads.remember(t, "baton.1@x.example", victim);
+
+    // Someone who learnt the Message-IDs, and a colleague on Cc answering Baton's reply.
+    for (String other : List.of("attacker@x.example", "colleague@example.com")) {
+      EmailIntake.Placed p = intake.place(t, email(other, "o-" + other, "baton.1@x.example", List.of("v1@a", "baton.1@x.example")));
+      assertNotEquals(victim, p.conversation(), other);
+      assertEquals(EmailThreads.newConversation("v1@a", other), p.conversation(), other);
+      assertNull(p.thread(), "no thread of theirs yet: " + other);
+    }
+    // The customer's own answer, even to the colleague's email (known in the colleague's conversation), comes home.
+    threads.remember(t, "o-colleague@example.com", EmailThreads.newConversation("v1@a", "colleague@example.com"));
+    EmailIntake.Placed home = intake.place(t, email("v2@a", "o-colleague@example.com", List.of("v1@a", "o-colleague@example.com")));
+    assertEquals(victim, home.conversation());
+    assertEquals(ALICE, home.thread().customerAddress());
+  }
+
+  @Test
+  void aConversationWithoutAThreadIsNotJoinedByWhoeverCitesIt() {
+    String t = tenant();
+    threads.remember(t, "baton.2@x.example", "wa:some-conversation"); // Baton's email, no customer email of it
+    assertEquals(EmailThreads.newConversation("baton.2@x.example", ALICE),
+        intake.conversationOf(t, email("r@a", "baton.2@x.example", List.of())));
+  }
+
+  @Test
+  void theThreadAdvancesToNewerEmailsOnly() {
+    EmailThreads.Thread known = new EmailThreads.Thread(ALICE, "Alice", "Leak", "m3@a", List.of("m1@a", "m2@a", "m3@a"));
+    // m2 arrives late (a provider's retry days later): the thread stays at m3.
+    assertNull(EmailIntake.next(known, email("m2@a", "m1@a", List.of("m1@a"))));
+    assertNull(EmailIntake.next(known, email("m3@a", "m2@a", List.of("m1@a", "m2@a"))));
+    // A newer one moves it on.
+    EmailThreads.Thread after = EmailIntake.next(known, new InboundEmail("m4@a", "m3@a", List.of("m1@a", "m2@a", "m3@a"),
+        ALICE, null, List.of("s@x.example"), "Re: Leak", "t", null, null, 0));
+    assertEquals("m4@a", after.lastMessageId());
+    assertEquals(List.of("m1@a", "m2@a", "m3@a", "m4@a"), after.references());
+    assertEquals("Re: Leak", after.subject());
+    assertEquals("Alice", after.customerName(), "kept when the new email names no one");
+    // The newest without a Message-ID keeps the last one a reply can answer.
+    EmailThreads.Thread noId = EmailIntake.next(known, email(null, "m3@a", List.of("m1@a", "m2@a", "m3@a")));
+    assertEquals("m3@a", noId.lastMessageId());
+    assertEquals(known.references(), noId.references());
+    // A first email opens the thread.
+    EmailThreads.Thread first = EmailIntake.next(null, email("n1@a", null, List.of()));
+    assertEquals(new EmailThreads.Thread(ALICE, null, "s", "n1@a", List.of("n1@a")), first);
   }
 
   @Test

@@ -3,7 +3,9 @@ package dev.baton.intake.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The customer's new words of a reply, as the common mail clients quote and sign. */
 class ReplyStripperTest {
@@ -74,5 +76,21 @@ class ReplyStripperTest {
         + "<div id=\"divRplyFwdMsg\"><b>From:</b> Help</div><div>Old text</div></body></html>";
     assertEquals("Call me & thanks.", ReplyStripper.stripHtml(outlook));
     assertEquals("Old text kept <script>", ReplyStripper.htmlText("<p>Old text kept &lt;script&gt;</p><script>x()</script>"));
+  }
+
+  /** Hostile bodies well inside the 10 MiB limit; the timeout fails a pass that is not linear again. */
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void longRunsOfBlanksWithoutANewlineAreReadInOnePass() {
+    int n = 500_000;
+    String html = "<div>Hello" + "<i> </i>".repeat(n) + "there</div><p>Bye   </p>\n\n\n\n<p>  </p><p>Now</p>";
+    String text = ReplyStripper.htmlText(html);
+    assertEquals("Hello" + " ".repeat(n) + "there\nBye\n\nNow", text);
+    assertEquals(text, ReplyStripper.stripHtml(html));
+
+    String plain = "Hi" + " \t".repeat(2_000_000) + "x\n" + "wrote:" + " ".repeat(2_000_000) + "\n" + "-".repeat(1_000_000);
+    String stripped = ReplyStripper.strip(plain);
+    assertEquals("Hi" + " \t".repeat(2_000_000) + "x", stripped.substring(0, stripped.indexOf('\n')));
+    assertEquals(3, stripped.split("\n").length);
   }
 }
