@@ -39,8 +39,9 @@ import org.jboss.logging.Logger;
  *   <li><b>Once.</b> Neither API takes an idempotency key. The reply's Message-ID is derived from
  *       Baton's message id and recorded once the provider accepted it ({@link EmailSentMessages}):
  *       a redelivered message with that record is not sent again (the engine's delivered mark
- *       covers the rest); while one delivery is sending it holds a claim on the Message-ID ({@code SET
- *       NX}, released when the attempt fails), so that a second one in flight does not send it too, and a mail client shows two copies with one Message-ID as one.
+ *       covers the rest), and a mail client shows two copies with one Message-ID as one. While
+ *       one delivery sends, it holds a claim on the Message-ID ({@code SET NX}, released when the
+ *       attempt fails), so that a second one in flight does not send it too.
  *   <li><b>Errors</b> ({@link EmailErrors}): 408, 429 and 5xx are retried by the engine, the rest
  *       dead-lettered with the HTTP status (and SendGrid's refused fields).
  * </ul>
