@@ -289,7 +289,7 @@ class EmailChannelTest {
 
   /** Hostile subjects (a header can be megabytes): the timeout fails a pass that is not linear again. */
   @Test
-  @org.junit.jupiter.api.Timeout(10)
+  @org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void longSubjectsAreAnsweredInOnePass() {
     TenantConfig t = tenant(Channels.EmailProvider.MAILGUN, "k");
     assertEquals("Re: a" + " ".repeat(199), EmailChannel.subject("a" + " ".repeat(2_000_000) + "b", t));
