@@ -78,7 +78,10 @@ class ReplyStripperTest {
     assertEquals("Old text kept <script>", ReplyStripper.htmlText("<p>Old text kept &lt;script&gt;</p><script>x()</script>"));
   }
 
-  /** Hostile bodies well inside the 10 MiB limit; the timeout (in its own thread: a regex ignores interrupts) fails a pass that is not linear again. */
+  /**
+   * Hostile bodies well inside the 10 MiB limit; the timeout (in its own thread: a regex ignores
+   * interrupts) fails a pass that is not linear again.
+   */
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void longRunsOfBlanksWithoutANewlineAreReadInOnePass() {
