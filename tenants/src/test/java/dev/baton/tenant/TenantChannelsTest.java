@@ -301,9 +301,8 @@ class TenantChannelsTest {
     assertTrue(dir.warnings().isEmpty(), dir.warnings().toString());
   }
 
-  @Test
-  void aSendGridTenantTakesASecretPathTokenOrBasicAuthAndTheDefaultApi() {
-    TenantDirectory dir = parse("""
+  /** A SendGrid tenant with a path token and basic auth, each from its variable of {@link #EMAIL_ENV}. */
+  private static final String SENDGRID_EVERY_CREDENTIAL = """
         tenants:
           - id: t1
             webhookSecretEnv: S
@@ -314,7 +313,11 @@ class TenantChannelsTest {
                 fromAddress: help@example.com
                 sendgrid: {apiKeyEnv: SG_API, inboundTokenEnv: SG_TOKEN, basicAuthUserEnv: SG_USER,
                            basicAuthPasswordEnv: SG_PASSWORD}
-        """, EMAIL_ENV);
+        """;
+
+  @Test
+  void aSendGridTenantTakesASecretPathTokenOrBasicAuthAndTheDefaultApi() {
+    TenantDirectory dir = parse(SENDGRID_EVERY_CREDENTIAL, EMAIL_ENV);
     Channels.Email email = dir.find("t1").orElseThrow().channels().email();
     assertEquals(Channels.EmailProvider.SENDGRID, email.provider());
     assertEquals("SG.api-key", email.apiKey());
@@ -328,22 +331,10 @@ class TenantChannelsTest {
 
   @Test
   void aSendGridTenantWithAConfiguredCredentialUnsetTakesNothingRatherThanTheOthersAlone() {
-    String yaml = """
-        tenants:
-          - id: t1
-            webhookSecretEnv: S
-            channels:
-              email:
-                provider: sendgrid
-                addresses: [help@parse.example.com]
-                fromAddress: help@example.com
-                sendgrid: {apiKeyEnv: SG_API, inboundTokenEnv: SG_TOKEN, basicAuthUserEnv: SG_USER,
-                           basicAuthPasswordEnv: SG_PASSWORD}
-        """;
     for (String unset : List.of("SG_PASSWORD", "SG_USER", "SG_TOKEN")) {
       Map<String, String> env = new java.util.HashMap<>(EMAIL_ENV);
       env.remove(unset);
-      TenantDirectory dir = parse(yaml, env);
+      TenantDirectory dir = parse(SENDGRID_EVERY_CREDENTIAL, env);
       Channels.Email email = dir.find("t1").orElseThrow().channels().email();
       assertNull(email.inboundToken(), unset);
       assertNull(email.basicAuthUser(), unset);
