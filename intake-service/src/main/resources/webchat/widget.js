@@ -16,12 +16,16 @@
   var storageKey = 'baton-webchat:' + tenant;
   var PERSON_TEXT = "I'd like to talk to a person, please.";
   var TYPING_SHOWN_MS = 6000;
+  var UNAVAILABLE = 'Chat is unavailable right now.';
 
   var session = null;
   var source = null;
   var shown = {};
   var typingTimer = null;
   var starting = null;
+  var RECONNECT_MAX_MS = 30000;
+  var reconnectMs = 0;
+  var reconnectTimer = null;
 
   // ---------------------------------------------------------------- the UI (Shadow DOM)
   var host = document.createElement('div');
@@ -157,6 +161,7 @@
     }).then(function (s) {
       session = s;
       store(s.token);
+      if (error.textContent === UNAVAILABLE) { error.textContent = ''; }
       title.textContent = s.title;
       disclosure.textContent = s.disclosure;
       if (!shown.greeting) {
@@ -168,7 +173,7 @@
       return s;
     }, function (e) {
       starting = null;
-      error.textContent = 'Chat is unavailable right now.';
+      error.textContent = UNAVAILABLE;
       throw e;
     });
     return starting;
@@ -190,13 +195,26 @@
       clearTimeout(typingTimer);
       typingTimer = setTimeout(function () { typing.textContent = ''; }, TYPING_SHOWN_MS);
     });
+    source.onopen = function () { reconnectMs = 0; };
     source.onerror = function () {
-      // EventSource reconnects by itself (with Last-Event-ID); a closed one was refused: the
-      // session expired, so a new one starts.
+      // EventSource reconnects by itself (with Last-Event-ID) after a dropped connection. A closed
+      // one was answered with an error: an expired token (401) or Baton away (502/503 during a
+      // deploy), which EventSource cannot tell apart. So the session is asked again with the stored
+      // token: still valid, the same conversation carries on; invalid, the server starts a new one.
       if (source.readyState === EventSource.CLOSED) {
-        start(true);
+        reconnect();
       }
     };
+  }
+
+  // Retried until it works, waiting twice as long each time (up to RECONNECT_MAX_MS).
+  function reconnect() {
+    if (reconnectTimer) { return; }
+    reconnectMs = Math.min(reconnectMs ? reconnectMs * 2 : 1000, RECONNECT_MAX_MS);
+    reconnectTimer = setTimeout(function () {
+      reconnectTimer = null;
+      start(false).catch(reconnect);
+    }, reconnectMs);
   }
 
   function onMessage(d) {

@@ -13,6 +13,7 @@ import dev.baton.testsupport.TestTenants;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +67,27 @@ class TypingNoticeTest {
     assertEquals(WebChatStream.TYPING, entries.get(0).type());
     assertEquals("Alice", Json.MAPPER.readTree(entries.get(0).data()).get("agent").asText());
     assertTrue(REDIS.ttl(WebChatStream.key(TestTenants.TENANT, conv)) > 0, "the stream expires");
+  }
+
+  @Test
+  void anAgentTypingForLongKeepsTheConversationsMessagesInItsHistory() {
+    String tenant = "typing-" + UUID.randomUUID();
+    String conv = "webchat:" + UUID.randomUUID().toString().replace("-", "");
+    Instant at = Instant.parse("2026-11-23T10:00:00Z");
+    for (int i = 0; i < 3; i++) {
+      WebChatStream.appendOnce(REDIS, tenant, conv, "m-" + i, WebChatStream.MESSAGE,
+          WebChatStream.messageData("m-" + i, "customer", null, "message " + i, at, null));
+    }
+    // Far more notices than the stream keeps entries: each one replaces the one before.
+    StreamEntryID last = null;
+    for (int i = 0; i < 2 * WebChatStream.MAX_ENTRIES; i++) {
+      last = WebChatStream.appendTyping(REDIS, tenant, conv, WebChatStream.typingData("Alice", at));
+    }
+    List<WebChatStream.Entry> entries =
+        WebChatStream.after(REDIS, WebChatStream.key(tenant, conv), new StreamEntryID(0, 0), 1000);
+    assertEquals(List.of(WebChatStream.MESSAGE, WebChatStream.MESSAGE, WebChatStream.MESSAGE, WebChatStream.TYPING),
+        entries.stream().map(WebChatStream.Entry::type).toList());
+    assertEquals(last, entries.get(3).id(), "the latest notice is the one kept");
   }
 
   @Test

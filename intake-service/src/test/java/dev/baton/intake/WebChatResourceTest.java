@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.delivery.WebChatChannel;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.Choice;
@@ -48,6 +49,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The web chat widget's endpoints for the desk tenant: sessions (origins allowed and refused),
@@ -68,6 +70,12 @@ class WebChatResourceTest {
 
   @Inject
   TenantDirectory tenants;
+
+  @Inject
+  RedisClient redis;
+
+  @Inject
+  IntakeConfig config;
 
   // ---- the widget ------------------------------------------------------------------------
 
@@ -126,6 +134,31 @@ class WebChatResourceTest {
     given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
         .options(BASE + "/messages").then().statusCode(403)
         .header("Access-Control-Allow-Origin", (String) null);
+  }
+
+  @Test
+  void oneAddressOpeningNewSessionsFasterThanVisitorsDoIsToldToWait() {
+    // The test client's address, as the intake sees it (either loopback form).
+    List<String> keys = List.of("127.0.0.1", "0:0:0:0:0:0:0:1").stream()
+        .map(a -> "baton:" + TestTenants.DESK_TENANT + ":webchat-sessions:" + a).toList();
+    keys.forEach(redis::del);
+    try {
+      int limit = config.webchat().sessionsPerMinute();
+      String token = null;
+      for (int i = 0; i < limit; i++) {
+        token = session(null).get("token").asText();
+      }
+      given().header("Origin", ORIGIN).contentType(ContentType.JSON).body("{}")
+          .post(BASE + "/sessions").then().statusCode(429)
+          .contentType("application/problem+json")
+          .header("Retry-After", "60").body("title", equalTo("Too many sessions"));
+      // A returning visitor opens no new conversation: not held back.
+      given().header("Origin", ORIGIN).contentType(ContentType.JSON).body("{\"token\":\"" + token + "\"}")
+          .post(BASE + "/sessions").then().statusCode(200).body("resumed", equalTo(true));
+      assertTrue(keys.stream().anyMatch(k -> redis.ttl(k) > 0), "the window expires");
+    } finally {
+      keys.forEach(redis::del);
+    }
   }
 
   // ---- messages in -----------------------------------------------------------------------
@@ -205,7 +238,32 @@ class WebChatResourceTest {
     message(session(null).get("token").asText(), "{\"id\":\"m-1\",\"text\":\"hi\"}").then().statusCode(202);
   }
 
+  @Test
+  void aRateWindowLeftWithoutAnExpiryGetsOneWithTheNextMessage() {
+    JsonNode s = session(null);
+    String key = "baton:" + TestTenants.DESK_TENANT + ":webchat-rate:" + s.get("conversationId").asText();
+    // As an INCR whose EXPIRE was lost leaves it: counting, never reset.
+    redis.set(key, "3");
+    message(s.get("token").asText(), "{\"id\":\"m-1\",\"text\":\"hi\"}").then().statusCode(202);
+    assertEquals("4", redis.get(key));
+    long ttl = redis.ttl(key);
+    assertTrue(ttl > 0 && ttl <= 60, "expires within the minute, was " + ttl);
+  }
+
   // ---- replies out -----------------------------------------------------------------------
+
+  @Test
+  void aLastEventIdTooLargeToBeAPositionReplaysTheHistory() throws Exception {
+    JsonNode s = session(null);
+    String token = s.get("token").asText();
+    message(token, "{\"id\":\"m-big\",\"text\":\"hello\"}").then().statusCode(202);
+    for (String last : new String[] {"9999999999999999999-0", "1-99999999999999999999", "12345678901234567890-1"}) {
+      try (Sse sse = Sse.open(streamUrl(token), last)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> sse.events().size() >= 1);
+        assertEquals("m-big", Json.MAPPER.readTree(sse.events().get(0).data()).get("clientId").asText(), last);
+      }
+    }
+  }
 
   @Test
   void theStreamSendsWhatTheChannelDeliversAndResumesAfterLastEventId() throws Exception {

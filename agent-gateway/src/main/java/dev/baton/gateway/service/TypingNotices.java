@@ -15,6 +15,7 @@ import redis.clients.jedis.params.SetParams;
  * most one per conversation every {@link #EVERY}, however often the desktop calls (a {@code SET NX
  * EX} mark, shared by every gateway instance), so typing never floods the visitor's stream. Only
  * the widget's own conversations of a tenant with web chat are told; for any other it does nothing.
+ * Each notice replaces the one before, so typing never pushes messages out of the stream's history.
  */
 @ApplicationScoped
 public class TypingNotices {
@@ -47,8 +48,7 @@ public class TypingNotices {
     if (!"OK".equals(redis.set(mark, "1", SetParams.setParams().nx().px(EVERY.toMillis())))) {
       return false;
     }
-    WebChatStream.append(redis, tenantId, conversationId, WebChatStream.TYPING,
-        WebChatStream.typingData(agentName, clock.instant()));
+    WebChatStream.appendTyping(redis, tenantId, conversationId, WebChatStream.typingData(agentName, clock.instant()));
     return true;
   }
 }

@@ -86,17 +86,28 @@ public class WebChatFeed {
       // woke nobody, and is found here.
       return read(key, cursor, max).onItem().transformToUni(again -> {
         if (!again.isEmpty()) {
-          unregister(key, next);
           return Uni.createFrom().item(again);
         }
         return Uni.createFrom().completionStage(next)
             .ifNoItem().after(wait).recoverWithItem(() -> null)
-            .onItem().transformToUni(woken -> {
-              unregister(key, next);
-              return woken == null && !next.isDone() ? Uni.createFrom().item(List.<Entry>of()) : read(key, cursor, max);
-            });
-      });
+            .onItem().transformToUni(woken ->
+                woken == null && !next.isDone() ? Uni.createFrom().item(List.<Entry>of()) : read(key, cursor, max));
+      })
+          // However it ends: with entries, empty, failed, or cancelled by a closed connection (its
+          // Multi cancels the wait), else the conversation stays tailed for good.
+          .onTermination().invoke(() -> unregister(key, next));
     });
+  }
+
+  /**
+   * Waiters held for {@code key}, done or not: what an SSE connection that went without
+   * unregistering would leave behind (the tests' view of the tail).
+   */
+  int held(String key) {
+    synchronized (interests) {
+      Interest i = interests.get(key);
+      return i == null ? 0 : i.waiting.size();
+    }
   }
 
   private Uni<List<Entry>> read(String key, StreamEntryID cursor, int max) {
@@ -159,6 +170,8 @@ public class WebChatFeed {
       long now = System.currentTimeMillis();
       for (Iterator<Map.Entry<String, Interest>> it = interests.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, Interest> e = it.next();
+        // A future done but still held (its connection went before it could unregister) waits for nothing.
+        e.getValue().waiting.removeIf(CompletableFuture::isDone);
         if (e.getValue().waiting.isEmpty() && now - e.getValue().wantedAt > LINGER.toMillis()) {
           it.remove();
         } else {

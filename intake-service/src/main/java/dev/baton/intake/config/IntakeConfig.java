@@ -67,6 +67,21 @@ public interface IntakeConfig {
 
   Channels channels();
 
+  WebChat webchat();
+
+  /** The web chat widget's endpoints ({@code /v1/webchat/...}). */
+  interface WebChat {
+    /**
+     * New sessions (conversations) one client address may open per tenant and minute; more get 429
+     * with {@code Retry-After}. A returning visitor's valid token does not count. The address is the
+     * connection's peer: behind a proxy or load balancer, enable {@code
+     * quarkus.http.proxy.proxy-address-forwarding} (and trust only that proxy), else every visitor
+     * shares the proxy's address and its limit.
+     */
+    @WithDefault("30")
+    int sessionsPerMinute();
+  }
+
   /** The providers' webhooks ({@code /v1/channels/...}). */
   interface Channels {
     /**

@@ -85,7 +85,11 @@ import redis.clients.jedis.exceptions.JedisException;
 public class WebChatResource {
   private static final Logger LOG = Logger.getLogger(WebChatResource.class);
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
-  private static final Pattern POSITION = Pattern.compile("\\d{1,19}-\\d{1,19}");
+  /**
+   * A stream entry id as Baton writes them. 18 digits each side: every such number fits a long
+   * (what {@link StreamEntryID} parses), so a larger, made-up one is unknown rather than a 500.
+   */
+  private static final Pattern POSITION = Pattern.compile("\\d{1,18}-\\d{1,18}");
   private static final Set<String> MESSAGE_FIELDS = Set.of("id", "text", "personRequested", "choiceId");
   private static final Pattern CHOICE_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,64}");
   /** Attribute of a customer message that is a tapped choice (as WhatsApp's and Twilio's buttons). */
@@ -98,6 +102,16 @@ public class WebChatResource {
    * script holding a token cannot flood the tenant's agents and models.
    */
   static final int MAX_MESSAGES_PER_MINUTE = 30;
+  /**
+   * KEYS: counter. ARGV: window, s. Counts one in the window and gives it its expiry in the same
+   * step: an INCR then an EXPIRE that never ran (a lost connection between) would leave a counter
+   * that never resets. A counter found without one (left so before) gets it here too.
+   */
+  private static final String COUNT_IN_WINDOW = """
+      local n = redis.call('INCR', KEYS[1])
+      if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+      return n
+      """;
   /** Attribute of a web chat customer message: the widget's own id of it. */
   public static final String CLIENT_ID_ATTRIBUTE = "webchat.clientId";
 
@@ -163,6 +177,19 @@ public class WebChatResource {
     Optional<Session> resumed = previous != null && previous.isTextual()
         ? WebChatTokens.verify(wc.sessionSecret(), tenantId, previous.asText(), now)
         : Optional.empty();
+    if (resumed.isEmpty()) {
+      int limit = config.webchat().sessionsPerMinute();
+      try {
+        if (count(rateKey(tenantId, "webchat-sessions", clientAddress(request))) > limit) {
+          return Response.fromResponse(Problem.response(429, "Too many sessions",
+              "at most " + limit + " new web chat sessions a minute from one address")).header("Retry-After", "60").build();
+        }
+      } catch (JedisException e) {
+        LOG.errorf("tenant %s: web chat session not opened, Redis failed: %s", tenantId, e.toString());
+        return Response.fromResponse(Problem.response(503, "Unavailable", "the session could not be opened; try again"))
+            .header("Retry-After", "2").build();
+      }
+    }
     Session session = resumed.orElseGet(() -> WebChatTokens.newSession(tenantId, now.plus(wc.sessionTtl())));
     String token = resumed.isPresent() ? previous.asText() : WebChatTokens.issue(wc.sessionSecret(), session, now);
     ObjectNode out = Json.MAPPER.createObjectNode();
@@ -285,12 +312,25 @@ public class WebChatResource {
 
   /** Counts the message in the conversation's current minute (a window from its first message). */
   private boolean withinRate(String tenantId, String conversationId) {
-    String key = "baton:" + tenantId + ":webchat-rate:" + conversationId;
-    long count = redis.incr(key);
-    if (count == 1) {
-      redis.expire(key, 60);
-    }
-    return count <= MAX_MESSAGES_PER_MINUTE;
+    return count(rateKey(tenantId, "webchat-rate", conversationId)) <= MAX_MESSAGES_PER_MINUTE;
+  }
+
+  static String rateKey(String tenantId, String entity, String id) {
+    return "baton:" + tenantId + ":" + entity + ":" + id;
+  }
+
+  /** One more in the key's minute (a window from its first count); the count so far. */
+  private long count(String key) {
+    return ((Number) redis.eval(COUNT_IN_WINDOW, List.of(key), List.of("60"))).longValue();
+  }
+
+  /**
+   * The client's address: the connection's peer, or, with {@code quarkus.http.proxy.*} forwarding
+   * enabled behind a trusted proxy, the address that proxy names (X-Forwarded-For / Forwarded).
+   */
+  private static String clientAddress(RoutingContext request) {
+    io.vertx.core.net.SocketAddress peer = request.request().remoteAddress();
+    return peer != null && peer.hostAddress() != null ? peer.hostAddress() : "unknown";
   }
 
   // ---------------------------------------------------------------- replies out
@@ -303,6 +343,7 @@ public class WebChatResource {
     // EventSource cannot set headers: the token comes in the query (never logged).
     Session s = authenticate(tenantId, token).orElseThrow(() -> new WebApplicationException(unauthorized()));
     String key = WebChatStream.key(tenantId, s.conversationId());
+    // An unknown position (none, or not one of ours) replays the whole history.
     StreamEntryID start = lastEventId != null && POSITION.matcher(lastEventId.trim()).matches()
         ? new StreamEntryID(lastEventId.trim())
         : new StreamEntryID(0, 0);

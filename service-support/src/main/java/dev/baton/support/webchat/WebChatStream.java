@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -25,8 +24,10 @@ import redis.clients.jedis.resps.StreamEntry;
  *
  * <p>Entry fields: {@code type} ({@link #MESSAGE}, {@link #JOINED}, {@link #TYPING}) and {@code
  * data}, the JSON the widget reads. A message is appended once per message id ({@link #appendOnce}),
- * so a redelivered outbound message shows once. Typing notices are not kept for later: a reader
- * skips those older than {@link #TYPING_FRESH} ({@link #stale}), so a replay shows none of them.
+ * so a redelivered outbound message shows once. Typing notices are not kept for later: a stream
+ * holds only its latest ({@link #appendTyping} deletes the one before), so however long an agent
+ * types, the {@link #MAX_ENTRIES} kept are the conversation's messages; and a reader skips one older
+ * than {@link #TYPING_FRESH} ({@link #stale}), so a replay shows none.
  * Every method blocks: call it from a worker thread.
  */
 public final class WebChatStream {
@@ -47,6 +48,19 @@ public final class WebChatStream {
       local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'type', ARGV[1], 'data', ARGV[2])
       redis.call('SET', KEYS[2], id, 'EX', ARGV[4])
       redis.call('EXPIRE', KEYS[1], ARGV[4])
+      return id
+      """;
+
+  /**
+   * KEYS: stream, last typing mark. ARGV: data, max length, TTL s, type. The mark holds the stream's
+   * typing entry, deleted as its successor is added: one typing entry at most in the stream.
+   */
+  private static final String APPEND_TYPING = """
+      local last = redis.call('GET', KEYS[2])
+      if last then redis.call('XDEL', KEYS[1], last) end
+      local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'type', ARGV[4], 'data', ARGV[1])
+      redis.call('SET', KEYS[2], id, 'EX', ARGV[3])
+      redis.call('EXPIRE', KEYS[1], ARGV[3])
       return id
       """;
 
@@ -115,16 +129,23 @@ public final class WebChatStream {
       String type, String data) {
     Object id = redis.eval(APPEND_ONCE, List.of(key(tenantId, conversationId), seenKey(tenantId, conversationId, uniqueId)),
         List.of(type, data, Long.toString(MAX_ENTRIES), Long.toString(TTL.toSeconds())));
-    return new StreamEntryID(id instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(id));
+    return streamId(id);
   }
 
-  /** Appends a passing notice (an agent typing), not deduplicated. */
-  public static StreamEntryID append(RedisClient redis, String tenantId, String conversationId, String type, String data) {
-    String key = key(tenantId, conversationId);
-    StreamEntryID id = redis.xadd(key, XAddParams.xAddParams().maxLen(MAX_ENTRIES).approximateTrimming(),
-        Map.of("type", type, "data", data));
-    redis.expire(key, TTL.toSeconds());
-    return id;
+  private static StreamEntryID streamId(Object scriptReply) {
+    return new StreamEntryID(scriptReply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(scriptReply));
+  }
+
+  static String lastTypingKey(String tenantId, String conversationId) {
+    return "baton:" + tenantId + ":webchat-typing-last:" + conversationId;
+  }
+
+  /** Appends a {@link #TYPING} notice in place of the conversation's previous one; its id. */
+  public static StreamEntryID appendTyping(RedisClient redis, String tenantId, String conversationId, String data) {
+    Object id = redis.eval(APPEND_TYPING,
+        List.of(key(tenantId, conversationId), lastTypingKey(tenantId, conversationId)),
+        List.of(data, Long.toString(MAX_ENTRIES), Long.toString(TTL.toSeconds()), TYPING));
+    return streamId(id);
   }
 
   /** Up to {@code count} entries after {@code after} (exclusive), oldest first. */
