@@ -22,8 +22,14 @@ import java.util.Map;
  * own), and over a raw socket for what no HTTP client sends (trickled or endless bodies).
  */
 final class Webhooks {
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * A client per request: many requests here are refused with {@code Connection: close} or cut
+   * off, and a kept-alive connection the server has just closed would fail the next test's request
+   * before it is sent, not the request under test.
+   */
+  private static HttpClient client() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  }
 
   record Answer(int status, String contentType, String body, Map<String, String> headers) {}
 
@@ -46,7 +52,7 @@ final class Webhooks {
   }
 
   static Answer post(byte[] body, Map<String, String> headers) {
-    return post(CLIENT, body, headers);
+    return post(client(), body, headers);
   }
 
   /**
