@@ -1,5 +1,6 @@
 package dev.baton.handoff.streams;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,9 @@ class SilenceOnRealBrokerTest {
 
   @Test
   void silentCallerIsHandedOverAfterFiveSecondsUnderChatLoad() throws Exception {
+    // The service's streams must be running, not still rebalancing after a test before this one
+    // replaced a stream thread (its old member can hold its partitions until its session ends).
+    await().atMost(Duration.ofSeconds(90)).until(() -> given().get("/q/health/ready").statusCode() == 200);
     String call = "call-" + UUID.randomUUID();
     var topic = Topics.ENRICHED_EVENTS;
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(
