@@ -66,15 +66,6 @@ public class TranscriptStore {
     }
   }
 
-  /** The conversation's last turn's JSON and how many turns it has, or empty for an unknown conversation. */
-  public Optional<Last> last(String tenantId, String conversationId) {
-    OffEventLoop.check();
-    String key = key(tenantId, conversationId);
-    List<String> last = redis.zrevrange(key, 0, 0);
-    return last.isEmpty() ? Optional.empty() : Optional.of(new Last(last.get(0), redis.zcard(key)));
-  }
-
-  public record Last(String json, long turns) {}
 
   /** Up to {@code limit} turns from seq {@code from}, in order; empty for an unknown conversation. */
   public Optional<Page> page(String tenantId, String conversationId, long from, int limit) {
