@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.baton.testsupport.ChannelPolicies;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.ClientCustomizer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.Config;
@@ -19,6 +21,14 @@ import org.junit.jupiter.api.Test;
 class ChannelPolicyTest {
   @Inject
   Config config;
+
+  @TestHTTPResource("/q/health/ready")
+  URL ready;
+
+  @Test
+  void readyOnceEveryConsumerHasJoinedItsGroup() {
+    ChannelPolicies.awaitConsumersReady(ready);
+  }
 
   @Test
   void everyConsumerDeadLettersAndEveryProducerStopsAtTheTopicLimit() {

@@ -1,6 +1,7 @@
 package dev.baton.support;
 
 import dev.baton.schemas.topic.TopicProvisioner;
+import dev.baton.support.kafka.KafkaSettings;
 import dev.baton.tenant.TenantDirectory;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -24,7 +25,8 @@ import redis.clients.jedis.RedisClient;
  *   <li>{@code baton.tenants-file}: the tenants YAML; secrets it names are resolved through config
  *       (environment variables first);
  *   <li>{@code baton.redis.host} / {@code baton.redis.port};
- *   <li>{@code baton.topics.provision} / {@code baton.topics.partitions}: create missing topics at
+ *   <li>{@code baton.topics.provision} / {@code baton.topics.partitions} /
+ *       {@code baton.topics.replication}: create missing topics at
  *       start and align the record limit and retention of those that exist (turn off where the
  *       platform owns topics); {@code baton.topics.turns-retention}: how long
  *       {@code conversation-turns} keeps a turn.
@@ -37,14 +39,15 @@ public class SharedBeans {
   /** Runs before the messaging consumers and streams start, so their topics exist. */
   void provisionTopics(
       @Observes @Priority(1) StartupEvent ev,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      KafkaSettings kafka,
       @ConfigProperty(name = "baton.topics.provision", defaultValue = "true") boolean provision,
       @ConfigProperty(name = "baton.topics.partitions", defaultValue = "3") int partitions,
+      @ConfigProperty(name = "baton.topics.replication", defaultValue = "1") short replication,
       @ConfigProperty(name = "baton.topics.turns-retention", defaultValue = "90d") Duration turnsRetention)
       throws Exception {
     if (provision) {
-      var result = TopicProvisioner.ensure(bootstrapServers,
-          new TopicProvisioner.Settings(partitions, (short) 1, turnsRetention));
+      var result = TopicProvisioner.ensure(kafka.common(),
+          new TopicProvisioner.Settings(partitions, replication, turnsRetention));
       if (!result.created().isEmpty()) {
         LOG.infof("created topics %s", result.created());
       }

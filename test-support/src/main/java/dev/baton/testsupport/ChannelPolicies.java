@@ -1,13 +1,20 @@
 package dev.baton.testsupport;
 
 import dev.baton.schemas.topic.Topics;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -26,6 +33,9 @@ public final class ChannelPolicies {
   private static final String OUT = "mp.messaging.outgoing.";
   /** The connector names a channel's dead-letter producer after the channel's consumer. */
   private static final String DLQ_PRODUCER = "kafka-dead-letter-topic-producer-";
+
+  /** The listener that tells the service's readiness check a channel has its partitions. */
+  private static final String ASSIGNMENTS_LISTENER = "baton-consumer-assignments";
 
   private static final Map<String, Map<String, Object>> PRODUCERS = new ConcurrentHashMap<>();
 
@@ -68,6 +78,12 @@ public final class ChannelPolicies {
       if (!dlq.equals(Topics.deadLetterName(topic))) {
         out.add(channel + ": dead letters go to " + dlq + ", not " + Topics.deadLetterName(topic));
       }
+      String listener = value(config, IN + channel + ".consumer-rebalance-listener.name")
+          .or(() -> value(config, "mp.messaging.connector.smallrye-kafka.consumer-rebalance-listener.name"))
+          .orElse("(none)");
+      if (!listener.equals(ASSIGNMENTS_LISTENER)) {
+        out.add(channel + ": rebalance listener is " + listener + ", so readiness cannot see its partitions");
+      }
       if (PRODUCERS.keySet().stream().noneMatch(id -> id.startsWith(DLQ_PRODUCER) && id.endsWith("-" + channel))) {
         out.add(channel + ": no dead-letter producer was created; producers: " + PRODUCERS.keySet());
       }
@@ -84,6 +100,23 @@ public final class ChannelPolicies {
       }
     });
     return out;
+  }
+
+  /**
+   * Waits until the service at {@code readyUrl} ({@code /q/health/ready}) answers 200 with its
+   * {@code kafka-consumers} check UP, and returns the body: every channel has its partitions.
+   */
+  public static String awaitConsumersReady(URL readyUrl) {
+    HttpClient http = HttpClient.newHttpClient();
+    AtomicReference<String> body = new AtomicReference<>();
+    Awaitility.await("kafka-consumers UP at " + readyUrl).atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200)).until(() -> {
+          HttpResponse<String> response = http.send(HttpRequest.newBuilder(readyUrl.toURI()).build(),
+              HttpResponse.BodyHandlers.ofString());
+          body.set(response.body());
+          return response.statusCode() == 200 && body.get().matches("(?s).*\\{[^{}]*\"name\"\\s*:\\s*\"kafka-consumers\"[^{}]*\"status\"\\s*:\\s*\"UP\".*");
+        });
+    return body.get();
   }
 
   private static Optional<String> value(Config config, String name) {

@@ -29,6 +29,14 @@ public interface HandoffConfig {
   int streamThreads();
 
   /**
+   * Warm copies of each partition's state kept on other instances ({@code num.standby.replicas}):
+   * with one, a crashed instance's conversations move to an instance that already has their state
+   * instead of one that must first read it back from the changelog.
+   */
+  @WithDefault("0")
+  int standbyReplicas();
+
+  /**
    * How far from the time of processing an event's {@code occurredAt} is believed; beyond it (the
    * sender's clock is wrong, or the value is hostile) the event reads as happening now.
    */

@@ -8,6 +8,7 @@ import dev.baton.handoff.topology.FailedRecords;
 import dev.baton.handoff.topology.HandoffTopology;
 import dev.baton.schemas.topic.TopicProvisioner;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaSettings;
 import dev.baton.tenant.TenantDirectory;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -42,7 +43,8 @@ public class StreamsLifecycle {
 
   private final HandoffConfig config;
   private final TenantDirectory tenants;
-  private final String bootstrapServers;
+  private final KafkaSettings kafka;
+  private final short replication;
   private final int sessionTimeoutMs;
   private final int heartbeatIntervalMs;
   private final boolean provisionTopics;
@@ -54,13 +56,15 @@ public class StreamsLifecycle {
   public StreamsLifecycle(
       HandoffConfig config,
       TenantDirectory tenants,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      KafkaSettings kafka,
       @ConfigProperty(name = "baton.kafka.session-timeout-ms") int sessionTimeoutMs,
       @ConfigProperty(name = "baton.kafka.heartbeat-interval-ms") int heartbeatIntervalMs,
-      @ConfigProperty(name = "baton.topics.provision", defaultValue = "true") boolean provisionTopics) {
+      @ConfigProperty(name = "baton.topics.provision", defaultValue = "true") boolean provisionTopics,
+      @ConfigProperty(name = "baton.topics.replication", defaultValue = "1") short replication) {
     this.config = config;
     this.tenants = tenants;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
+    this.replication = replication;
     this.sessionTimeoutMs = sessionTimeoutMs;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.provisionTopics = provisionTopics;
@@ -94,7 +98,7 @@ public class StreamsLifecycle {
   private void alignChangelogs() {
     Map<String, String> limit = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MAX_MESSAGE_BYTES));
     try {
-      var aligned = TopicProvisioner.alignExisting(bootstrapServers, Map.of(
+      var aligned = TopicProvisioner.alignExisting(kafka.common(), Map.of(
           changelog(HandoffTopology.CONVERSATION_STORE), limit, changelog(HandoffTopology.DEADLINE_STORE), limit));
       if (!aligned.isEmpty()) {
         LOG.infof("aligned changelog settings %s", aligned);
@@ -135,9 +139,14 @@ public class StreamsLifecycle {
     return response;
   }
 
+  /**
+   * Finishes the records in hand, commits, and leaves the group at once, so that a survivor (or
+   * this instance's replacement) takes the partitions over now rather than when the session would
+   * have timed out.
+   */
   void stop(@Observes ShutdownEvent ev) {
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
     }
   }
 
@@ -152,13 +161,19 @@ public class StreamsLifecycle {
 
   Properties properties() {
     Properties p = new Properties();
+    // The operator's connection settings (bootstrap servers, security, client.rack, ...) reach
+    // every client Kafka Streams creates; Baton's own below take precedence.
+    p.putAll(kafka.common());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, HandoffTopology.APPLICATION_ID);
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().orElseGet(StreamsLifecycle::tempStateDir));
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    // Streams' consumers do not leave the group on close unless told; a graceful shutdown should
+    // hand the partitions over at once (a crash still waits for the session timeout).
+    p.put(StreamsConfig.consumerPrefix("internal.leave.group.on.close"), true);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     // How soon the partitions of an instance that died without leaving move to its restart.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeoutMs);

@@ -3,6 +3,7 @@ package dev.baton.handoff.streams;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.baton.support.kafka.KafkaSettings;
 import dev.baton.handoff.config.HandoffConfig;
 import dev.baton.testsupport.EmbeddedKafka;
 import java.time.Duration;
@@ -44,6 +45,7 @@ class LivenessOnRealBrokerTest {
     public Duration retentionCheckInterval() { return Duration.ofMinutes(1); }
     public Duration commitInterval() { return Duration.ofMillis(100); }
     public int streamThreads() { return 1; }
+    public int standbyReplicas() { return 0; }
     public Duration eventTimeWindow() { return Duration.ofHours(24); }
     public int maxStateBytes() { return 262144; }
     public int maxSlotsPerType() { return 8; }
@@ -78,7 +80,8 @@ class LivenessOnRealBrokerTest {
     }, "input");
 
     // The tenants are not needed: the test brings its own topology.
-    StreamsLifecycle lifecycle = new StreamsLifecycle(CONFIG, null, bootstrap, 10_000, 3_000, false);
+    StreamsLifecycle lifecycle = new StreamsLifecycle(CONFIG, null,
+        new KafkaSettings(Map.of("bootstrap.servers", bootstrap)), 10_000, 3_000, false, (short) 1);
     Properties props = lifecycle.properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "liveness-test-" + UUID.randomUUID());
     StreamsHealth.Alive alive = new StreamsHealth.Alive(lifecycle);

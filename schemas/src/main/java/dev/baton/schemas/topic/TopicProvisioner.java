@@ -101,7 +101,16 @@ public final class TopicProvisioner {
    */
   public static Result ensure(String bootstrapServers, Settings settings)
       throws InterruptedException, ExecutionException, TimeoutException {
-    try (Admin admin = admin(bootstrapServers)) {
+    return ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), settings);
+  }
+
+  /**
+   * {@link #ensure(String, Settings)} through an admin client configured by {@code clientConfig}
+   * (bootstrap servers, security and any other Kafka client setting).
+   */
+  public static Result ensure(Map<String, Object> clientConfig, Settings settings)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try (Admin admin = admin(clientConfig)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       Map<String, Map<String, String>> present = new LinkedHashMap<>();
@@ -138,7 +147,14 @@ public final class TopicProvisioner {
   public static Map<String, Map<String, String>> alignExisting(
       String bootstrapServers, Map<String, Map<String, String>> wanted)
       throws InterruptedException, ExecutionException, TimeoutException {
-    try (Admin admin = admin(bootstrapServers)) {
+    return alignExisting(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), wanted);
+  }
+
+  /** {@link #alignExisting(String, Map)} through an admin client configured by {@code clientConfig}. */
+  public static Map<String, Map<String, String>> alignExisting(
+      Map<String, Object> clientConfig, Map<String, Map<String, String>> wanted)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try (Admin admin = admin(clientConfig)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
       Map<String, Map<String, String>> present = new LinkedHashMap<>(wanted);
       present.keySet().retainAll(existing);
@@ -205,10 +221,10 @@ public final class TopicProvisioner {
         .configs(configOf(topic, settings));
   }
 
-  private static Admin admin(String bootstrapServers) {
+  private static Admin admin(Map<String, Object> clientConfig) {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    props.putAll(clientConfig);
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     return Admin.create(props);
   }
 }

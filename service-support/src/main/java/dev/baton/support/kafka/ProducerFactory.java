@@ -24,15 +24,20 @@ public class ProducerFactory {
   @Produces
   @Singleton
   KafkaProducer<byte[], byte[]> producer(
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      KafkaSettings settings,
       @ConfigProperty(name = "quarkus.application.name") String service) {
-    return new KafkaProducer<>(config(bootstrapServers, service), new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(config(settings, service), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** The producer's settings. */
-  static Map<String, Object> config(String bootstrapServers, String service) {
+  /** The producer's settings: the operator's (security, bootstrap servers, ...) under Baton's own. */
+  static Map<String, Object> config(KafkaSettings settings, String service) {
+    Map<String, Object> config = settings.with(fixed());
+    config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, service);
+    return config;
+  }
+
+  private static Map<String, Object> fixed() {
     return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 1,
@@ -43,8 +48,7 @@ public class ProducerFactory {
         ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS,
         // The topics' own limit (max.message.bytes, set where they are provisioned), not Kafka's
         // default that happens to equal it: a record the broker would refuse fails here, at once.
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES,
-        ProducerConfig.CLIENT_ID_CONFIG, service);
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
   }
 
   void close(@Disposes KafkaProducer<byte[], byte[]> producer) {
