@@ -1,12 +1,24 @@
 package dev.baton.gateway.service;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Open SSE streams per agent, so one agent (or a stolen token) cannot hold unlimited ones. */
+/**
+ * Open SSE streams per agent, so one agent (or a stolen token) cannot hold unlimited ones; their
+ * total is the gauge {@code baton_sse_connections{stream="agent"}}.
+ */
 @ApplicationScoped
 public class StreamConnections {
   private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+  private final AtomicInteger total = new AtomicInteger();
+
+  public StreamConnections(MeterRegistry registry) {
+    Gauge.builder("baton.sse.connections", total, AtomicInteger::get).description("open server-sent event streams")
+        .tag("stream", "agent").register(registry);
+  }
 
   /** Counts one more stream of {@code agent}; false (and nothing counted) when it has {@code max}. */
   public boolean tryOpen(String agent, int max) {
@@ -19,11 +31,21 @@ public class StreamConnections {
       opened[0] = true;
       return current + 1;
     });
+    if (opened[0]) {
+      total.incrementAndGet();
+    }
     return opened[0];
   }
 
   public void close(String agent) {
-    open.computeIfPresent(agent, (a, n) -> n <= 1 ? null : n - 1);
+    boolean[] closed = {false};
+    open.computeIfPresent(agent, (a, n) -> {
+      closed[0] = true;
+      return n <= 1 ? null : n - 1;
+    });
+    if (closed[0]) {
+      total.decrementAndGet();
+    }
   }
 
   public int open(String agent) {

@@ -9,12 +9,16 @@ import dev.baton.handoff.topology.HandoffTopology;
 import dev.baton.schemas.topic.TopicProvisioner;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaSettings;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.TenantDirectory;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,6 +56,12 @@ public class StreamsLifecycle {
   private final ThreadFailurePolicy threadFailures;
   /** Shared by the topology and its exception handlers (see {@link FailedRecords}). */
   private final FailedRecords failedRecords = new FailedRecords();
+  /** Set by CDI; absent where a test runs a topology of its own. */
+  @Inject
+  MeteredDecisions decisions;
+
+  @Inject
+  BatonMetrics metrics;
 
   public StreamsLifecycle(
       HandoffConfig config,
@@ -76,7 +86,7 @@ public class StreamsLifecycle {
     var voice = new VoiceTiming(config.voice().wordsPerSecond(), config.voice().sentencePause(),
         config.voice().reportMargin());
     var topology = HandoffTopology.build(new ConversationEngine(tenants, limits, voice),
-        config.silenceCheckInterval(), config.retentionCheckInterval(), failedRecords);
+        config.silenceCheckInterval(), config.retentionCheckInterval(), failedRecords, decisions);
     LOG.debug(topology.describe());
     if (provisionTopics) {
       alignChangelogs();
@@ -88,6 +98,16 @@ public class StreamsLifecycle {
   void start(Topology topology, Properties props) {
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(this::onThreadFailure);
+    if (metrics != null) {
+      // Kafka Streams' own metrics (lag, commit and process rates, ...) and whether it runs at all.
+      new KafkaStreamsMetrics(streams).bindTo(metrics.registry());
+      Gauge.builder("baton.streams.running", this, l -> l.state().isRunningOrRebalancing() ? 1 : 0)
+          .description("1 while the handoff topology runs (or rebalances), 0 once it has stopped")
+          .register(metrics.registry());
+      Gauge.builder("baton.streams.thread.failures", this, StreamsLifecycle::recentThreadFailures)
+          .description("stream thread failures within handoff.thread-failure-window")
+          .register(metrics.registry());
+    }
     streams.start();
   }
 

@@ -70,6 +70,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
   private final Duration silenceCheckInterval;
   private final Duration retentionCheckInterval;
   private final FailedRecords failed;
+  private final DecisionMetrics metrics;
   /** Conversations a punctuator already dead-lettered in this run, so it does not repeat each time. */
   private final Set<String> failedInPunctuation = new HashSet<>();
   private ProcessorContext<String, byte[]> context;
@@ -77,11 +78,12 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
   private KeyValueStore<String, String> deadlines;
 
   ConversationProcessor(ConversationEngine engine, Duration silenceCheckInterval, Duration retentionCheckInterval,
-      FailedRecords failed) {
+      FailedRecords failed, DecisionMetrics metrics) {
     this.engine = engine;
     this.silenceCheckInterval = silenceCheckInterval;
     this.retentionCheckInterval = retentionCheckInterval;
     this.failed = failed;
+    this.metrics = metrics;
   }
 
   /** One record to send: its sink, key and serialized value (null: a tombstone). */
@@ -171,6 +173,10 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
       return;
     }
     write(writes, record.timestamp(), sourceId, "processing failed: ");
+    if (!isAction) {
+      metrics.decided(((EnrichedEvent) value).event().tenantId(), outcome, record.timestamp(),
+          context.currentSystemTimeMs());
+    }
   }
 
   /** A record that changes nothing: its dead letter, and for an action its refusal. */
@@ -430,6 +436,9 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
           continue;
         }
         writes = prepare(key, current, outcome, null);
+        if (current != null) {
+          metrics.decidedOnDeadline(current.tenantId(), outcome);
+        }
       } catch (RuntimeException e) {
         LOG.errorf(e, "deadline check failed for a conversation of partition %s", context.taskId());
         deadLetterState(key, current, "deadline check failed: " + (e instanceof Refused ? e.getMessage() : e),
@@ -493,6 +502,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
     DeadLetter letter = DeadLetters.of(meta.topic(), meta.partition(), meta.offset(), record.key(),
         withPayload ? record.value() : null, reason, SERVICE);
     forward(sink, letter.key(), LETTERS.serialize(null, letter), record.timestamp(), sourceId);
+    metrics.deadLettered(meta.topic(), Topics.deadLetterName(meta.topic()));
   }
 
   /** A conversation a punctuator could not handle, kept on {@code conversation-state-dlq}. */
@@ -505,5 +515,6 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
     }
     DeadLetter letter = DeadLetters.of(Topics.CONVERSATION_STATE.name(), -1, -1, key, payload, reason, SERVICE);
     forward(HandoffTopology.STATE_DLQ_SINK, letter.key(), LETTERS.serialize(null, letter), timestamp, sourceId);
+    metrics.deadLettered(Topics.CONVERSATION_STATE.name(), Topics.CONVERSATION_STATE.deadLetterName());
   }
 }

@@ -61,13 +61,19 @@ public final class HandoffTopology {
    */
   public static Topology build(ConversationEngine engine, Duration silenceCheckInterval,
       Duration retentionCheckInterval, FailedRecords failed) {
+    return build(engine, silenceCheckInterval, retentionCheckInterval, failed, DecisionMetrics.NONE);
+  }
+
+  /** {@link #build(ConversationEngine, Duration, Duration, FailedRecords)}, reporting to {@code metrics}. */
+  public static Topology build(ConversationEngine engine, Duration silenceCheckInterval,
+      Duration retentionCheckInterval, FailedRecords failed, DecisionMetrics metrics) {
     Topology topology = new Topology();
     topology.addSource(EVENTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         Topics.ENRICHED_EVENTS.name());
     topology.addSource(ACTIONS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         Topics.AGENT_ACTIONS.name());
     topology.addProcessor(PROCESSOR,
-        () -> new ConversationProcessor(engine, silenceCheckInterval, retentionCheckInterval, failed),
+        () -> new ConversationProcessor(engine, silenceCheckInterval, retentionCheckInterval, failed, metrics),
         EVENTS_SOURCE, ACTIONS_SOURCE);
     // The state is kept as the bytes of its conversation-state record (the processor reads and
     // writes it): the changelog holds the same JSON as before, and a value that cannot be read

@@ -84,6 +84,9 @@ public final class DeliveryEngine {
      * @param provider the channel's provider, or null when no channel took the message
      */
     void deadLettered(OutboundMessage m, String provider, String reason);
+
+    /** An attempt failed and will be retried after its backoff. */
+    default void retried(OutboundMessage m, String provider) {}
   }
 
   /** Writes the message's dead letter with this reason; the stage fails if it could not. */
@@ -249,6 +252,7 @@ public final class DeliveryEngine {
           if (retry) {
             LOG.warnf("delivery of %s to %s failed (attempt %d): %s; retrying",
                 safe(m.messageId()), tenant.id(), attempts.get(), cause.getMessage());
+            report(() -> reports.retried(m, channel.provider()));
           }
           return retry;
         })

@@ -7,16 +7,19 @@ import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.TenantDirectory;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -45,6 +48,7 @@ public class OutboundDeliverer {
 
   private final KafkaPublisher publisher;
   private final DeliveryEngine engine;
+  private final BatonMetrics metrics;
   private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
   public OutboundDeliverer(
@@ -54,15 +58,17 @@ public class OutboundDeliverer {
       RedisClient redis,
       DeliveryStatuses statuses,
       IntakeConfig config,
+      BatonMetrics metrics,
       @ConfigProperty(
               name = "mp.messaging.incoming." + Topics.Names.OUTBOUND_MESSAGES + ".throttled.unprocessed-record-max-age.ms",
               defaultValue = "60000")
           long unprocessedMaxAgeMs) {
     this.publisher = publisher;
+    this.metrics = metrics;
     IntakeConfig.Delivery d = config.delivery();
     this.engine =
         new DeliveryEngine(tenants::find, channels.stream().toList(), new RedisMarks(redis),
-            new StatusReports(tenants, statuses), blocking,
+            new StatusReports(tenants, statuses, metrics), blocking,
             new DeliveryEngine.Settings(d.maxAttempts(), d.initialBackoff(), d.maxBackoff(), d.deadline(),
                 d.maxConcurrency(), d.maxConcurrencyPerTenant(), d.maxPending()));
     // The longest a message can stay unacknowledged; beyond the connector's limit it would
@@ -96,7 +102,10 @@ public class OutboundDeliverer {
         settle(in, source, deadLetter(source, "empty outbound message"));
         return CompletableFuture.completedFuture(null);
       }
+      metrics.consumed(source.topic(), message.tenantId());
       DeliveryEngine.Submission submission = engine.submit(message, reason -> deadLetter(source, reason));
+      long acceptedAtMs = meta.getTimestamp() == null ? -1 : meta.getTimestamp().toEpochMilli();
+      submission.done().whenComplete((outcome, e) -> measure(message, outcome, e, acceptedAtMs));
       settle(in, source, submission.done());
       return submission.admitted();
     } catch (RuntimeException e) {
@@ -104,6 +113,28 @@ public class OutboundDeliverer {
       // the record, and the channel goes on.
       LOG.errorf(e, "cannot handle an outbound record");
       return in.nack(e);
+    }
+  }
+
+  /**
+   * {@code baton_deliveries_total{channel,result}} and, for a delivered message,
+   * {@code baton_delivery_latency_seconds{channel}}: from its record's timestamp (the intake
+   * accepting the customer's message it answers; for an agent's message, the engine writing it)
+   * to the provider accepting it. A dead letter is counted where it is written.
+   */
+  private void measure(OutboundMessage message, DeliveryEngine.Outcome outcome, Throwable failure, long acceptedAtMs) {
+    String channel = String.valueOf(message.channel()).toLowerCase(Locale.ROOT);
+    String result = failure != null ? "dead_letter_failed" : switch (outcome) {
+      case DELIVERED -> "delivered";
+      case ALREADY_DELIVERED -> "already_delivered";
+      case DEAD_LETTERED -> "dead_lettered";
+    };
+    metrics.counter("baton.deliveries", "outbound messages by how their delivery ended", "channel", channel,
+        "result", result).increment();
+    if (outcome == DeliveryEngine.Outcome.DELIVERED && acceptedAtMs > 0) {
+      metrics.timer("baton.delivery.latency", "from the record's timestamp to the provider accepting the message",
+          Duration.ofMillis(5), Duration.ofSeconds(120), "channel", channel)
+          .record(Math.max(0, System.currentTimeMillis() - acceptedAtMs), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -135,6 +166,7 @@ public class OutboundDeliverer {
           source.value(), reason, "intake-service");
       try {
         publisher.publish(Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES), source.key(), letter, DEAD_LETTER_TIMEOUT);
+        metrics.deadLettered(Topics.OUTBOUND_MESSAGES.deadLetterName());
       } catch (PublishException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -146,7 +178,14 @@ public class OutboundDeliverer {
    * thread so that neither the engine's threads nor the message wait for the broker. A message of
    * a tenant Baton does not know has no one to see its status.
    */
-  private record StatusReports(TenantDirectory tenants, DeliveryStatuses statuses) implements DeliveryEngine.Reports {
+  private record StatusReports(TenantDirectory tenants, DeliveryStatuses statuses, BatonMetrics metrics)
+      implements DeliveryEngine.Reports {
+    @Override
+    public void retried(OutboundMessage m, String provider) {
+      metrics.counter("baton.delivery.retries", "delivery attempts that failed and were retried", "channel",
+          String.valueOf(m.channel()).toLowerCase(Locale.ROOT)).increment();
+    }
+
     @Override
     public void delivered(OutboundMessage m, String provider, String providerMessageId) {
       statuses.reportLater(DeliveryStatuses.sent(m, provider, providerMessageId));

@@ -3,9 +3,9 @@ package dev.baton.intake.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.intake.channel.WebChatFeed;
-import dev.baton.intake.channel.WhatsAppEvents;
 import dev.baton.intake.channel.WebChatTokens;
 import dev.baton.intake.channel.WebChatTokens.Session;
+import dev.baton.intake.channel.WhatsAppEvents;
 import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.service.EventDeduplicator.Claim;
 import dev.baton.intake.service.EventRedactor;
@@ -24,6 +24,8 @@ import dev.baton.support.webchat.WebChatStream.Entry;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
 import dev.baton.tenant.WebChat;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
@@ -55,6 +57,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -125,8 +128,13 @@ public class WebChatResource {
   private final WebChatFeed feed;
   private final IntakeConfig config;
 
+  /** Open visitor streams: {@code baton_sse_connections{stream="webchat"}}. */
+  private final AtomicInteger openStreams = new AtomicInteger();
+
   public WebChatResource(TenantDirectory tenants, IntakeService intake, EventRedactor redactor, RedisClient redis,
-      WebChatFeed feed, IntakeConfig config) {
+      WebChatFeed feed, IntakeConfig config, MeterRegistry registry) {
+    Gauge.builder("baton.sse.connections", openStreams, AtomicInteger::get).description("open server-sent event streams")
+        .tag("stream", "webchat").register(registry);
     this.tenants = tenants;
     this.intake = intake;
     this.redactor = redactor;
@@ -364,7 +372,9 @@ public class WebChatResource {
             out.add(sse.newEventBuilder().comment("keep-alive").build());
           }
           return out;
-        });
+        })
+        .onSubscription().invoke(openStreams::incrementAndGet)
+        .onTermination().invoke(openStreams::decrementAndGet);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -2,11 +2,13 @@ package dev.baton.intake.service;
 
 import dev.baton.intake.config.IntakeConfig;
 import dev.baton.intake.service.EventDeduplicator.Claim;
-import dev.baton.support.kafka.KafkaPublisher;
-import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.kafka.KafkaPublisher;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /** Publishes a validated event exactly once per event id, its text masked per tenant policy. */
@@ -19,10 +21,12 @@ public class IntakeService {
   private final IntakeConfig config;
   private final EventRedactor redactor;
   private final MissedCallLinks missedCalls;
+  private final BatonMetrics metrics;
 
   public IntakeService(EventDeduplicator dedup, KafkaPublisher publisher, IntakeConfig config, EventRedactor redactor,
-      MissedCallLinks missedCalls) {
+      MissedCallLinks missedCalls, BatonMetrics metrics) {
     this.dedup = dedup;
+    this.metrics = metrics;
     this.missedCalls = missedCalls;
     this.publisher = publisher;
     this.config = config;
@@ -35,6 +39,7 @@ public class IntakeService {
     Claim claim = dedup.claim(event.tenantId(), event.eventId());
     if (claim != Claim.NEW) {
       LOG.debugf("event %s of %s: %s", event.eventId(), event.tenantId(), claim);
+      count(event, claim == Claim.DUPLICATE ? "duplicate" : "in_progress");
       return claim;
     }
     MissedCallLinks.Link linked;
@@ -48,6 +53,7 @@ public class IntakeService {
       throw e;
     }
     dedup.confirm(event.tenantId(), event.eventId());
+    count(event, "accepted");
     try {
       missedCalls.published(event, linked);
     } catch (RuntimeException e) {
@@ -55,5 +61,12 @@ public class IntakeService {
       LOG.warnf("cannot record the missed-call link of %s for %s: %s", event.eventId(), event.tenantId(), e.getMessage());
     }
     return Claim.NEW;
+  }
+
+  /** {@code baton_intake_events_total{tenant,channel,result}}: accepted, duplicate (a retry) or in_progress. */
+  private void count(ConversationEvent event, String result) {
+    metrics.counter("baton.intake.events", "events received from providers, by result", "tenant",
+        metrics.tenantLabel(event.tenantId()), "channel", String.valueOf(event.channel()).toLowerCase(Locale.ROOT),
+        "result", result).increment();
   }
 }

@@ -3,8 +3,9 @@ package dev.baton.routing.service;
 import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.messaging.StageRecords;
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.baton.support.metrics.BatonMetrics;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,23 +26,31 @@ public class RoutingStage {
   static final String SERVICE = "routing-service";
 
   private final IntentRouter router;
+  private final BatonMetrics metrics;
 
-  public RoutingStage(IntentRouter router) {
+  public RoutingStage(IntentRouter router, BatonMetrics metrics) {
     this.router = router;
+    this.metrics = metrics;
   }
 
   @Incoming(Topics.Names.SENTIMENT_SCORED_EVENTS)
   @Outgoing(Topics.Names.ENRICHED_EVENTS)
   public Message<byte[]> process(Message<byte[]> in) {
-    return StageRecords.guarded(in, this::route);
+    Message<byte[]> out = StageRecords.guarded(in, this::route);
+    if (out == null) { // the channel keeps it on the dead-letter topic
+      metrics.deadLettered(Topics.SENTIMENT_SCORED_EVENTS.deadLetterName());
+    }
+    return out;
   }
 
   private Message<byte[]> route(Message<byte[]> in) {
     StageRecords.Parsed<EnrichedEvent> parsed = StageRecords.parse(in, Topics.SENTIMENT_SCORED_EVENTS);
     if (!parsed.ok()) {
+      metrics.deadLettered(Topics.SENTIMENT_SCORED_EVENTS.deadLetterName());
       return StageRecords.deadLetter(in, Topics.SENTIMENT_SCORED_EVENTS, parsed.error(), SERVICE);
     }
     EnrichedEvent event = parsed.value();
+    metrics.consumed(Topics.SENTIMENT_SCORED_EVENTS.name(), event.event().tenantId());
     Optional<EnrichedEvent> routed;
     try {
       routed = router.route(event, waited(in));
@@ -51,9 +60,12 @@ public class RoutingStage {
       routed = Optional.of(event);
     }
     if (routed.isEmpty()) {
+      metrics.deadLettered(Topics.SENTIMENT_SCORED_EVENTS.deadLetterName());
       return StageRecords.deadLetter(in, Topics.SENTIMENT_SCORED_EVENTS, "unknown tenant " + event.event().tenantId(), SERVICE);
     }
-    return StageRecords.forward(in, Topics.ENRICHED_EVENTS, routed.get());
+    Message<byte[]> out = StageRecords.forward(in, Topics.ENRICHED_EVENTS, routed.get());
+    metrics.produced(Topics.ENRICHED_EVENTS.name(), event.event().tenantId());
+    return out;
   }
 
   /** How long the record waited in the topic (from its timestamp); zero when unknown. */

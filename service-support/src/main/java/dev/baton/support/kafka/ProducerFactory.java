@@ -1,6 +1,8 @@
 package dev.baton.support.kafka;
 
 import dev.baton.schemas.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -25,8 +27,12 @@ public class ProducerFactory {
   @Singleton
   KafkaProducer<byte[], byte[]> producer(
       KafkaSettings settings,
-      @ConfigProperty(name = "quarkus.application.name") String service) {
-    return new KafkaProducer<>(config(settings, service), new ByteArraySerializer(), new ByteArraySerializer());
+      @ConfigProperty(name = "quarkus.application.name") String service,
+      MeterRegistry registry) {
+    var producer = new KafkaProducer<>(config(settings, service), new ByteArraySerializer(), new ByteArraySerializer());
+    // The producer's own metrics (errors, retries, request latency) beside the channels' clients'.
+    new KafkaClientMetrics(producer).bindTo(registry);
+    return producer;
   }
 
   /** The producer's settings: the operator's (security, bootstrap servers, ...) under Baton's own. */

@@ -5,7 +5,9 @@ import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,6 +30,9 @@ public class DeadLetterer {
 
   private final KafkaPublisher publisher;
   private final String service;
+  /** Counts each dead letter written; absent in tests that make their own instance. */
+  @Inject
+  BatonMetrics metrics;
 
   public DeadLetterer(KafkaPublisher publisher, @ConfigProperty(name = "quarkus.application.name") String service) {
     this.publisher = publisher;
@@ -41,6 +46,9 @@ public class DeadLetterer {
         reason, service);
     try {
       publisher.publish(Topics.deadLetterOf(source), record.key(), letter, TIMEOUT);
+      if (metrics != null) {
+        metrics.deadLettered(source.deadLetterName());
+      }
     } catch (PublishException e) {
       throw new IllegalStateException("cannot dead-letter " + record.topic() + "-" + record.partition() + "@"
           + record.offset() + ": " + e.getMessage(), e);

@@ -83,9 +83,16 @@ public final class StageRecords {
         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(dlq.name()).withKey(meta.getKey()).build());
   }
 
-  /** {@code value} on the stage's outgoing topic, keyed by its conversation (tenant and id). */
+  /**
+   * {@code value} on the stage's outgoing topic, keyed by its conversation (tenant and id), with
+   * the input's timestamp.
+   */
   public static <V extends Conversational> Message<byte[]> forward(Message<byte[]> in, Topic<String, V> topic, V value) {
-    return in.withPayload(topic.valueSerde().serializer().serialize(topic.name(), value))
-        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(value.conversationKey()).build());
+    var out = OutgoingKafkaRecordMetadata.<String>builder().withKey(value.conversationKey());
+    // The input's timestamp goes on: every record of an event carries when the intake accepted
+    // it, so the decision latency (and how long a record waited) is measured from there.
+    in.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getTimestamp)
+        .ifPresent(out::withTimestamp);
+    return in.withPayload(topic.valueSerde().serializer().serialize(topic.name(), value)).addMetadata(out.build());
   }
 }
