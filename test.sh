@@ -2,7 +2,8 @@
 # Runs every Baton test: unit, TopologyTestDriver, @QuarkusTest on a real in-JVM Kafka broker,
 # and the end-to-end tests of the five packaged services, among them the agent desktop's browser
 # test. Needs Java 17+, Maven, Redis on 127.0.0.1:6379 (started here if absent; installed if
-# missing and we are allowed to) and Debian's chromium and chromium-driver (installed if missing).
+# missing and we are allowed to), Debian's chromium and chromium-driver, and kubectl, node and npm
+# for the Kubernetes manifests' offline check (each installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -41,6 +42,22 @@ if [ ! -x /usr/bin/chromedriver ]; then
   $sudo_cmd apt-get update -qq
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   [ -x /usr/bin/chromedriver ] && [ -x /usr/bin/chromium ] || { echo "chromium or chromedriver did not install" >&2; exit 1; }
+fi
+
+# The Kubernetes manifests' test renders them with kubectl's Kustomize and validates them with a
+# Node script (deploy/k8s/validate), offline: no cluster is contacted.
+k8s_tools=()
+command -v kubectl >/dev/null 2>&1 || k8s_tools+=(kubectl)
+command -v node >/dev/null 2>&1 || k8s_tools+=(nodejs)
+command -v npm >/dev/null 2>&1 || k8s_tools+=(npm)
+if [ "${#k8s_tools[@]}" -gt 0 ]; then
+  echo "${k8s_tools[*]} missing; installing..." >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${k8s_tools[@]}" >/dev/null
+  command -v kubectl >/dev/null 2>&1 && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+    || { echo "kubectl, node or npm did not install" >&2; exit 1; }
 fi
 
 exec mvn -B -ntp verify "$@"
