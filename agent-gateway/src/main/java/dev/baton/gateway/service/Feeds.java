@@ -1,5 +1,6 @@
 package dev.baton.gateway.service;
 
+import dev.baton.support.metrics.BatonMetrics;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +71,7 @@ final class Feeds {
           // Anything else (a record the script refuses) is the record's fault: the caller dead-letters it.
           throw e;
         }
+        BatonMetrics.countRedisFailure(e, "gateway-feed");
         if (attempt == 1 || attempt % 20 == 0) {
           LOG.errorf("cannot apply %s to Redis (attempt %d), retrying: %s", what, attempt, e.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.baton.gateway.service;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * total is the gauge {@code baton_sse_connections{stream="agent"}}.
  */
 @ApplicationScoped
+@Startup // its gauge is there (at 0) before the first agent connects
 public class StreamConnections {
   private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();

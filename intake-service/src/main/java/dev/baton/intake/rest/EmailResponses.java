@@ -5,6 +5,7 @@ import dev.baton.intake.channel.EmailIntake;
 import dev.baton.intake.channel.InboundEmail;
 import dev.baton.intake.service.FieldError;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.TenantConfig;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -48,6 +49,7 @@ final class EmailResponses {
       onFailure.run();
       return unavailable("the email could not be stored; the provider will deliver it again");
     } catch (JedisException e) {
+      BatonMetrics.countRedisFailure(e, "email-webhook");
       LOG.errorf("tenant %s: %s email not stored, Redis failed: %s", tenant.id(), provider, e.toString());
       try {
         onFailure.run();

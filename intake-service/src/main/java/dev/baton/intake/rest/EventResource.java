@@ -11,22 +11,23 @@ import dev.baton.intake.service.EventDeduplicator.Claim;
 import dev.baton.intake.service.EventValidator;
 import dev.baton.intake.service.FieldError;
 import dev.baton.intake.service.IntakeService;
-import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.schemas.serde.Json;
+import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
 import dev.baton.tenant.WebhookSignature;
 import dev.baton.tenant.WebhookSignature.Verdict;
-import jakarta.ws.rs.Consumes;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.ws.rs.core.Context;
-import java.io.IOException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -133,6 +134,7 @@ public class EventResource {
       LOG.errorf("event %s not published: %s", result.event().eventId(), e.getMessage());
       return unavailable();
     } catch (JedisException e) {
+      BatonMetrics.countRedisFailure(e, "events-webhook");
       // Redis is where event ids are remembered: without it nothing is accepted, and nothing kept.
       LOG.errorf("event %s not accepted, Redis failed: %s", result.event().eventId(), e.toString());
       return unavailable();

@@ -7,6 +7,7 @@ import dev.baton.intake.channel.InboundEmail;
 import dev.baton.intake.channel.MailgunSignature;
 import dev.baton.intake.channel.MailgunTokens;
 import dev.baton.intake.config.IntakeConfig;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.Channels;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
@@ -100,6 +101,7 @@ public class MailgunResource {
         return Problem.response(406, "Replayed webhook", "this token was already used; a replayed post is not taken");
       }
     } catch (JedisException e) {
+      BatonMetrics.countRedisFailure(e, "mailgun-webhook");
       return EmailResponses.unavailable("the webhook could not be checked; Mailgun will deliver it again");
     }
     return EmailResponses.accept(intake, t, email, PROVIDER, () -> tokens.release(key, token));

@@ -16,6 +16,7 @@ import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.DeliveryStatus;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.Channels;
 import dev.baton.tenant.TenantConfig;
 import io.vertx.ext.web.RoutingContext;
@@ -111,6 +112,7 @@ public class TwilioResource {
       LOG.errorf("tenant %s: Twilio message not stored, broker failed: %s", tenant.id(), e.getMessage());
       return unavailable("the message could not be stored; Twilio will retry it");
     } catch (JedisException e) {
+      BatonMetrics.countRedisFailure(e, "twilio-webhook");
       LOG.errorf("tenant %s: Twilio message not stored, Redis failed: %s", tenant.id(), e.toString());
       return unavailable("the message could not be stored; Twilio will retry it");
     }
@@ -168,6 +170,7 @@ public class TwilioResource {
       LOG.errorf("tenant %s: Twilio message status not published, broker failed: %s", tenant.id(), e.getMessage());
       return unavailable("the status could not be stored");
     } catch (JedisException e) {
+      BatonMetrics.countRedisFailure(e, "twilio-webhook");
       LOG.errorf("tenant %s: Twilio message status not stored, Redis failed: %s", tenant.id(), e.toString());
       return unavailable("the status could not be stored");
     }

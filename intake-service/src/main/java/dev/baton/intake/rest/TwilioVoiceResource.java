@@ -11,6 +11,7 @@ import dev.baton.schemas.Customer;
 import dev.baton.schemas.EventType;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.Channels;
 import dev.baton.tenant.TenantConfig;
 import io.smallrye.common.annotation.Blocking;
@@ -113,6 +114,7 @@ public class TwilioVoiceResource {
       a.put("voice.greeting", intro);
       intake.accept(List.of(event(tenant, call, sid + ":started", EventType.CALL_STARTED, now, null, a)));
     } catch (ChannelIntake.InFlight | PublishException | JedisException e) {
+      BatonMetrics.countRedisFailure(e, "twilio-voice");
       return unavailable(tenant, e);
     }
     return twiml(Twiml.listen(List.of(intro), voice, url(tenant, "gather"), silenceSeconds(tenant)));
@@ -155,6 +157,7 @@ public class TwilioVoiceResource {
       }
       intake.accept(List.of(event));
     } catch (ChannelIntake.InFlight | PublishException | JedisException e) {
+      BatonMetrics.countRedisFailure(e, "twilio-voice");
       return CompletableFuture.completedFuture(unavailable(tenant, e));
     }
     return answer(tenant, sid);
@@ -209,6 +212,7 @@ public class TwilioVoiceResource {
         calls.mark(tenant.id(), sid, VoiceCalls.State.ENDED);
       }
     } catch (ChannelIntake.InFlight | PublishException | JedisException e) {
+      BatonMetrics.countRedisFailure(e, "twilio-voice");
       return unavailable(tenant, e);
     }
     return twiml(Twiml.empty());

@@ -19,13 +19,12 @@ import dev.baton.schemas.EventType;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.serde.Json;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.support.webchat.WebChatStream;
 import dev.baton.support.webchat.WebChatStream.Entry;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
 import dev.baton.tenant.WebChat;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
@@ -57,7 +56,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -127,14 +125,11 @@ public class WebChatResource {
   private final RedisClient redis;
   private final WebChatFeed feed;
   private final IntakeConfig config;
-
-  /** Open visitor streams: {@code baton_sse_connections{stream="webchat"}}. */
-  private final AtomicInteger openStreams = new AtomicInteger();
+  private final WebChatConnections connections;
 
   public WebChatResource(TenantDirectory tenants, IntakeService intake, EventRedactor redactor, RedisClient redis,
-      WebChatFeed feed, IntakeConfig config, MeterRegistry registry) {
-    Gauge.builder("baton.sse.connections", openStreams, AtomicInteger::get).description("open server-sent event streams")
-        .tag("stream", "webchat").register(registry);
+      WebChatFeed feed, IntakeConfig config, WebChatConnections connections) {
+    this.connections = connections;
     this.tenants = tenants;
     this.intake = intake;
     this.redactor = redactor;
@@ -193,6 +188,7 @@ public class WebChatResource {
               "at most " + limit + " new web chat sessions a minute from one address")).header("Retry-After", "60").build();
         }
       } catch (JedisException e) {
+        BatonMetrics.countRedisFailure(e, "webchat");
         LOG.errorf("tenant %s: web chat session not opened, Redis failed: %s", tenantId, e.toString());
         return Response.fromResponse(Problem.response(503, "Unavailable", "the session could not be opened; try again"))
             .header("Retry-After", "2").build();
@@ -270,6 +266,7 @@ public class WebChatResource {
             "at most " + MAX_MESSAGES_PER_MINUTE + " messages a minute per conversation")).header("Retry-After", "60").build();
       }
     } catch (JedisException e) {
+      BatonMetrics.countRedisFailure(e, "webchat");
       LOG.errorf("tenant %s: web chat message not stored, Redis failed: %s", tenantId, e.toString());
       return unavailable();
     }
@@ -292,6 +289,7 @@ public class WebChatResource {
       LOG.errorf("tenant %s: web chat message not stored, broker failed: %s", tenantId, e.getMessage());
       return unavailable();
     } catch (JedisException e) {
+      BatonMetrics.countRedisFailure(e, "webchat");
       LOG.errorf("tenant %s: web chat message not stored, Redis failed: %s", tenantId, e.toString());
       return unavailable();
     }
@@ -373,8 +371,8 @@ public class WebChatResource {
           }
           return out;
         })
-        .onSubscription().invoke(openStreams::incrementAndGet)
-        .onTermination().invoke(openStreams::decrementAndGet);
+        .onSubscription().invoke(connections::opened)
+        .onTermination().invoke(connections::closed);
   }
 
   // ---------------------------------------------------------------- helpers

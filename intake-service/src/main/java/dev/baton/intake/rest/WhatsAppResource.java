@@ -1,5 +1,6 @@
 package dev.baton.intake.rest;
 
+import dev.baton.intake.channel.ChannelIntake;
 import dev.baton.intake.channel.CustomerServiceWindow;
 import dev.baton.intake.channel.MetaSignature;
 import dev.baton.intake.channel.SentMessages;
@@ -7,7 +8,6 @@ import dev.baton.intake.channel.WhatsAppEvents;
 import dev.baton.intake.channel.WhatsAppSentMessages;
 import dev.baton.intake.channel.WhatsAppWebhook;
 import dev.baton.intake.config.IntakeConfig;
-import dev.baton.intake.channel.ChannelIntake;
 import dev.baton.intake.delivery.DeliveryStatuses;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationEvent;
@@ -15,6 +15,7 @@ import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.DeliveryStatus;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.Channels;
 import dev.baton.tenant.TenantConfig;
 import dev.baton.tenant.TenantDirectory;
@@ -152,6 +153,7 @@ public class WhatsAppResource {
       LOG.errorf("tenant %s: WhatsApp webhook not stored, broker failed: %s", t.id(), e.getMessage());
       return unavailable("the messages could not be stored; Meta will deliver them again");
     } catch (JedisException e) {
+      BatonMetrics.countRedisFailure(e, "whatsapp-webhook");
       LOG.errorf("tenant %s: WhatsApp webhook not stored, Redis failed: %s", t.id(), e.toString());
       return unavailable("the messages could not be stored; Meta will deliver them again");
     }

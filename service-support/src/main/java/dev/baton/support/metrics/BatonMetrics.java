@@ -1,20 +1,26 @@
 package dev.baton.support.metrics;
 
+import dev.baton.schemas.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Baton's own Prometheus metrics, shared by every service (Kafka clients, HTTP and the JVM are
  * measured by Quarkus's Micrometer binders). Names follow Prometheus conventions once exported:
  * {@code baton_events_consumed_total{topic,tenant}}, {@code baton_events_produced_total{topic,tenant}},
  * {@code baton_dead_letters_total{topic}} (the dead-letter topic), {@code baton_redis_errors_total{operation}}.
+ * Dead-letter counters start at zero for every dead-letter topic, so an alert on their increase
+ * sees the first one.
  *
  * <p>The {@code tenant} label is bounded: the first {@code baton.metrics.max-tenant-labels}
  * tenants seen are named, every later one is {@code other}, so a flood of made-up tenant ids
@@ -22,6 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * lookup, not a registry lookup.
  */
 @ApplicationScoped
+@Startup
 public class BatonMetrics {
   public static final String OTHER_TENANT = "other";
 
@@ -35,6 +42,9 @@ public class BatonMetrics {
       @ConfigProperty(name = "baton.metrics.max-tenant-labels", defaultValue = "100") int maxTenantLabels) {
     this.registry = registry;
     this.maxTenantLabels = maxTenantLabels;
+    for (var topic : Topics.pipeline()) {
+      counter("baton.dead.letters", "records put on a dead-letter topic", "topic", topic.deadLetterName());
+    }
   }
 
   /** {@code tenant} as a label value: itself while the bound allows, else {@code other}. */
@@ -71,9 +81,16 @@ public class BatonMetrics {
     counter("baton.dead.letters", "records put on a dead-letter topic", "topic", deadLetterTopic).increment();
   }
 
-  /** A Redis call that failed (the service answered without it, or refused the request). */
-  public void redisError(String operation) {
-    counter("baton.redis.errors", "Redis calls that failed", "operation", operation).increment();
+  /**
+   * Counts {@code e} in {@code baton_redis_errors_total{operation}} if it is a Redis failure (the
+   * request was refused with a 503, or answered without Redis); other exceptions are not counted.
+   * Static, on Micrometer's global registry (Quarkus adds its Prometheus registry to it), so that
+   * every place that handles a Redis failure can count it in one line.
+   */
+  public static void countRedisFailure(Throwable e, String operation) {
+    if (e instanceof JedisException) {
+      Metrics.counter("baton.redis.errors", "operation", operation).increment();
+    }
   }
 
   /** A counter named {@code name} with the given label pairs, created once. */
