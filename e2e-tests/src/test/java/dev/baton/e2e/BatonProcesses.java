@@ -27,16 +27,13 @@ import org.awaitility.Awaitility;
  * {@code e2e-tests/target/e2e-logs/<service>.log}.
  *
  * <p>A service can be {@link #kill killed} (SIGKILL) and {@link #start started} again on the same
- * port. The services' consumer groups run with a short session timeout
- * ({@value #SESSION_TIMEOUT_MS} ms, the broker's minimum) so that a restart gets its partitions
- * back in seconds rather than after Kafka's default 45 s.
+ * port, and a second instance of a module runs as {@code "<module>#2"}. The services run with
+ * their own consumer-group settings (a 10 s session timeout): what the tests measure of recovery
+ * is what a deployment gets.
  */
 final class BatonProcesses implements AutoCloseable {
   static final List<String> SERVICES =
       List.of("intake-service", "sentiment-service", "routing-service", "handoff-service", "agent-gateway");
-
-  static final int SESSION_TIMEOUT_MS = 6000;
-  static final int HEARTBEAT_INTERVAL_MS = 2000;
 
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
   private final Map<String, Integer> ports = new ConcurrentHashMap<>();
@@ -100,9 +97,8 @@ final class BatonProcesses implements AutoCloseable {
     env.put("BATON_TENANTS_FILE", tenants.toString());
     env.put("BATON_REDIS_HOST", TestRedis.host());
     env.put("BATON_REDIS_PORT", Integer.toString(TestRedis.port()));
-    env.put("HANDOFF_STATE_DIR", stateDir.toString());
-    env.put("BATON_KAFKA_SESSION_TIMEOUT_MS", Integer.toString(SESSION_TIMEOUT_MS));
-    env.put("BATON_KAFKA_HEARTBEAT_INTERVAL_MS", Integer.toString(HEARTBEAT_INTERVAL_MS));
+    // Each instance its own state directory, kept across its restarts, as a StatefulSet's volume.
+    env.put("HANDOFF_STATE_DIR", stateDir.resolve(service.replace('#', '-')).toString());
     // A claim left pending by a killed intake stops refusing retries after this (default 30 s;
     // still above the 10 s publish timeout plus the producer's 5 s max.block.ms).
     env.put("INTAKE_CLAIM_TIMEOUT", "20s");
@@ -126,10 +122,8 @@ final class BatonProcesses implements AutoCloseable {
 
   /** Waits until every started service reports ready; fails early if one exits. */
   void awaitReady(Duration timeout) {
-    for (String service : SERVICES) {
-      if (processes.containsKey(service)) {
-        awaitReady(service, timeout);
-      }
+    for (String service : List.copyOf(processes.keySet())) {
+      awaitReady(service, timeout);
     }
   }
 
