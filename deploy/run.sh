@@ -179,8 +179,8 @@ build() {
   if [[ "$SKIP_BUILD" == 1 ]]; then
     say "skipping the build (BATON_SKIP_BUILD=$BATON_SKIP_BUILD)"
   else
-    say "building Baton: mvn -q -B -DskipTests install (the first build downloads dependencies and takes minutes)"
-    (cd "$BATON_ROOT" && mvn -q -B -DskipTests install) ||
+    say "building Baton: mvn -q -B -DskipTests -Dbaton.skipImages install (the first build downloads dependencies and takes minutes)"
+    (cd "$BATON_ROOT" && mvn -q -B -DskipTests -Dbaton.skipImages install) ||
       die "the build failed (see above); fix it, or run an existing build with BATON_SKIP_BUILD=1"
   fi
   local svc
