@@ -365,13 +365,7 @@ class ServiceImagesTest {
       String entryName = address.substring(address.indexOf('!') + 1);
       try (TarFile outer = new TarFile(tar)) {
         for (String digest : layerBlobs.values()) {
-          TarArchiveEntry blob =
-              outer.getEntries().stream()
-                  .filter(e -> e.getName().replaceFirst("^\\./", "").equals(blobPath(digest)))
-                  .findFirst()
-                  .orElseThrow();
-          try (TarArchiveInputStream layer =
-              new TarArchiveInputStream(new GzipCompressorInputStream(outer.getInputStream(blob)))) {
+          try (TarArchiveInputStream layer = openLayer(outer, digest)) {
             for (TarArchiveEntry entry; (entry = layer.getNextEntry()) != null; ) {
               if (entry.getName().endsWith("/" + jarName)) {
                 ZipInputStream jar = new ZipInputStream(layer);
@@ -388,17 +382,20 @@ class ServiceImagesTest {
       throw new IllegalStateException(address + " not found in " + tar);
     }
 
+    /** The (gzipped) layer blob {@code digest} of the image tarball, as a tar stream. */
+    private TarArchiveInputStream openLayer(TarFile outer, String digest) throws IOException {
+      TarArchiveEntry blob = outer.getEntries().stream()
+          .filter(e -> e.getName().replaceFirst("^\\./", "").equals(blobPath(digest)))
+          .findFirst()
+          .orElseThrow();
+      return new TarArchiveInputStream(new GzipCompressorInputStream(outer.getInputStream(blob)));
+    }
+
     /** Unpacks the regular files and directories of one layer (no links are expected). */
     void unpackLayer(String layerName, Path target) throws IOException {
       String digest = layerBlobs.get(layerName);
       try (TarFile outer = new TarFile(tar)) {
-        TarArchiveEntry blob =
-            outer.getEntries().stream()
-                .filter(e -> e.getName().replaceFirst("^\\./", "").equals(blobPath(digest)))
-                .findFirst()
-                .orElseThrow();
-        try (TarArchiveInputStream layer =
-            new TarArchiveInputStream(new GzipCompressorInputStream(outer.getInputStream(blob)))) {
+        try (TarArchiveInputStream layer = openLayer(outer, digest)) {
           for (TarArchiveEntry entry; (entry = layer.getNextEntry()) != null; ) {
             Path path = target.resolve(entry.getName()).normalize();
             assertTrue(path.startsWith(target), entry.getName());

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The engine's decisions as metrics: {@code baton_decisions_total{tenant,outcome}} (outcome
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class MeteredDecisions implements DecisionMetrics {
+  private static final Logger LOG = Logger.getLogger(MeteredDecisions.class);
   private final BatonMetrics metrics;
   private final Timer latency;
 
@@ -32,14 +34,28 @@ public class MeteredDecisions implements DecisionMetrics {
 
   @Override
   public void decided(String tenant, Outcome outcome, long acceptedAtMs, long decidedAtMs) {
-    metrics.consumed(Topics.ENRICHED_EVENTS.name(), tenant);
-    latency.record(Math.max(0, decidedAtMs - acceptedAtMs), TimeUnit.MILLISECONDS);
-    count(tenant, outcome);
+    safely(() -> {
+      metrics.consumed(Topics.ENRICHED_EVENTS.name(), tenant);
+      latency.record(Math.max(0, decidedAtMs - acceptedAtMs), TimeUnit.MILLISECONDS);
+      count(tenant, outcome);
+    });
   }
 
   @Override
   public void decidedOnDeadline(String tenant, Outcome outcome) {
-    count(tenant, outcome);
+    safely(() -> count(tenant, outcome));
+  }
+
+  /**
+   * Runs on the stream thread after the step's outputs are forwarded: a failure here must not fail
+   * the step (its transaction would abort and the record be retried for ever).
+   */
+  private static void safely(Runnable measure) {
+    try {
+      measure.run();
+    } catch (RuntimeException e) {
+      LOG.debugf("a decision was not measured: %s", e.toString());
+    }
   }
 
   @Override
