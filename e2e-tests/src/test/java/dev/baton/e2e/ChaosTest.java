@@ -12,6 +12,7 @@ import dev.baton.schemas.HandoffRecord;
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.Speaker;
 import dev.baton.schemas.serde.Json;
+import dev.baton.schemas.topic.TopicAccess;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.testsupport.CallbackReceiver;
 import dev.baton.testsupport.KafkaBrokerProcess;
@@ -31,12 +32,19 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -50,7 +58,10 @@ import org.junit.jupiter.api.Test;
  * are stored when it is back, and their retries are duplicates), then stopped (a controlled
  * shutdown) and the intake SIGKILLed while it is down (webhooks claimed and waiting for the
  * broker die with it). After the gateway's restart and after the broker's, an agent's open stream
- * must get a handoff made after it, and the gateway's REST API must show it.
+ * must get a handoff made after it, and the gateway's REST API must show it. Last, a second
+ * instance of the intake, sentiment, routing and handoff services joins each under load, the
+ * partitions spread over both, and the second instances are SIGKILLed at once (a node lost): the
+ * survivors must take over all the partitions.
  *
  * <p>Afterwards, reading the topics from the beginning (read_committed): every accepted event has
  * exactly one customer turn on {@code conversation-turns}, each conversation's turns are numbered
@@ -64,7 +75,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChaosTest {
   /** Conversation ids; each is used by both tenants, so twice as many conversations. */
-  private static final int MAX_CONVERSATIONS = 600;
+  private static final int MAX_CONVERSATIONS = 900;
   private static final Duration NEW_CONVERSATION_EVERY = Duration.ofMillis(300);
   /** A provider retries a message this long before it gives up on it. */
   private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
@@ -81,6 +92,14 @@ class ChaosTest {
       List.of("What are your opening hours?", "Where are you?", ASK_FOR_PERSON, "What time do you open?"),
       List.of("When are you open?", "What is your address?", "Thanks"),
       List.of(ASK_FOR_PERSON, "Hello, are you still there?"));
+  /** A second instance of a service, and the consumer group it shares with the first. */
+  private record SecondInstance(String instance, String group) {}
+
+  private static final List<SecondInstance> SECOND_INSTANCES = List.of(
+      new SecondInstance("intake-service#2", TopicAccess.INTAKE_DELIVERY_GROUP),
+      new SecondInstance("sentiment-service#2", TopicAccess.SENTIMENT_GROUP),
+      new SecondInstance("routing-service#2", TopicAccess.ROUTING_GROUP),
+      new SecondInstance("handoff-service#2", TopicAccess.HANDOFF_APPLICATION_ID));
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** The k-th conversation: id {@code <run>c<k/2>}, even k for one tenant, odd for the other. */
@@ -172,6 +191,8 @@ class ChaosTest {
             "%s, intake ready after %s, turns flowing after %s".formatted(
                 outage.describe(stopped), since(stopped, intakeReady), since(stopped, System.nanoTime())));
 
+        failover(baton, kafka, load, turns, recoveries, intakeKills);
+
         load.stop();
         await("the provider done").atMost(GIVE_UP_AFTER.plusSeconds(30)).until(load::idle);
         // Not the verdict: the assertions below, on the topics read from the start, say what is missing.
@@ -203,6 +224,9 @@ class ChaosTest {
       Map<String, Message> sent = load.sent();
       Set<String> accepted = load.accepted();
       List<String> problems = new ArrayList<>();
+      // What the recovery benchmark prints: messages lost and duplicated, of every kind checked below.
+      AtomicInteger lost = new AtomicInteger();
+      AtomicInteger duplicated = new AtomicInteger();
 
       // Every accepted event: exactly one customer turn. Every customer turn: an event we sent.
       Map<String, Long> customerTurns = allTurns.stream().filter(t -> t.turn().speaker() == Speaker.CUSTOMER)
@@ -210,6 +234,7 @@ class ChaosTest {
       for (String key : accepted) {
         long n = customerTurns.getOrDefault(key, 0L);
         if (n != 1) {
+          (n == 0 ? lost : duplicated).incrementAndGet();
           problems.add("accepted event " + key + ": " + n + " customer turns");
         }
       }
@@ -237,12 +262,14 @@ class ChaosTest {
               m -> ConversationKey.of(m.tenantId(), m.conversationId()) + " <- " + m.causationEventId(), Collectors.counting()))
           .forEach((cause, n) -> {
             if (n > 1) {
+              duplicated.incrementAndGet();
               problems.add(cause + ": " + n + " bot replies");
             }
           });
       outbound.stream().collect(Collectors.groupingBy(m -> m.tenantId() + "/" + m.messageId(), Collectors.counting()))
           .forEach((id, n) -> {
             if (n > 1) {
+              duplicated.incrementAndGet();
               problems.add("outbound message " + id + " published " + n + " times");
             }
           });
@@ -253,6 +280,7 @@ class ChaosTest {
           .collect(Collectors.groupingBy(HandoffRecord::handoffId, Collectors.counting()));
       handoffsPer.forEach((id, n) -> {
         if (n > 1) {
+          duplicated.incrementAndGet();
           problems.add("handoff " + id + " published " + n + " times");
         }
       });
@@ -280,7 +308,10 @@ class ChaosTest {
       Map<String, List<Receipt>> receipts = receipts(callbacks, ours);
       Set<String> committed = outbound.stream().map(ChaosTest::id).collect(Collectors.toSet());
       deliverable.stream().map(ChaosTest::id).filter(id -> !receipts.containsKey(id))
-          .forEach(id -> problems.add("outbound message " + id + " never reached the tenant's callback"));
+          .forEach(id -> {
+            lost.incrementAndGet();
+            problems.add("outbound message " + id + " never reached the tenant's callback");
+          });
       int excused = 0;
       for (var e : receipts.entrySet()) {
         List<Receipt> copies = e.getValue();
@@ -295,6 +326,7 @@ class ChaosTest {
             System.out.println("chaos: delivered twice across an intake SIGKILL (accepted, not yet marked): "
                 + e.getKey() + " at " + copies.stream().map(Receipt::at).toList() + ", intake killed at " + intakeKills);
           } else {
+            duplicated.incrementAndGet();
             problems.add("outbound message " + e.getKey() + " delivered " + copies.size() + " times, at "
                 + copies.stream().map(Receipt::at).toList() + " (intake killed at " + intakeKills + ")");
           }
@@ -311,8 +343,11 @@ class ChaosTest {
       });
 
       // A provider that keeps retrying gets every message accepted in the end.
-      load.givenUp().forEach(k -> problems.add("never accepted, the provider gave up after "
-          + GIVE_UP_AFTER.toSeconds() + " s of retries: " + k + " (" + sent.get(k).text() + ")"));
+      load.givenUp().forEach(k -> {
+        lost.incrementAndGet();
+        problems.add("never accepted, the provider gave up after " + GIVE_UP_AFTER.toSeconds() + " s of retries: "
+            + k + " (" + sent.get(k).text() + ")");
+      });
 
       long conversations = byConversation.size();
       System.out.printf("""
@@ -324,6 +359,8 @@ class ChaosTest {
             turns %d (customer %d) in %d conversations
             bot replies %d, handoff notices %d, handoffs %d
             outbound messages %d; at the tenants' callbacks %d distinct, %d received, delivered twice across an intake SIGKILL %d
+            lost %d (accepted without a customer turn, committed and never delivered, never accepted)
+            duplicated %d (customer turns, bot replies, outbound messages, handoffs, deliveries; the excused one aside)
             the agent's stream (alice) showed a handoff made %s
             recoveries:
           %s
@@ -337,6 +374,7 @@ class ChaosTest {
           botReplies.size(), outbound.stream().filter(m -> m.reason() != null && m.reason().startsWith("handoff-notice")).count(),
           handoffs.size(),
           outbound.size(), receipts.size(), receipts.values().stream().mapToInt(List::size).sum(), excused,
+          lost.get(), duplicated.get(),
           agentSaw.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(" and ")),
           recoveries.entrySet().stream().map(e -> "    " + e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n")),
           since(testStarted, System.nanoTime()), problems.size());
@@ -346,6 +384,80 @@ class ChaosTest {
           "the load must have run: " + accepted.size() + " accepted");
       assertEquals(List.of(), problems.stream().limit(50).toList(), problems.size() + " problems");
     }
+  }
+
+  /**
+   * Two instances of each consumer service and of handoff-service: a second instance of each
+   * joins under load, the partitions spread over both (every member of each group holds some), then
+   * the second instances are SIGKILLed at once, as when a node is lost, and are not restarted: each
+   * group's survivor must hold all the partitions the two held, and turns flow again. Records, per
+   * group, the seconds from the kill until the survivor held them all.
+   */
+  private static void failover(BatonProcesses baton, String kafka, SteadyLoad load, TurnWatcher turns,
+      Map<String, String> recoveries, List<Instant> intakeKills) throws Exception {
+    List<String> instances = SECOND_INSTANCES.stream().map(SecondInstance::instance).toList();
+    List<String> groups = SECOND_INSTANCES.stream().map(SecondInstance::group).toList();
+    for (String instance : instances) {
+      baton.start(instance);
+    }
+    long joined = System.nanoTime();
+    for (String instance : instances) {
+      baton.awaitReady(instance, RECOVERY);
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+      Map<String, Set<TopicPartition>> held = new LinkedHashMap<>();
+      Map<String, String> spread = new LinkedHashMap<>();
+      for (String group : groups) {
+        AtomicReference<List<Set<TopicPartition>>> members = new AtomicReference<>();
+        await(group + ": two members, each holding partitions").atMost(RECOVERY).pollInterval(Duration.ofMillis(250))
+            .until(() -> {
+              members.set(stableAssignment(admin, group));
+              return members.get().size() == 2 && members.get().stream().noneMatch(Set::isEmpty);
+            });
+        held.put(group, members.get().stream().flatMap(Set::stream).collect(Collectors.toSet()));
+        spread.put(group, members.get().stream().map(m -> Integer.toString(m.size())).collect(Collectors.joining("+")));
+      }
+      recoveries.put("second instances joined (" + String.join(", ", instances) + ")",
+          "all ready and holding partitions after %s; partitions per member %s".formatted(
+              since(joined, System.nanoTime()), spread));
+
+      long killed = System.nanoTime();
+      for (String instance : instances) {
+        baton.kill(instance);
+      }
+      intakeKills.add(Instant.now());
+      Map<String, CompletableFuture<Long>> takenOver = new LinkedHashMap<>();
+      for (String group : groups) {
+        takenOver.put(group, CompletableFuture.supplyAsync(() -> {
+          await(group + ": one member holding all its partitions").atMost(RECOVERY).pollInterval(Duration.ofMillis(100))
+              .until(() -> {
+                List<Set<TopicPartition>> members = stableAssignment(admin, group);
+                return members.size() == 1 && members.get(0).equals(held.get(group));
+              });
+          return System.nanoTime();
+        }));
+      }
+      String times = takenOver.entrySet().stream()
+          .map(e -> e.getKey() + " " + since(killed, e.getValue().join())).collect(Collectors.joining(", "));
+      long allTakenOver = takenOver.values().stream().mapToLong(CompletableFuture::join).max().orElseThrow();
+      awaitFlowing(load, turns, allTakenOver, "the second instances' SIGKILL");
+      recoveries.put("second instances SIGKILLed at once, not restarted",
+          "the survivor held all the group's partitions after: %s; turns flowing after %s".formatted(
+              times, since(killed, System.nanoTime())));
+    }
+  }
+
+  /**
+   * The partitions each member of {@code group} holds, once the group is stable (an empty list
+   * while it rebalances).
+   */
+  private static List<Set<TopicPartition>> stableAssignment(Admin admin, String group) throws Exception {
+    ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+        .get(5, TimeUnit.SECONDS);
+    if (description.groupState() != GroupState.STABLE) {
+      return List.of();
+    }
+    return description.members().stream().map(m -> m.assignment().topicPartitions()).toList();
   }
 
   /** Something done while the broker is down. */
