@@ -564,7 +564,7 @@ public final class ConversationEngine {
 
   public Outcome onAgentAction(ConversationState current, AgentAction action, Instant now) {
     if (current == null) {
-      return Outcome.rejected(null, "no conversation " + action.conversationId());
+      return Outcome.refused(null, "no conversation " + action.conversationId());
     }
     if (!current.tenantId().equals(action.tenantId())) {
       return Outcome.rejected(current, "conversation " + action.conversationId() + " belongs to another tenant");
@@ -589,7 +589,7 @@ public final class ConversationEngine {
       case QUEUE_STATUS -> queueStatus(step, action, actor);
     };
     if (decision.refusal() != null) {
-      return Outcome.rejected(current, decision.refusal());
+      return Outcome.refused(current, decision.refusal());
     }
     if (decision.unchanged()) {
       return Outcome.of(current, List.of(), null);
@@ -1150,7 +1150,7 @@ public final class ConversationEngine {
         turns.add(new ConversationTurn(SchemaVersions.CURRENT, s.tenantId(), s.conversationId(), s.episode(),
             turnCount + i, newTurns.get(i), identify && i == 0 ? s.customer() : null));
       }
-      return new Outcome(s, messages, Optional.ofNullable(handoff), Optional.empty(), turns);
+      return new Outcome(s, messages, Optional.ofNullable(handoff), Optional.empty(), turns, false);
     }
   }
 }

@@ -159,8 +159,14 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
       return;
     }
     if (outcome.rejection().isPresent()) {
-      refuse(record, meta, dlqSink, sourceId, outcome.rejection().get(), isAction ? (AgentAction) value : null,
-          current, now);
+      if (isAction && !outcome.deadLetter()) {
+        // Refused by the rules (a lost claim race, the wrong state): its answer is the record.
+        forwardResult(ActionResults.refused((AgentAction) value, current, outcome.rejection().get(), now),
+            record.timestamp(), sourceId);
+      } else {
+        refuse(record, meta, dlqSink, sourceId, outcome.rejection().get(), isAction ? (AgentAction) value : null,
+            current, now);
+      }
       return;
     }
     // Every action gets its answer, in the same transaction as what it changed.

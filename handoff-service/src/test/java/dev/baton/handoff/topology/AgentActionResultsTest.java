@@ -9,7 +9,6 @@ import dev.baton.schemas.AgentAction.Type;
 import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.AgentActionResult.Outcome;
 import dev.baton.schemas.ConversationTurn;
-import dev.baton.schemas.DeadLetter;
 import dev.baton.schemas.Owner;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.Speaker;
@@ -65,7 +64,7 @@ class AgentActionResultsTest {
   }
 
   @Test
-  void aSecondAgentsClaimIsRefusedNamingTheOwnerAndStillDeadLettered() {
+  void aSecondAgentsClaimIsRefusedNamingTheOwnerAndIsNoDeadLetter() {
     f.send(f.action(C, Type.CLAIM, "alice", null));
     f.results.readValuesToList();
 
@@ -79,8 +78,7 @@ class AgentActionResultsTest {
     assertEquals(Owner.AGENT, r.owner());
     assertEquals("alice", r.ownerAgentId());
     assertTrue(r.reason().contains("owned by alice"), r.reason());
-    DeadLetter letter = f.actionsDlq.readValue();
-    assertEquals(r.reason(), letter.reason());
+    assertTrue(f.actionsDlq.isEmpty(), "a lost claim race is answered, not dead-lettered");
     assertEquals("alice", f.state(C).agentId());
   }
 
@@ -116,7 +114,7 @@ class AgentActionResultsTest {
     assertEquals("alice", r.ownerAgentId());
     assertTrue(r.reason().startsWith("cannot reply"), r.reason());
     assertTrue(f.outbound.isEmpty());
-    assertEquals(1, f.actionsDlq.readValuesToList().size());
+    assertTrue(f.actionsDlq.isEmpty());
   }
 
   @Test
@@ -139,7 +137,7 @@ class AgentActionResultsTest {
     assertNull(r.owner());
     assertNull(r.ownerAgentId());
     assertTrue(r.reason().contains("no conversation"), r.reason());
-    assertTrue(f.actionsDlq.readValue().reason().contains("no conversation"));
+    assertTrue(f.actionsDlq.isEmpty(), "a conversation gone (or never known) is answered, not dead-lettered");
   }
 
   @Test
@@ -158,7 +156,7 @@ class AgentActionResultsTest {
     assertTrue(results.stream().filter(r -> r != applied.get(0))
         .allMatch(r -> r.outcome() == Outcome.REFUSED && winner.equals(r.ownerAgentId())));
     assertEquals(winner, f.state(C).agentId());
-    assertEquals(49, f.actionsDlq.readValuesToList().size());
+    assertTrue(f.actionsDlq.isEmpty());
   }
 
   @Test
@@ -169,6 +167,7 @@ class AgentActionResultsTest {
     AgentActionResult r = onlyResult();
     assertEquals(Outcome.REFUSED, r.outcome());
     assertTrue(r.reason().contains("is not the conversation key"), r.reason());
+    assertTrue(f.actionsDlq.readValue().reason().contains("is not the conversation key"), "a producer's bug: kept");
     assertEquals(Owner.QUEUED, f.state(C).owner(), "not applied");
   }
 
@@ -237,7 +236,7 @@ class AgentActionResultsTest {
     AgentActionResult status = onlyResult();
     assertEquals(Outcome.REFUSED, status.outcome());
     assertNull(f.state(C).queueStatus());
-    assertEquals(2, f.actionsDlq.readValuesToList().size());
+    assertTrue(f.actionsDlq.isEmpty());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.schemas.AgentAction.Type;
+import dev.baton.schemas.AgentActionResult;
 import dev.baton.schemas.Channel;
 import dev.baton.schemas.ConversationState;
 import dev.baton.schemas.EnrichedEvent;
@@ -347,18 +348,20 @@ class HandoffTopologyTest {
     }
 
     @Test
-    void onlyTheOwningAgentMayReplyAndBadActionsAreDeadLettered() {
+    void onlyTheOwningAgentMayReplyAndRefusedActionsAreAnsweredNotDeadLettered() {
       escalate();
       f.send(f.action(C, Type.REPLY, "alice", "too early"));
       f.send(f.action(C, Type.CLAIM, "alice", null));
       f.send(f.action(C, Type.REPLY, "mallory", "hijack"));
       f.send(f.action("no-such-conversation", Type.CLAIM, "alice", null));
 
-      List<DeadLetter> letters = f.actionsDlq.readValuesToList();
-      assertEquals(3, letters.size(), letters.toString());
-      assertTrue(letters.get(0).reason().contains("cannot reply: conversation is QUEUED"));
-      assertTrue(letters.get(1).reason().contains("owned by alice"));
-      assertTrue(letters.get(2).reason().contains("no conversation"));
+      List<AgentActionResult> refused = f.results.readValuesToList().stream()
+          .filter(r -> r.outcome() == AgentActionResult.Outcome.REFUSED).toList();
+      assertEquals(3, refused.size(), refused.toString());
+      assertTrue(refused.get(0).reason().contains("cannot reply: conversation is QUEUED"));
+      assertTrue(refused.get(1).reason().contains("owned by alice"));
+      assertTrue(refused.get(2).reason().contains("no conversation"));
+      assertTrue(f.actionsDlq.isEmpty());
       assertTrue(f.outbound.readValuesToList().stream().noneMatch(m -> "hijack".equals(m.text())));
     }
 
