@@ -99,6 +99,8 @@ final class BatonProcesses implements AutoCloseable {
     env.put("BATON_REDIS_PORT", Integer.toString(TestRedis.port()));
     // Each instance its own state directory, kept across its restarts, as a StatefulSet's volume.
     env.put("HANDOFF_STATE_DIR", stateDir.resolve(service.replace('#', '-')).toString());
+    // As in the prod overlay: with a second handoff instance, each task's stores kept warm on it.
+    env.put("HANDOFF_STANDBY_REPLICAS", "1");
     // A claim left pending by a killed intake stops refusing retries after this (default 30 s;
     // still above the 10 s publish timeout plus the producer's 5 s max.block.ms).
     env.put("INTAKE_CLAIM_TIMEOUT", "20s");
@@ -118,6 +120,26 @@ final class BatonProcesses implements AutoCloseable {
     Process p = processes.remove(service);
     p.destroyForcibly();
     p.waitFor();
+  }
+
+  /**
+   * Stops a service as Kubernetes stops a pod (SIGTERM), and waits for it to exit; returns how
+   * long that took. Fails if it is still running 30 s later (Kubernetes' grace period).
+   */
+  Duration stop(String service) {
+    Process p = processes.remove(service);
+    long stopping = System.nanoTime();
+    p.destroy();
+    try {
+      if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(service + " still running 30 s after SIGTERM; see its log");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return Duration.ofNanos(System.nanoTime() - stopping);
   }
 
   /** Waits until every started service reports ready; fails early if one exits. */

@@ -58,10 +58,10 @@ import org.junit.jupiter.api.Test;
  * are stored when it is back, and their retries are duplicates), then stopped (a controlled
  * shutdown) and the intake SIGKILLed while it is down (webhooks claimed and waiting for the
  * broker die with it). After the gateway's restart and after the broker's, an agent's open stream
- * must get a handoff made after it, and the gateway's REST API must show it. Last, a second
- * instance of the intake, sentiment, routing and handoff services joins each under load, the
- * partitions spread over both, and the second instances are SIGKILLed at once (a node lost): the
- * survivors must take over all the partitions.
+ * must get a handoff made after it, and the gateway's REST API must show it. Last, two
+ * instances of the intake, sentiment, routing and handoff services under load: the partitions
+ * spread over both; one instance of each stopped cleanly, then one SIGKILLed (a node lost), and
+ * each time the survivors must take over all the partitions ({@link #failover}).
  *
  * <p>Afterwards, reading the topics from the beginning (read_committed): every accepted event has
  * exactly one customer turn on {@code conversation-turns}, each conversation's turns are numbered
@@ -387,64 +387,98 @@ class ChaosTest {
   }
 
   /**
-   * Two instances of each consumer service and of handoff-service: a second instance of each
-   * joins under load, the partitions spread over both (every member of each group holds some), then
-   * the second instances are SIGKILLed at once, as when a node is lost, and are not restarted: each
-   * group's survivor must hold all the partitions the two held, and turns flow again. Records, per
-   * group, the seconds from the kill until the survivor held them all.
+   * Two instances of each consumer service and of handoff-service, under load. A second instance
+   * of each joins, and the partitions spread over both (every member of each group holds some).
+   * Then the first instances are stopped cleanly (SIGTERM, as Kubernetes stops a pod): they must
+   * leave their groups at once, the second instances taking over without waiting for a session
+   * timeout. The first instances start again and the partitions spread again; then the second
+   * instances are SIGKILLed at once, as when a node is lost, and not restarted: each group's
+   * survivor must hold all the partitions the two held, and turns flow again. Records, per group,
+   * the seconds from the stop or kill until one member held them all.
    */
   private static void failover(BatonProcesses baton, String kafka, SteadyLoad load, TurnWatcher turns,
       Map<String, String> recoveries, List<Instant> intakeKills) throws Exception {
-    List<String> instances = SECOND_INSTANCES.stream().map(SecondInstance::instance).toList();
+    List<String> firsts = SECOND_INSTANCES.stream().map(i -> i.instance().substring(0, i.instance().indexOf('#'))).toList();
+    List<String> seconds = SECOND_INSTANCES.stream().map(SecondInstance::instance).toList();
     List<String> groups = SECOND_INSTANCES.stream().map(SecondInstance::group).toList();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+      long joining = System.nanoTime();
+      Map<String, Set<TopicPartition>> held = startAndSpread(baton, admin, seconds, groups, joining, recoveries,
+          "second instances joined (" + String.join(", ", seconds) + ")");
+
+      long stopping = System.nanoTime();
+      Map<String, CompletableFuture<Duration>> stops = new LinkedHashMap<>();
+      for (String first : firsts) {
+        stops.put(first, CompletableFuture.supplyAsync(() -> baton.stop(first)));
+      }
+      String stopTimes = stops.entrySet().stream().map(e -> e.getKey() + " " + seconds(e.getValue().join()))
+          .collect(Collectors.joining(", "));
+      recoveries.put("first instances stopped cleanly (SIGTERM) at once", "exited after: %s; %s".formatted(
+          stopTimes, awaitTakenOver(admin, groups, held, stopping)));
+
+      held = startAndSpread(baton, admin, firsts, groups, System.nanoTime(), recoveries, "first instances started again");
+
+      long killed = System.nanoTime();
+      for (String second : seconds) {
+        baton.kill(second);
+      }
+      intakeKills.add(Instant.now());
+      String takenOver = awaitTakenOver(admin, groups, held, killed);
+      awaitFlowing(load, turns, System.nanoTime(), "the second instances' SIGKILL");
+      recoveries.put("second instances SIGKILLed at once, not restarted",
+          "%s; turns flowing after %s".formatted(takenOver, since(killed, System.nanoTime())));
+    }
+  }
+
+  /**
+   * Starts {@code instances}, waits until they are ready and every group has two members each
+   * holding partitions; records how long that took and the spread; returns each group's partitions.
+   */
+  private static Map<String, Set<TopicPartition>> startAndSpread(BatonProcesses baton, Admin admin,
+      List<String> instances, List<String> groups, long from, Map<String, String> recoveries, String what)
+      throws Exception {
     for (String instance : instances) {
       baton.start(instance);
     }
-    long joined = System.nanoTime();
     for (String instance : instances) {
       baton.awaitReady(instance, RECOVERY);
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-      Map<String, Set<TopicPartition>> held = new LinkedHashMap<>();
-      Map<String, String> spread = new LinkedHashMap<>();
-      for (String group : groups) {
-        AtomicReference<List<Set<TopicPartition>>> members = new AtomicReference<>();
-        await(group + ": two members, each holding partitions").atMost(RECOVERY).pollInterval(Duration.ofMillis(250))
-            .until(() -> {
-              members.set(stableAssignment(admin, group));
-              return members.get().size() == 2 && members.get().stream().noneMatch(Set::isEmpty);
-            });
-        held.put(group, members.get().stream().flatMap(Set::stream).collect(Collectors.toSet()));
-        spread.put(group, members.get().stream().map(m -> Integer.toString(m.size())).collect(Collectors.joining("+")));
-      }
-      recoveries.put("second instances joined (" + String.join(", ", instances) + ")",
-          "all ready and holding partitions after %s; partitions per member %s".formatted(
-              since(joined, System.nanoTime()), spread));
-
-      long killed = System.nanoTime();
-      for (String instance : instances) {
-        baton.kill(instance);
-      }
-      intakeKills.add(Instant.now());
-      Map<String, CompletableFuture<Long>> takenOver = new LinkedHashMap<>();
-      for (String group : groups) {
-        takenOver.put(group, CompletableFuture.supplyAsync(() -> {
-          await(group + ": one member holding all its partitions").atMost(RECOVERY).pollInterval(Duration.ofMillis(100))
-              .until(() -> {
-                List<Set<TopicPartition>> members = stableAssignment(admin, group);
-                return members.size() == 1 && members.get(0).equals(held.get(group));
-              });
-          return System.nanoTime();
-        }));
-      }
-      String times = takenOver.entrySet().stream()
-          .map(e -> e.getKey() + " " + since(killed, e.getValue().join())).collect(Collectors.joining(", "));
-      long allTakenOver = takenOver.values().stream().mapToLong(CompletableFuture::join).max().orElseThrow();
-      awaitFlowing(load, turns, allTakenOver, "the second instances' SIGKILL");
-      recoveries.put("second instances SIGKILLed at once, not restarted",
-          "the survivor held all the group's partitions after: %s; turns flowing after %s".formatted(
-              times, since(killed, System.nanoTime())));
+    Map<String, Set<TopicPartition>> held = new LinkedHashMap<>();
+    Map<String, String> spread = new LinkedHashMap<>();
+    for (String group : groups) {
+      AtomicReference<List<Set<TopicPartition>>> members = new AtomicReference<>();
+      await(group + ": two members, each holding partitions").atMost(RECOVERY).pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            members.set(stableAssignment(admin, group));
+            return members.get().size() == 2 && members.get().stream().noneMatch(Set::isEmpty);
+          });
+      held.put(group, members.get().stream().flatMap(Set::stream).collect(Collectors.toSet()));
+      spread.put(group, members.get().stream().map(m -> Integer.toString(m.size())).collect(Collectors.joining("+")));
     }
+    recoveries.put(what, "all ready and holding partitions after %s; partitions per member %s".formatted(
+        since(from, System.nanoTime()), spread));
+    return held;
+  }
+
+  /**
+   * Waits until each group is down to one member holding all the partitions it had ({@code held});
+   * says how long after {@code from} each got there.
+   */
+  private static String awaitTakenOver(Admin admin, List<String> groups, Map<String, Set<TopicPartition>> held,
+      long from) {
+    Map<String, CompletableFuture<Long>> takenOver = new LinkedHashMap<>();
+    for (String group : groups) {
+      takenOver.put(group, CompletableFuture.supplyAsync(() -> {
+        await(group + ": one member holding all its partitions").atMost(RECOVERY).pollInterval(Duration.ofMillis(100))
+            .until(() -> {
+              List<Set<TopicPartition>> members = stableAssignment(admin, group);
+              return members.size() == 1 && members.get(0).equals(held.get(group));
+            });
+        return System.nanoTime();
+      }));
+    }
+    return "the survivor held all the group's partitions after: " + takenOver.entrySet().stream()
+        .map(e -> e.getKey() + " " + since(from, e.getValue().join())).collect(Collectors.joining(", "));
   }
 
   /**
@@ -567,6 +601,10 @@ class ChaosTest {
   private static void awaitFlowing(SteadyLoad load, TurnWatcher turns, long since, String what) {
     await("turns flowing again after " + what).atMost(RECOVERY).pollInterval(Duration.ofMillis(100))
         .until(() -> load.acceptedSince(since).stream().anyMatch(turns.customerTurns()::contains));
+  }
+
+  private static String seconds(Duration d) {
+    return "%.1f s".formatted(d.toMillis() / 1e3);
   }
 
   private static String since(long from, long to) {
