@@ -2,8 +2,9 @@
 # Runs every Baton test: unit, TopologyTestDriver, @QuarkusTest on a real in-JVM Kafka broker,
 # and the end-to-end tests of the five packaged services, among them the agent desktop's browser
 # test. Needs Java 17+, Maven, Redis on 127.0.0.1:6379 (started here if absent; installed if
-# missing and we are allowed to), Debian's chromium and chromium-driver, and kubectl, node and npm
-# for the Kubernetes manifests' offline check (each installed if missing).
+# missing and we are allowed to), Debian's chromium and chromium-driver, kubectl, node and npm
+# for the Kubernetes manifests' offline check, and Debian's promtool (package prometheus) for the
+# alert rules' tests (each installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -58,6 +59,16 @@ if [ "${#k8s_tools[@]}" -gt 0 ]; then
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${k8s_tools[@]}" >/dev/null
   command -v kubectl >/dev/null 2>&1 && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
     || { echo "kubectl, node or npm did not install" >&2; exit 1; }
+fi
+
+# The alert rules' tests (deploy/observability) run Debian's promtool.
+if [ ! -x /usr/bin/promtool ]; then
+  echo "promtool is missing; installing prometheus..." >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
+  [ -x /usr/bin/promtool ] || { echo "promtool did not install" >&2; exit 1; }
 fi
 
 exec mvn -B -ntp verify "$@"

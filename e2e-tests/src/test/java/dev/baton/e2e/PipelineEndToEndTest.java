@@ -22,10 +22,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -311,6 +315,40 @@ class PipelineEndToEndTest {
         x -> x.conversationId().equals(conversation), Duration.ofSeconds(3));
     assertEquals(2, states.get(states.size() - 1).transcript().stream().filter(x -> x.speaker() == Speaker.CUSTOMER)
         .count(), "both emails are turns of one transcript");
+  }
+
+  /**
+   * Every metric name the dashboard and the alert rules query (deploy/observability/exported-metrics.txt)
+   * is exposed at /q/metrics by at least one of the running services, after a conversation that
+   * is answered and then handed over (a failure-only name is exempt while nothing has failed).
+   */
+  @Test
+  void everyMetricTheDashboardAndAlertsQueryIsExposed() throws Exception {
+    String conversation = "e2e-" + UUID.randomUUID();
+    assertEquals(202, post(message("ev-" + UUID.randomUUID(), conversation, "What are your opening hours?")).statusCode());
+    await("bot reply").atMost(ARRIVAL).until(() -> !delivered(conversation).isEmpty());
+    assertEquals(202, post(message("ev-" + UUID.randomUUID(), conversation, "I want to speak to someone")).statusCode());
+    await("handoff notice").atMost(ARRIVAL).until(() -> delivered(conversation).size() == 2);
+
+    List<ExportedMetrics.Name> listed = ExportedMetrics.listed();
+    Path scraped = BatonProcesses.logs().resolve("metrics");
+    Files.createDirectories(scraped);
+    await("every listed metric exposed").atMost(ARRIVAL).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      Set<String> exposed = new TreeSet<>();
+      for (String service : BatonProcesses.SERVICES) {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baton.url(service, "/q/metrics"))).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), service + " /q/metrics");
+        // Kept beside the logs: what each service really exposes.
+        Files.writeString(scraped.resolve(service + ".txt"), r.body());
+        r.body().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+            .forEach(l -> exposed.add(l.split("[{ ]", 2)[0]));
+      }
+      List<String> missing = listed.stream().filter(n -> !n.failureOnly() && !exposed.contains(n.name()))
+          .map(ExportedMetrics.Name::name).toList();
+      assertTrue(missing.isEmpty(), "listed in exported-metrics.txt but exposed by no service: " + missing
+          + " (the scrapes are in " + scraped + ")");
+    });
   }
 
   private static List<CallbackReceiver.Received> mailgunSent(String address) {

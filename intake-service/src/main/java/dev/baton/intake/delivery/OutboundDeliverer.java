@@ -1,6 +1,7 @@
 package dev.baton.intake.delivery;
 
 import dev.baton.intake.config.IntakeConfig;
+import dev.baton.schemas.Channel;
 import dev.baton.schemas.DeadLetter;
 import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.OutboundMessage;
@@ -9,6 +10,7 @@ import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.TenantDirectory;
+import io.micrometer.core.instrument.Counter;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +67,10 @@ public class OutboundDeliverer {
           long unprocessedMaxAgeMs) {
     this.publisher = publisher;
     this.metrics = metrics;
+    // Retries start at zero on every channel, so that an alert on their increase sees the first.
+    for (Channel channel : Channel.values()) {
+      retries(metrics, channel);
+    }
     IntakeConfig.Delivery d = config.delivery();
     this.engine =
         new DeliveryEngine(tenants::find, channels.stream().toList(), new RedisMarks(redis),
@@ -79,6 +85,12 @@ public class OutboundDeliverer {
           + "throttled.unprocessed-record-max-age.ms (%d): a slow tenant may mark delivery unhealthy",
           DEAD_LETTER_TIMEOUT, longest, unprocessedMaxAgeMs);
     }
+  }
+
+  /** {@code baton_delivery_retries_total{channel}}. */
+  private static Counter retries(BatonMetrics metrics, Channel channel) {
+    return metrics.counter("baton.delivery.retries", "delivery attempts that failed and were retried", "channel",
+        String.valueOf(channel).toLowerCase(Locale.ROOT));
   }
 
   /** The record's coordinates and bytes, for its dead letter. */
@@ -182,8 +194,7 @@ public class OutboundDeliverer {
       implements DeliveryEngine.Reports {
     @Override
     public void retried(OutboundMessage m, String provider) {
-      metrics.counter("baton.delivery.retries", "delivery attempts that failed and were retried", "channel",
-          String.valueOf(m.channel()).toLowerCase(Locale.ROOT)).increment();
+      retries(metrics, m.channel()).increment();
     }
 
     @Override
