@@ -9,8 +9,6 @@ import dev.baton.gateway.auth.AuthenticatedAgent;
 import dev.baton.gateway.service.ActionResults;
 import dev.baton.gateway.service.AuditLog;
 import dev.baton.gateway.service.ConversationViews;
-import dev.baton.tenant.Agent;
-import dev.baton.tenant.TenantConfig;
 import dev.baton.gateway.service.IdempotencyKeys;
 import dev.baton.schemas.AgentAction;
 import dev.baton.schemas.AgentActionResult;
@@ -20,6 +18,8 @@ import dev.baton.schemas.serde.Json;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.tenant.Agent;
+import dev.baton.tenant.TenantConfig;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -36,13 +36,18 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,6 +66,18 @@ import org.jboss.logging.Logger;
  * use (409). The body is read as bytes so that none of this depends on how a framework would
  * have bound it. Every authenticated request is written to the {@link AuditLog} with its outcome.
  */
+@Tag(name = "Actions", description = "What an agent does to a conversation; each answers with the handoff service's result, or 202 PENDING")
+@SecurityRequirement(name = "agent-token")
+@APIResponse(responseCode = "200", description = "Applied, or a duplicate of an applied action: the outcome and the owner", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+@APIResponse(responseCode = "202", description = "Stored, but no result in time: outcome PENDING (the stream tells the rest)", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+@APIResponse(responseCode = "401", description = "No, an unknown or an expired agent token")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address (Retry-After)")
+@APIResponse(responseCode = "400", description = "Invalid body, conversation id or Idempotency-Key (the field named in errors)")
+@APIResponse(responseCode = "403", description = "The agent may not act on this conversation")
+@APIResponse(responseCode = "404", description = "No such conversation for this tenant")
+@APIResponse(responseCode = "409", description = "Another agent owns the conversation, or the Idempotency-Key was used for another action")
+@APIResponse(responseCode = "415", description = "The body is not application/json")
+@APIResponse(responseCode = "503", description = "The action could not be stored; retry with the same Idempotency-Key")
 @Path("/v1/agent/conversations")
 @Produces(MediaType.APPLICATION_JSON)
 public class AgentActionResource {
@@ -93,6 +110,7 @@ public class AgentActionResource {
     this.views = views;
   }
 
+  @Operation(summary = "Claim the conversation (take it from the queue)")
   @POST
   @Blocking
   @Path("/{conversationId}/claim")
@@ -101,6 +119,7 @@ public class AgentActionResource {
     return act(AgentAction.Type.CLAIM, id, a, key, type, body);
   }
 
+  @Operation(summary = "Reply to the customer (text, at most 4000 characters)")
   @POST
   @Blocking
   @Path("/{conversationId}/reply")
@@ -109,6 +128,7 @@ public class AgentActionResource {
     return act(AgentAction.Type.REPLY, id, a, key, type, body);
   }
 
+  @Operation(summary = "Add an internal note (never sent to the customer)")
   @POST
   @Blocking
   @Path("/{conversationId}/note")
@@ -117,6 +137,7 @@ public class AgentActionResource {
     return act(AgentAction.Type.NOTE, id, a, key, type, body);
   }
 
+  @Operation(summary = "Transfer the conversation to another queue or agent")
   @POST
   @Blocking
   @Path("/{conversationId}/transfer")
@@ -125,6 +146,7 @@ public class AgentActionResource {
     return act(AgentAction.Type.TRANSFER, id, a, key, type, body);
   }
 
+  @Operation(summary = "Hand the conversation back to the automated flow")
   @POST
   @Blocking
   @Path("/{conversationId}/hand-back")
@@ -133,6 +155,7 @@ public class AgentActionResource {
     return act(AgentAction.Type.HAND_BACK, id, a, key, type, body);
   }
 
+  @Operation(summary = "Resolve the conversation")
   @POST
   @Blocking
   @Path("/{conversationId}/resolve")

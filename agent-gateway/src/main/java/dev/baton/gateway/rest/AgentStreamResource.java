@@ -32,6 +32,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.StreamEntryID;
 
@@ -52,6 +57,11 @@ import redis.clients.jedis.StreamEntryID;
  * presence alive, and a comment every {@code gateway.heartbeat} keeps idle connections open
  * through proxies. At most {@code gateway.stream.max-connections-per-agent} streams per agent.
  */
+@Tag(name = "Stream", description = "The agent's live events (server-sent events, resumable with Last-Event-ID)")
+@SecurityRequirement(name = "agent-token")
+@APIResponse(responseCode = "200", description = "The stream of events", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
+@APIResponse(responseCode = "401", description = "No, an unknown or an expired agent token")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address (Retry-After)")
 @Path("/v1/agent/stream")
 public class AgentStreamResource {
   private static final Logger LOG = Logger.getLogger(AgentStreamResource.class);
@@ -79,6 +89,7 @@ public class AgentStreamResource {
     this.config = config;
   }
 
+  @Operation(summary = "Open the agent's event stream")
   @GET
   @Produces(MediaType.SERVER_SENT_EVENTS)
   public Multi<OutboundSseEvent> stream(

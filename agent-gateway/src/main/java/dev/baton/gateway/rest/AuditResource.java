@@ -14,6 +14,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,6 +26,13 @@ import org.jboss.logging.Logger;
  * supervisors ({@code role: supervisor} in the tenants file) only; other agents get 403. Reading
  * it is audited too.
  */
+@Tag(name = "Audit", description = "The tenant's audit log (supervisors only)")
+@SecurityRequirement(name = "agent-token")
+@APIResponse(responseCode = "200", description = "The entries, newest first", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+@APIResponse(responseCode = "401", description = "No, an unknown or an expired agent token")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address (Retry-After)")
+@APIResponse(responseCode = "400", description = "An invalid parameter")
+@APIResponse(responseCode = "403", description = "Not a supervisor")
 @Path("/v1/agent/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
@@ -36,6 +48,7 @@ public class AuditResource {
     this.config = config;
   }
 
+  @Operation(summary = "The audit log, newest first")
   @GET
   public Map<String, List<AuditLog.Entry>> read(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @QueryParam("conversationId") String conversationId, @QueryParam("limit") String limit) {

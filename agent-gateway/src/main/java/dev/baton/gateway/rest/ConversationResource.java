@@ -35,6 +35,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +50,15 @@ import org.jboss.logging.Logger;
  * chat visitor ({@code POST …/{id}/typing}). Everything is of the agent's tenant
  * only: another tenant's conversation id is unknown (404), whatever it is.
  */
+@Tag(name = "Conversations", description = "The conversations an agent may see")
+@SecurityRequirement(name = "agent-token")
+@APIResponse(responseCode = "200", description = "The answer", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+@APIResponse(responseCode = "401", description = "No, an unknown or an expired agent token")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address (Retry-After)")
+@APIResponse(responseCode = "400", description = "An invalid parameter or body (the field named in errors)")
+@APIResponse(responseCode = "403", description = "The conversation is in a queue the agent does not work")
+@APIResponse(responseCode = "415", description = "The body is not application/json")
+@APIResponse(responseCode = "404", description = "No such conversation for this tenant")
 @Path("/v1/agent/conversations")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConversationResource {
@@ -73,6 +87,7 @@ public class ConversationResource {
     this.audit = audit;
   }
 
+  @Operation(summary = "List the queue, the agent's own or all open conversations (view)")
   @GET
   @Blocking
   public Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("view") String view,
@@ -94,6 +109,7 @@ public class ConversationResource {
     return ok(body);
   }
 
+  @Operation(summary = "One conversation as the agent sees it")
   @GET
   @Blocking
   @Path("/{conversationId}")
@@ -118,6 +134,8 @@ public class ConversationResource {
     return ok(body);
   }
 
+  @Operation(summary = "Correct the detected intent (feedback for the routing model)")
+  @APIResponse(responseCode = "202", description = "The correction is stored; routing learns from it", content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @POST
   @Blocking
   @Path("/{conversationId}/intent")
@@ -190,6 +208,7 @@ public class ConversationResource {
    * typing" ({@link TypingNotices}, at most one notice per conversation every few seconds). Only
    * the agent who owns the conversation may say so. Answers {@code {"told": true|false}}.
    */
+  @Operation(summary = "Tell the customer the agent is typing")
   @POST
   @Blocking
   @Path("/{conversationId}/typing")

@@ -24,6 +24,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +40,13 @@ import org.jboss.logging.Logger;
  * turn whose message has a delivery status ({@link DeliveryStore}) carries it as {@code delivery}.
  * Query parameters are taken as text so that a bad one is a 400 naming it (not a bare 404).
  */
+@Tag(name = "Conversations")
+@SecurityRequirement(name = "agent-token")
+@APIResponse(responseCode = "200", description = "A page of turns with the next page's cursor", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+@APIResponse(responseCode = "401", description = "No, an unknown or an expired agent token")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address (Retry-After)")
+@APIResponse(responseCode = "400", description = "An invalid parameter")
+@APIResponse(responseCode = "404", description = "No such conversation for this tenant")
 @Path("/v1/agent/conversations/{conversationId}/transcript")
 @Produces(MediaType.APPLICATION_JSON)
 public class TranscriptResource {
@@ -55,6 +67,7 @@ public class TranscriptResource {
     this.config = config;
   }
 
+  @Operation(summary = "The conversation's transcript, oldest first, a page at a time")
   @GET
   public Response transcript(@PathParam("conversationId") String conversationId,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,

@@ -24,12 +24,22 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Who is signed in and how their tenant works ({@code GET /v1/agent/me}), their presence
  * ({@code PUT /v1/agent/presence}), and the supervisor's live view of the tenant's agents and
  * queue ({@code GET /v1/agent/supervisor}, supervisors only).
  */
+@Tag(name = "Workspace", description = "The agent, its presence and the supervisor's overview")
+@SecurityRequirement(name = "agent-token")
+@APIResponse(responseCode = "200", description = "The answer", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+@APIResponse(responseCode = "401", description = "No, an unknown or an expired agent token")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address (Retry-After)")
 @Path("/v1/agent")
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkspaceResource {
@@ -45,6 +55,7 @@ public class WorkspaceResource {
     this.views = views;
   }
 
+  @Operation(summary = "Who the token signs in as")
   @GET
   @Blocking
   @Path("/me")
@@ -73,6 +84,9 @@ public class WorkspaceResource {
     return ConversationResource.ok(body);
   }
 
+  @Operation(summary = "Set the agent's presence (available, away, ...)")
+  @APIResponse(responseCode = "400", description = "Not a presence")
+  @APIResponse(responseCode = "415", description = "The body is not application/json")
   @PUT
   @Blocking
   @Path("/presence")
@@ -110,6 +124,8 @@ public class WorkspaceResource {
     return ConversationResource.ok(answer);
   }
 
+  @Operation(summary = "The tenant's queues and agents (supervisors only)")
+  @APIResponse(responseCode = "403", description = "Not a supervisor")
   @GET
   @Blocking
   @Path("/supervisor")

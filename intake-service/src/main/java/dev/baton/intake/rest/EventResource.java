@@ -30,6 +30,11 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -42,6 +47,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Nothing of an unauthenticated request is logged: every authentication failure gets the same
  * 401 answer, and only a bounded, escaped form of the claimed tenant id reaches a DEBUG line.
  */
+@Tag(name = "Events", description = "Conversation events from a tenant's own systems, signed with its webhook secret")
+@APIResponse(responseCode = "400", description = "The body is not a valid event (every bad field named in errors)")
+@APIResponse(responseCode = "401", description = "Unknown tenant, missing, stale or wrong signature (one answer for all)")
+@APIResponse(responseCode = "409", description = "The same eventId is being stored by a concurrent request; retry")
+@APIResponse(responseCode = "413", description = "The body is larger than the intake takes")
+@APIResponse(responseCode = "415", description = "The body is not application/json")
+@APIResponse(responseCode = "503", description = "The event could not be stored; retry it")
 @Path("/v1/events")
 public class EventResource {
   private static final Logger LOG = Logger.getLogger(EventResource.class);
@@ -68,6 +80,8 @@ public class EventResource {
     this.config = config;
   }
 
+  @Operation(summary = "Accept one signed conversation event", description = "Signed with HMAC-SHA256 over the timestamp and the body as sent (see the README); published once per event id.")
+  @APIResponse(responseCode = "202", description = "Accepted, or already accepted (duplicate: true)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})

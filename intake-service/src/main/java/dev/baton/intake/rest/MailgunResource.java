@@ -29,6 +29,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -44,6 +48,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@code application/x-www-form-urlencoded}, or {@code multipart/form-data} when the email has
  * attachments (read as fields; the files themselves are not kept).
  */
+@Tag(name = "Email", description = "Inbound email: Mailgun routes and SendGrid Inbound Parse")
 @Path("/v1/channels/mailgun/{tenantId}")
 public class MailgunResource {
   static final String PROVIDER = "mailgun";
@@ -62,6 +67,10 @@ public class MailgunResource {
     this.window = config.channels().emailTimestampWindow();
   }
 
+  @Operation(summary = "Receive an email forwarded by a Mailgun route (signed with the webhook signing key)")
+  @APIResponse(responseCode = "200", description = "Taken (accepted: true) or ignored (accepted: false, e.g. a redelivery)", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+  @APIResponse(responseCode = "401", description = "Unknown tenant, no Mailgun channel, or a wrong signature (one answer for all)")
+  @APIResponse(responseCode = "406", description = "A stale or replayed signature; Mailgun does not retry a 406")
   @POST
   @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
   public Response receive(@Context RoutingContext request, @PathParam("tenantId") String tenantId) {

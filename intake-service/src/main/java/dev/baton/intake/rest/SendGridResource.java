@@ -20,6 +20,10 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * A tenant's email on SendGrid's Inbound Parse: {@code /v1/channels/sendgrid/<tenant id>/<inbound
@@ -33,6 +37,8 @@ import java.util.Optional;
  * SendGrid retries a post that was not answered 2xx for three days: the email's Message-ID makes
  * every retry a duplicate.
  */
+@Tag(name = "Email")
+@APIResponse(responseCode = "401", description = "Unknown tenant, no SendGrid channel, or a wrong path token or basic auth (one answer for all)")
 @Path("/v1/channels/sendgrid/{tenantId}")
 public class SendGridResource {
   static final String PROVIDER = "sendgrid";
@@ -45,6 +51,8 @@ public class SendGridResource {
     this.intake = intake;
   }
 
+  @Operation(summary = "Receive an email from SendGrid Inbound Parse, authenticated by basic auth")
+  @APIResponse(responseCode = "200", description = "Taken (accepted: true) or ignored (accepted: false, e.g. a redelivery)", content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @POST
   @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
   public Response basicOnly(@Context RoutingContext request, @PathParam("tenantId") String tenantId,
@@ -52,6 +60,8 @@ public class SendGridResource {
     return receive(request, tenantId, null, authorization);
   }
 
+  @Operation(summary = "Receive an email from SendGrid Inbound Parse, authenticated by the path token")
+  @APIResponse(responseCode = "200", description = "Taken (accepted: true) or ignored (accepted: false, e.g. a redelivery)", content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @POST
   @Path("/{token}")
   @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})

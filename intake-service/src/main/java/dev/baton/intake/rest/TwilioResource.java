@@ -32,6 +32,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -46,6 +50,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * previous one; the account and the receiving number must be the tenant's. Every failure of
  * authentication gets the same 401. Answered with empty TwiML once the message is stored.
  */
+@Tag(name = "Twilio messaging", description = "Twilio's SMS, MMS and WhatsApp webhooks of a tenant, signed with X-Twilio-Signature")
+@APIResponse(responseCode = "401", description = "Unknown tenant, no Twilio channel, or a wrong signature (one answer for all)")
+@APIResponse(responseCode = "503", description = "Not stored; Twilio retries")
 @Path("/v1/channels/twilio/{tenantId}")
 public class TwilioResource {
   private static final Logger LOG = Logger.getLogger(TwilioResource.class);
@@ -69,6 +76,8 @@ public class TwilioResource {
     this.statuses = statuses;
   }
 
+  @Operation(summary = "Receive an inbound message (answered with empty TwiML)")
+  @APIResponse(responseCode = "200", description = "Stored: empty TwiML", content = @Content(mediaType = MediaType.TEXT_XML))
   @POST
   @Path("/messages")
   @Produces({MediaType.TEXT_XML, Problem.MEDIA_TYPE})
@@ -126,6 +135,8 @@ public class TwilioResource {
    * are ignored, as is a SID Baton did not send. Statuses move forward only ({@link
    * DeliveryStatuses}), so Twilio's out-of-order or repeated callbacks change nothing.
    */
+  @Operation(summary = "Receive the status callback of a message Baton sent")
+  @APIResponse(responseCode = "200", description = "Applied (or not a message Baton sent): empty TwiML", content = @Content(mediaType = MediaType.TEXT_XML))
   @POST
   @Path("/message-status")
   @Produces({MediaType.TEXT_XML, Problem.MEDIA_TYPE})

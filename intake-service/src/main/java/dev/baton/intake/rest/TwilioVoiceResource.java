@@ -36,6 +36,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
@@ -61,6 +65,9 @@ import redis.clients.jedis.exceptions.JedisException;
  *       call {@code CALL_MISSED}, once per CallSid; {@code completed} ends it ({@code CALL_ENDED}).
  * </ol>
  */
+@Tag(name = "Twilio voice", description = "Twilio's voice webhooks: the call flow that turns a call into a conversation")
+@APIResponse(responseCode = "400", description = "Not a call to one of the tenant's numbers, or a missing CallSid")
+@APIResponse(responseCode = "401", description = "Unknown tenant, no voice channel, or a wrong signature (one answer for all)")
 @Path("/v1/channels/twilio/{tenantId}/voice")
 public class TwilioVoiceResource {
   private static final Logger LOG = Logger.getLogger(TwilioVoiceResource.class);
@@ -79,6 +86,8 @@ public class TwilioVoiceResource {
     this.redis = redis;
   }
 
+  @Operation(summary = "A call comes in: answered with TwiML")
+  @APIResponse(responseCode = "200", description = "What Twilio does next, as TwiML", content = @Content(mediaType = MediaType.TEXT_XML))
   @POST
   @Blocking
   @Produces({MediaType.TEXT_XML, Problem.MEDIA_TYPE})
@@ -121,6 +130,8 @@ public class TwilioVoiceResource {
   }
 
   /** What the caller said, or that they said nothing; then the bot's answer. */
+  @Operation(summary = "What the caller said (speech gathered by Twilio)")
+  @APIResponse(responseCode = "200", description = "What Twilio does next, as TwiML", content = @Content(mediaType = MediaType.TEXT_XML))
   @POST
   @Path("/gather")
   @Blocking
@@ -164,6 +175,8 @@ public class TwilioVoiceResource {
   }
 
   /** The decision was not there yet: wait for it again. */
+  @Operation(summary = "The caller waits on: the next TwiML")
+  @APIResponse(responseCode = "200", description = "What Twilio does next, as TwiML", content = @Content(mediaType = MediaType.TEXT_XML))
   @POST
   @Path("/wait")
   @Blocking
@@ -182,6 +195,8 @@ public class TwilioVoiceResource {
   }
 
   /** The call's status callback: ended, or missed. */
+  @Operation(summary = "The call's status callback")
+  @APIResponse(responseCode = "200", description = "What Twilio does next, as TwiML", content = @Content(mediaType = MediaType.TEXT_XML))
   @POST
   @Path("/status")
   @Blocking

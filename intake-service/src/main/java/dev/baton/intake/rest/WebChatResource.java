@@ -58,6 +58,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
@@ -82,6 +87,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * The tenant is in every path so that {@link WebChatCors} can check the page's origin against that
  * tenant's list before the body is read; the token must then be that tenant's.
  */
+@Tag(name = "Web chat", description = "The widget's API: a session, the visitor's messages and the stream of answers")
 @Path("/v1/webchat")
 public class WebChatResource {
   private static final Logger LOG = Logger.getLogger(WebChatResource.class);
@@ -140,6 +146,7 @@ public class WebChatResource {
 
   // ---------------------------------------------------------------- the widget
 
+  @Operation(summary = "The widget script")
   @GET
   @Path("widget.js")
   @Produces("text/javascript")
@@ -157,6 +164,12 @@ public class WebChatResource {
 
   // ---------------------------------------------------------------- sessions
 
+  @Operation(summary = "Open a visitor session (an allowed Origin only)")
+  @APIResponse(responseCode = "201", description = "A new session and its token (200: the visitor's session resumed)", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+  @APIResponse(responseCode = "403", description = "The page's Origin is not one of the tenant's")
+  @APIResponse(responseCode = "404", description = "The tenant has no web chat")
+  @APIResponse(responseCode = "429", description = "Too many sessions from this address")
+  @APIResponse(responseCode = "503", description = "The session could not be opened; try again")
   @POST
   @Path("{tenantId}/sessions")
   @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -211,6 +224,12 @@ public class WebChatResource {
 
   // ---------------------------------------------------------------- messages in
 
+  @Operation(summary = "Send the visitor's message (the session token as bearer)")
+  @APIResponse(responseCode = "202", description = "Accepted, or already accepted (duplicate: true)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+  @APIResponse(responseCode = "400", description = "Invalid fields")
+  @APIResponse(responseCode = "401", description = "No or a wrong session token")
+  @APIResponse(responseCode = "429", description = "Too many messages")
+  @APIResponse(responseCode = "503", description = "The message could not be stored; send it again")
   @POST
   @Path("{tenantId}/messages")
   @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -341,6 +360,9 @@ public class WebChatResource {
 
   // ---------------------------------------------------------------- replies out
 
+  @Operation(summary = "Server-sent events: the answers of agents and of Baton for this session")
+  @APIResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
+  @APIResponse(responseCode = "401", description = "No or a wrong session token")
   @GET
   @Path("{tenantId}/stream")
   @Produces(MediaType.SERVER_SENT_EVENTS)

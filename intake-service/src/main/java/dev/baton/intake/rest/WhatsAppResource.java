@@ -36,6 +36,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -55,6 +59,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * WhatsAppSentMessages}) moves that message's delivery status forward ({@link DeliveryStatuses});
  * a status of a wamid Baton does not know (not sent by Baton, or forgotten) is ignored.
  */
+@Tag(name = "WhatsApp", description = "Meta's WhatsApp Cloud API webhook of a tenant's business number")
 @Path("/v1/channels/whatsapp/{tenantId}")
 public class WhatsAppResource {
   private static final Logger LOG = Logger.getLogger(WhatsAppResource.class);
@@ -83,6 +88,10 @@ public class WhatsAppResource {
    * Meta's subscription check: {@code hub.challenge} echoed as plain text when the mode is {@code
    * subscribe} and the verify token is the tenant's; 403 otherwise (also for an unknown tenant).
    */
+  @Operation(summary = "Meta's subscription handshake: echoes hub.challenge for the tenant's verify token")
+  @APIResponse(responseCode = "200", description = "The challenge, as plain text", content = @Content(mediaType = MediaType.TEXT_PLAIN))
+  @APIResponse(responseCode = "403", description = "Not a subscription, or not the tenant's verify token",
+      content = @Content(mediaType = MediaType.TEXT_PLAIN))
   @GET
   @Produces(MediaType.TEXT_PLAIN)
   public Response verify(
@@ -98,6 +107,10 @@ public class WhatsAppResource {
     return Response.ok(challenge, MediaType.TEXT_PLAIN).build();
   }
 
+  @Operation(summary = "Receive a webhook signed with X-Hub-Signature-256: customers' messages and delivery statuses")
+  @APIResponse(responseCode = "200", description = "Everything stored: how many messages and statuses were taken", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+  @APIResponse(responseCode = "401", description = "Unknown tenant, no WhatsApp, or a wrong signature (one answer for all)")
+  @APIResponse(responseCode = "503", description = "Not everything could be stored; Meta retries")
   @POST
   @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
   public Response receive(
