@@ -293,6 +293,31 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void everyServiceRunsTheClusterProfile() {
+    for (String overlay : OVERLAYS) {
+      List<JsonNode> objects = RENDERED.get(overlay);
+      // The generated ConfigMap's name carries a hash: find it by its generator's name.
+      JsonNode config = kind(objects, "ConfigMap").stream().filter(c -> name(c).startsWith("baton-config"))
+          .findFirst().orElseThrow(() -> new AssertionError(overlay + ": no baton-config"));
+      // prod keeps the packaged services' own profile; cluster turns on the JSON logs.
+      assertEquals("prod,cluster", config.at("/data/QUARKUS_PROFILE").asText(), overlay);
+      List<JsonNode> services = workloads(objects).stream().filter(w -> SERVICES.contains(name(w))).toList();
+      assertEquals(SERVICES.size(), services.size(), overlay + ": " + services.stream().map(KubernetesManifestsTest::name).toList());
+      for (JsonNode w : services) {
+        JsonNode env = env(w, "QUARKUS_PROFILE");
+        assertTrue(env == null, overlay + " " + name(w) + " overrides QUARKUS_PROFILE");
+        boolean fromConfig = false;
+        for (JsonNode c : iterable(w.at("/spec/template/spec/containers"))) {
+          for (JsonNode from : iterable(c.path("envFrom"))) {
+            fromConfig |= from.at("/configMapRef/name").asText().equals(name(config));
+          }
+        }
+        assertTrue(fromConfig, overlay + " " + name(w) + " does not read baton-config");
+      }
+    }
+  }
+
+  @Test
   void theAccessTableAgreesWithTheServicesOwnSettings() throws IOException {
     for (TopicAccess.Service access : TopicAccess.services()) {
       Properties props = new Properties();

@@ -1,5 +1,6 @@
 package dev.baton.gateway.service;
 
+import dev.baton.support.logging.LogContext;
 import dev.baton.support.metrics.BatonMetrics;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import java.time.Duration;
@@ -40,12 +41,15 @@ final class Feeds {
     ConsumerRecord<String, byte[]> record;
     try {
       record = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow().getRecord();
+      LogContext.conversationKey(record.key());
       apply.accept(record);
     } catch (Stopped e) {
       LOG.warnf("%s; the record stays uncommitted and is applied after the restart", e.getMessage());
       return CompletableFuture.completedFuture(null);
     } catch (RuntimeException e) {
       return message.nack(e);
+    } finally {
+      LogContext.clear();
     }
     return message.ack();
   }

@@ -14,6 +14,7 @@ import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.logging.LogContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,6 +114,15 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
 
   @Override
   public void process(Record<String, byte[]> record) {
+    try {
+      handle(record);
+    } finally {
+      // The stream thread handles another tenant's record next.
+      LogContext.clear();
+    }
+  }
+
+  private void handle(Record<String, byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     boolean isAction = meta.topic().equals(Topics.AGENT_ACTIONS.name());
     Topic<String, ?> source = isAction ? Topics.AGENT_ACTIONS : Topics.ENRICHED_EVENTS;
@@ -134,6 +144,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
       deadLetter(record, meta, dlqSink, sourceId, e.getMessage(), true);
       return;
     }
+    LogContext.conversationOf(value);
     String key = value.conversationKey();
     if (!key.equals(record.key())) {
       // Keyed otherwise, it may sit on another partition than its conversation's state.
@@ -421,38 +432,48 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
       LOG.errorf(e, "cannot read the deadlines; retrying at the next check");
       return;
     }
-    for (KeyValue<String, String> entry : due) {
-      // Removed first: a deadline whose handling fails is not retried every 100 ms for ever.
-      deadlines.delete(entry.key);
-      String key = entry.value;
-      String sourceId = FailedRecords.deadlineId(entry.key);
-      ConversationState current = read(key, wallClockMs, sourceId);
-      Optional<FailedRecords.Failure> earlier = failed.of(sourceId);
-      if (earlier.isPresent()) {
-        FailedRecords.Failure f = earlier.get();
-        deadLetterState(key, f.withPayload() ? current : null, f.reason() + " (its transaction was aborted;"
-            + " dead-lettered on retry" + (f.withPayload() ? ")" : "; state left out, as the dead letter with it was"
-            + " refused too)"), wallClockMs, sourceId);
-        continue;
+    try {
+      for (KeyValue<String, String> entry : due) {
+        fireDeadline(entry, wallClockMs, now);
       }
-      Writes writes;
-      try {
-        Outcome outcome = engine.onDeadline(current, now);
-        if (outcome.state() == current) {
-          continue;
-        }
-        writes = prepare(key, current, outcome, null);
-        if (current != null) {
-          metrics.decidedOnDeadline(current.tenantId(), outcome);
-        }
-      } catch (RuntimeException e) {
-        LOG.errorf(e, "deadline check failed for a conversation of partition %s", context.taskId());
-        deadLetterState(key, current, "deadline check failed: " + (e instanceof Refused ? e.getMessage() : e),
-            wallClockMs, sourceId);
-        continue;
-      }
-      write(writes, wallClockMs, sourceId, "deadline check failed: ");
+    } finally {
+      LogContext.clear();
     }
+  }
+
+  private void fireDeadline(KeyValue<String, String> entry, long wallClockMs, Instant now) {
+    // Removed first: a deadline whose handling fails is not retried every 100 ms for ever.
+    deadlines.delete(entry.key);
+    String key = entry.value;
+    String sourceId = FailedRecords.deadlineId(entry.key);
+    ConversationState current = read(key, wallClockMs, sourceId);
+    LogContext.clear();
+    LogContext.conversationOf(current);
+    Optional<FailedRecords.Failure> earlier = failed.of(sourceId);
+    if (earlier.isPresent()) {
+      FailedRecords.Failure f = earlier.get();
+      deadLetterState(key, f.withPayload() ? current : null, f.reason() + " (its transaction was aborted;"
+          + " dead-lettered on retry" + (f.withPayload() ? ")" : "; state left out, as the dead letter with it was"
+          + " refused too)"), wallClockMs, sourceId);
+      return;
+    }
+    Writes writes;
+    try {
+      Outcome outcome = engine.onDeadline(current, now);
+      if (outcome.state() == current) {
+        return;
+      }
+      writes = prepare(key, current, outcome, null);
+      if (current != null) {
+        metrics.decidedOnDeadline(current.tenantId(), outcome);
+      }
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "deadline check failed for a conversation of partition %s", context.taskId());
+      deadLetterState(key, current, "deadline check failed: " + (e instanceof Refused ? e.getMessage() : e),
+          wallClockMs, sourceId);
+      return;
+    }
+    write(writes, wallClockMs, sourceId, "deadline check failed: ");
   }
 
   // ---------------------------------------------------------------- retention

@@ -8,6 +8,7 @@ import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.logging.LogContext;
 import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.TenantDirectory;
 import io.micrometer.core.instrument.Counter;
@@ -114,6 +115,7 @@ public class OutboundDeliverer {
         settle(in, source, deadLetter(source, "empty outbound message"));
         return CompletableFuture.completedFuture(null);
       }
+      LogContext.conversation(message.tenantId(), message.conversationId());
       metrics.consumed(source.topic(), message.tenantId());
       DeliveryEngine.Submission submission = engine.submit(message, reason -> deadLetter(source, reason));
       long acceptedAtMs = meta.getTimestamp() == null ? -1 : meta.getTimestamp().toEpochMilli();
@@ -125,6 +127,8 @@ public class OutboundDeliverer {
       // the record, and the channel goes on.
       LOG.errorf(e, "cannot handle an outbound record");
       return in.nack(e);
+    } finally {
+      LogContext.clear();
     }
   }
 

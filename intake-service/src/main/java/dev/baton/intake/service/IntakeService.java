@@ -6,6 +6,7 @@ import dev.baton.schemas.ConversationEvent;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
+import dev.baton.support.logging.LogContext;
 import dev.baton.support.metrics.BatonMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
@@ -35,6 +36,15 @@ public class IntakeService {
 
   /** Returns how the claim went; throws when the broker did not confirm (nothing was kept). */
   public Claim accept(ConversationEvent event) throws PublishException {
+    LogContext.conversation(event.tenantId(), event.conversationId());
+    try {
+      return claimAndPublish(event);
+    } finally {
+      LogContext.clearConversation(); // a webhook's batch goes on with another conversation
+    }
+  }
+
+  private Claim claimAndPublish(ConversationEvent event) throws PublishException {
     event = redactor.redact(event); // privacy: nothing unmasked is published, stored or logged
     Claim claim = dedup.claim(event.tenantId(), event.eventId());
     if (claim != Claim.NEW) {

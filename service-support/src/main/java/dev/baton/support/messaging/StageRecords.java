@@ -4,6 +4,7 @@ import dev.baton.schemas.Conversational;
 import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.logging.LogContext;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.util.function.Function;
@@ -45,6 +46,9 @@ public final class StageRecords {
       LOG.debug("stage failure", e);
       in.nack(e);
       return null;
+    } finally {
+      // What parse put there: the consumer thread takes the next tenant's record next.
+      LogContext.clear();
     }
   }
 
@@ -61,10 +65,18 @@ public final class StageRecords {
     }
   }
 
+  /**
+   * The record's value; once read, its tenant and conversation go into the {@link LogContext} for
+   * the rest of the stage (cleared by {@link #guarded}).
+   */
   public static <V> Parsed<V> parse(Message<byte[]> in, Topic<String, V> topic) {
     try {
       V value = topic.valueSerde().deserializer().deserialize(topic.name(), in.getPayload());
-      return value == null ? new Parsed<>(null, "empty record") : new Parsed<>(value, null);
+      if (value == null) {
+        return new Parsed<>(null, "empty record");
+      }
+      LogContext.conversationOf(value);
+      return new Parsed<>(value, null);
     } catch (SerializationException e) {
       return new Parsed<>(null, e.getMessage());
     }
