@@ -1,6 +1,7 @@
 package dev.baton.gateway.service;
 
 import dev.baton.support.logging.LogContext;
+import dev.baton.support.logging.TraceParent;
 import dev.baton.support.metrics.BatonMetrics;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import java.time.Duration;
@@ -42,6 +43,8 @@ final class Feeds {
     try {
       record = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow().getRecord();
       LogContext.conversationKey(record.key());
+      var trace = record.headers().lastHeader(TraceParent.HEADER);
+      LogContext.trace(trace == null ? null : TraceParent.traceId(trace.value()));
       apply.accept(record);
     } catch (Stopped e) {
       LOG.warnf("%s; the record stays uncommitted and is applied after the restart", e.getMessage());

@@ -15,6 +15,7 @@ import dev.baton.schemas.OutboundMessage;
 import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.logging.LogContext;
+import dev.baton.support.logging.TraceParent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
@@ -77,6 +79,8 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> conversations;
   private KeyValueStore<String, String> deadlines;
+  /** The traceparent of the record being processed; null between records and in punctuations. */
+  private Header trace;
 
   ConversationProcessor(ConversationEngine engine, Duration silenceCheckInterval, Duration retentionCheckInterval,
       FailedRecords failed, DecisionMetrics metrics) {
@@ -114,10 +118,14 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
 
   @Override
   public void process(Record<String, byte[]> record) {
+    // The input's traceparent goes on every output it makes (forward), and its id into the logs.
+    trace = record.headers().lastHeader(TraceParent.HEADER);
     try {
+      LogContext.trace(trace == null ? null : TraceParent.traceId(trace.value()));
       handle(record);
     } finally {
       // The stream thread handles another tenant's record next.
+      trace = null;
       LogContext.clear();
     }
   }
@@ -309,6 +317,9 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
     Headers headers = new RecordHeaders();
     if (sourceId != null) {
       headers.add(FailedRecords.SOURCE_HEADER, sourceId.getBytes(StandardCharsets.UTF_8));
+    }
+    if (trace != null) {
+      headers.add(trace);
     }
     context.forward(new Record<>(key, value, timestamp, headers), sink);
   }

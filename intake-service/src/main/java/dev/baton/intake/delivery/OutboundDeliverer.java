@@ -9,6 +9,7 @@ import dev.baton.schemas.topic.Topics;
 import dev.baton.support.kafka.KafkaPublisher;
 import dev.baton.support.kafka.KafkaPublisher.PublishException;
 import dev.baton.support.logging.LogContext;
+import dev.baton.support.logging.TraceParent;
 import dev.baton.support.metrics.BatonMetrics;
 import dev.baton.tenant.TenantDirectory;
 import io.micrometer.core.instrument.Counter;
@@ -116,6 +117,8 @@ public class OutboundDeliverer {
         return CompletableFuture.completedFuture(null);
       }
       LogContext.conversation(message.tenantId(), message.conversationId());
+      var trace = meta.getHeaders().lastHeader(TraceParent.HEADER);
+      LogContext.trace(trace == null ? null : TraceParent.traceId(trace.value()));
       metrics.consumed(source.topic(), message.tenantId());
       DeliveryEngine.Submission submission = engine.submit(message, reason -> deadLetter(source, reason));
       long acceptedAtMs = meta.getTimestamp() == null ? -1 : meta.getTimestamp().toEpochMilli();

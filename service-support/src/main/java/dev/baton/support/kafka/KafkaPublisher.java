@@ -2,9 +2,12 @@ package dev.baton.support.kafka;
 
 import dev.baton.schemas.Conversational;
 import dev.baton.schemas.topic.Topic;
+import dev.baton.support.logging.LogContext;
+import dev.baton.support.logging.TraceParent;
 import dev.baton.support.metrics.BatonMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +17,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Publishes to registry topics with the topic's own serdes and waits for the broker; each record
- * confirmed counts in {@code baton_events_produced_total{topic,tenant}}.
+ * confirmed counts in {@code baton_events_produced_total{topic,tenant}}. Each record carries a
+ * {@code traceparent} header ({@link TraceParent}) of the current trace.
  */
 @ApplicationScoped
 public class KafkaPublisher {
@@ -38,7 +42,11 @@ public class KafkaPublisher {
     byte[] k = topic.keySerde().serializer().serialize(topic.name(), key);
     byte[] v = topic.valueSerde().serializer().serialize(topic.name(), value);
     try {
-      producer.send(new ProducerRecord<>(topic.name(), k, v)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(), k, v);
+      // The request's trace (TraceRequests), or a new one: every record Baton starts is traceable.
+      record.headers().add(TraceParent.HEADER,
+          TraceParent.of(LogContext.traceId()).getBytes(StandardCharsets.US_ASCII));
+      producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (metrics != null) {
         metrics.produced(topic.name(), value instanceof Conversational c ? c.tenantId() : null);
       }

@@ -44,6 +44,12 @@ public final class LogContext {
     }
   }
 
+  /** The trace of the record or request being handled, or null. */
+  public static String traceId() {
+    Object id = MDC.get(TRACE);
+    return id == null ? null : id.toString();
+  }
+
   public static void trace(String traceId) {
     if (traceId != null) {
       MDC.put(TRACE, traceId);

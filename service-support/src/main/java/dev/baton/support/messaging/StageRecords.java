@@ -5,9 +5,12 @@ import dev.baton.schemas.DeadLetters;
 import dev.baton.schemas.topic.Topic;
 import dev.baton.schemas.topic.Topics;
 import dev.baton.support.logging.LogContext;
+import dev.baton.support.logging.TraceParent;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -37,6 +40,7 @@ public final class StageRecords {
    */
   public static Message<byte[]> guarded(Message<byte[]> in, Function<Message<byte[]>, Message<byte[]>> stage) {
     try {
+      LogContext.trace(traceIdOf(in));
       return stage.apply(in);
     } catch (RuntimeException e) {
       // Bounded like every dead letter's reason (an exception's message may quote the record);
@@ -50,6 +54,15 @@ public final class StageRecords {
       // What parse put there: the consumer thread takes the next tenant's record next.
       LogContext.clear();
     }
+  }
+
+  /** The trace id of the input's {@code traceparent} header, or null. */
+  @SuppressWarnings("unchecked")
+  static String traceIdOf(Message<byte[]> in) {
+    return in.getMetadata(IncomingKafkaRecordMetadata.class)
+        .map(m -> ((IncomingKafkaRecordMetadata<?, ?>) m).getHeaders().lastHeader(TraceParent.HEADER))
+        .map(h -> TraceParent.traceId(h.value()))
+        .orElse(null);
   }
 
   private static String where(Message<byte[]> in) {
@@ -92,19 +105,30 @@ public final class StageRecords {
         in.getPayload(), reason, service);
     var dlq = Topics.deadLetterOf(source);
     return in.withPayload(dlq.valueSerde().serializer().serialize(dlq.name(), letter))
-        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(dlq.name()).withKey(meta.getKey()).build());
+        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(dlq.name()).withKey(meta.getKey())
+            .withHeaders(copy(meta.getHeaders())).build());
   }
 
   /**
    * {@code value} on the stage's outgoing topic, keyed by its conversation (tenant and id), with
-   * the input's timestamp.
+   * the input's timestamp and headers.
    */
+  @SuppressWarnings("unchecked")
   public static <V extends Conversational> Message<byte[]> forward(Message<byte[]> in, Topic<String, V> topic, V value) {
     var out = OutgoingKafkaRecordMetadata.<String>builder().withKey(value.conversationKey());
     // The input's timestamp goes on: every record of an event carries when the intake accepted
-    // it, so the decision latency (and how long a record waited) is measured from there.
-    in.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getTimestamp)
-        .ifPresent(out::withTimestamp);
+    // it, so the decision latency (and how long a record waited) is measured from there. So do
+    // its headers: the traceparent the intake gave the event follows it through every stage.
+    in.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(m -> {
+      IncomingKafkaRecordMetadata<?, ?> meta = m;
+      out.withTimestamp(meta.getTimestamp());
+      out.withHeaders(copy(meta.getHeaders()));
+    });
     return in.withPayload(topic.valueSerde().serializer().serialize(topic.name(), value)).addMetadata(out.build());
+  }
+
+  /** A copy: the producer makes the headers it sends read-only, and the input's stay the channel's. */
+  private static Headers copy(Headers headers) {
+    return new RecordHeaders(headers.toArray());
   }
 }
