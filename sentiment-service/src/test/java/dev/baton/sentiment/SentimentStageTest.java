@@ -14,7 +14,9 @@ import dev.baton.schemas.EnrichedEvent;
 import dev.baton.schemas.EventType;
 import dev.baton.schemas.SchemaVersions;
 import dev.baton.schemas.topic.Topics;
+import dev.baton.support.logging.TraceParent;
 import dev.baton.testsupport.BatonTestResource;
+import dev.baton.testsupport.EmbeddedKafka;
 import dev.baton.testsupport.TestTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -70,6 +76,27 @@ class SentimentStageTest {
     EnrichedEvent passed = scoredOf(started);
     assertEquals(started, passed.event());
     assertNull(passed.sentiment());
+  }
+
+  @Test
+  void theScoredEventCarriesTheIntakesTraceparentUnchanged() throws Exception {
+    ConversationEvent e = event(EventType.CUSTOMER_MESSAGE, Channel.WEBCHAT, "where is my order?");
+    String traceparent = TraceParent.of(null);
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.CONVERSATION_EVENTS.name(),
+        e.conversationKey().getBytes(StandardCharsets.UTF_8),
+        Topics.CONVERSATION_EVENTS.valueSerde().serializer().serialize(Topics.CONVERSATION_EVENTS.name(), e));
+    record.headers().add(TraceParent.HEADER, traceparent.getBytes(StandardCharsets.US_ASCII));
+    try (var producer = new KafkaProducer<>(
+        Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.get().bootstrapServers()),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(record).get();
+    }
+
+    scoredOf(e);
+    List<ConsumerRecord<String, byte[]>> scored = TestTopics.readRaw(Topics.SENTIMENT_SCORED_EVENTS,
+        r -> e.conversationKey().equals(r.key()), Duration.ofSeconds(1));
+    assertEquals(1, scored.size());
+    assertEquals(traceparent, TestTopics.header(scored.get(0), TraceParent.HEADER));
   }
 
   @Test
