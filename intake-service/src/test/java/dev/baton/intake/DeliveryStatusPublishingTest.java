@@ -110,8 +110,8 @@ class DeliveryStatusPublishingTest {
 
   private static DeliveryStatus awaitStatus(OutboundMessage m, Status status) {
     return await().atMost(Duration.ofSeconds(30)).until(
-        () -> TestTopics.read(Topics.DELIVERY_STATUSES,
-            d -> d.messageId().equals(m.messageId()) && d.status() == status, Duration.ofSeconds(1))
+        () -> TestTopics.readPublished(Topics.DELIVERY_STATUSES,
+            d -> d.messageId().equals(m.messageId()) && d.status() == status)
             .stream().findFirst().orElse(null),
         d -> d != null);
   }

@@ -449,7 +449,8 @@ public final class ConversationEngine {
 
   /**
    * Tells a customer who has waited a full {@code queueNoticeAfter} for an agent where they stand:
-   * one notice per period of waiting. Without an agent available they are offered a call back.
+   * one notice per period of waiting. Without an agent available they are offered a call back,
+   * once; later periods tell them their place as usual.
    *
    * <p>Idempotent: the message id is the handoff and the deadline it answers, so handling the same
    * deadline again (a crash before the commit, a redelivered wake-up) makes the same message,
@@ -478,11 +479,10 @@ public final class ConversationEngine {
     String messageId = handoffId + ":queue-notice-" + due.toEpochMilli();
     AgentAction.QueueStatus q = current.queueStatus();
     Templates t = step.templates();
-    if (q != null && q.agentsAvailable() == 0) {
+    if (q != null && q.agentsAvailable() == 0 && current.callbackOfferedAt() == null) {
+      // Offered once per wait: the offer stands, and the same text every period reads as a loop.
       step.botSays(messageId, fill(t.callbackOffer(), tenant, null), "callback-offer", current.channel());
-      if (current.callbackOfferedAt() == null) {
-        step.state.callbackOfferedAt(now);
-      }
+      step.state.callbackOfferedAt(now);
     } else if (q != null && q.expectedWaitSeconds() != null) {
       String text = t.queueNotice().replace("{position}", String.valueOf(q.position()))
           .replace("{wait}", waitText(q.expectedWaitSeconds()));

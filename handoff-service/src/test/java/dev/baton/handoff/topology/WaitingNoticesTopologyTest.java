@@ -2,6 +2,7 @@ package dev.baton.handoff.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,21 @@ class WaitingNoticesTopologyTest {
 
     assertEquals("Thanks for waiting. You're number 3 in the queue; the expected wait is about 3 minutes.",
         onlyMessage().text());
+  }
+
+  @Test
+  void theCallBackIsOfferedOnceAndLaterPeriodsSayThePlace() {
+    f.send(f.queueStatus(C, 2, null, 0));
+    f.driver.advanceWallClockTime(Duration.ofMillis(120_100));
+    OutboundMessage offer = onlyMessage();
+    assertEquals("callback-offer", offer.reason());
+
+    f.driver.advanceWallClockTime(Duration.ofMinutes(2));
+    OutboundMessage next = onlyMessage();
+    assertEquals("queue-notice", next.reason(), "the offer is not repeated: " + next.text());
+    assertEquals("Thanks for waiting. You're number 2 in the queue; a colleague will be with you as soon as possible.",
+        next.text());
+    assertNotNull(f.state(C).callbackOfferedAt(), "the offer stands: CALLBACK still takes it");
   }
 
   @Test

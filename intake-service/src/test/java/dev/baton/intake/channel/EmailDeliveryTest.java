@@ -75,13 +75,16 @@ class EmailDeliveryTest {
 
   private static DeadLetter deadLetterOf(OutboundMessage m) {
     return await().atMost(Duration.ofSeconds(30)).until(() -> {
-      List<DeadLetter> letters = TestTopics.read(DLQ, d -> d.payload().contains(m.messageId()), Duration.ofSeconds(1));
+      List<DeadLetter> letters = TestTopics.readPublished(DLQ, d -> d.payload().contains(m.messageId()));
       return letters.isEmpty() ? null : letters.get(0);
     }, d -> d != null);
   }
 
+  /** The message's statuses, once there is one (the deliverer publishes them after the exchange). */
   private static List<DeliveryStatus> statuses(OutboundMessage m) {
-    return TestTopics.read(Topics.DELIVERY_STATUSES, s -> m.messageId().equals(s.messageId()), Duration.ofSeconds(5));
+    return await().atMost(Duration.ofSeconds(10)).until(
+        () -> TestTopics.readPublished(Topics.DELIVERY_STATUSES, s -> m.messageId().equals(s.messageId())),
+        l -> !l.isEmpty());
   }
 
   @Test

@@ -98,8 +98,8 @@ class TwilioMessagingDeliveryTest {
 
   private static DeadLetter deadLetterOf(OutboundMessage m) {
     return await().atMost(Duration.ofSeconds(30)).until(() -> {
-      List<DeadLetter> letters = TestTopics.read(DLQ, d -> d.key().equals(m.conversationKey())
-          && d.payload().contains(m.messageId()), Duration.ofSeconds(1));
+      List<DeadLetter> letters = TestTopics.readPublished(DLQ, d -> d.key().equals(m.conversationKey())
+          && d.payload().contains(m.messageId()));
       return letters.isEmpty() ? null : letters.get(0);
     }, d -> d != null);
   }

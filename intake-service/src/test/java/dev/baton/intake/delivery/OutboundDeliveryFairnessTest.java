@@ -191,7 +191,7 @@ class OutboundDeliveryFairnessTest {
 
     Topic<String, DeadLetter> dlq = Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES);
     await().atMost(WAIT).untilAsserted(() -> {
-      List<DeadLetter> letters = TestTopics.read(dlq, d -> key.equals(d.key()), Duration.ofSeconds(1));
+      List<DeadLetter> letters = TestTopics.readPublished(dlq, d -> key.equals(d.key()));
       assertEquals(1, letters.size(), letters.toString());
       assertTrue(letters.get(0).reason().contains("after 12 attempt(s)")
           && letters.get(0).reason().contains("HTTP 500"), letters.get(0).reason());
@@ -251,7 +251,7 @@ class OutboundDeliveryFairnessTest {
     await().atMost(WAIT).until(() -> delivered(fine));
     Topic<String, DeadLetter> dlq = Topics.deadLetterOf(Topics.OUTBOUND_MESSAGES);
     await().atMost(WAIT).untilAsserted(() -> {
-      List<DeadLetter> letters = TestTopics.read(dlq, d -> key.equals(d.key()), Duration.ofSeconds(1));
+      List<DeadLetter> letters = TestTopics.readPublished(dlq, d -> key.equals(d.key()));
       assertEquals(1, letters.size(), letters.toString());
       assertTrue(letters.get(0).reason().startsWith("unexpected failure"), letters.get(0).reason());
     });
