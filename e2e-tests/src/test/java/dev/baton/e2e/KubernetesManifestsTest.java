@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -62,7 +60,7 @@ class KubernetesManifestsTest {
     Files.createDirectories(WORK);
     for (String overlay : OVERLAYS) {
       Path out = WORK.resolve(overlay + ".yaml");
-      run(List.of("kubectl", "kustomize", K8S.resolve("overlays").resolve(overlay).toString()), out);
+      Commands.toFile(List.of("kubectl", "kustomize", K8S.resolve("overlays").resolve(overlay).toString()), out, WORK);
       List<JsonNode> objects = new ArrayList<>();
       try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(out.toFile())) {
         it.forEachRemaining(n -> {
@@ -88,11 +86,11 @@ class KubernetesManifestsTest {
       Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
     }
     if (fresh || !Files.isDirectory(validator.resolve("node_modules"))) {
-      run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), validator, null);
+      Commands.output(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), validator, WORK);
     }
     List<String> command = new ArrayList<>(List.of("node", validator.resolve("validate.mjs").toString()));
     OVERLAYS.forEach(o -> command.add(WORK.resolve(o + ".yaml").toString()));
-    String output = run(command, validator, null);
+    String output = Commands.output(command, validator, WORK);
     assertTrue(output.contains(" 0 problems"), output);
   }
 
@@ -405,38 +403,5 @@ class KubernetesManifestsTest {
 
   private static Iterable<JsonNode> iterable(JsonNode node) {
     return node::elements;
-  }
-
-  private static void run(List<String> command, Path stdout) throws Exception {
-    run(command, null, stdout);
-  }
-
-  /** Runs {@code command}; fails the test, with its output, unless it exits 0. */
-  private static String run(List<String> command, Path dir, Path stdout) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(stdout == null);
-    if (dir != null) {
-      pb.directory(dir.toFile());
-    }
-    Path out = stdout != null ? stdout : Files.createTempFile(WORK, "out-", ".txt");
-    Path err = Files.createTempFile(WORK, "err-", ".txt");
-    pb.redirectOutput(out.toFile());
-    if (stdout != null) {
-      pb.redirectError(err.toFile());
-    }
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      return fail(command.get(0) + " is not installed (the repository's test.sh installs it): " + e.getMessage());
-    }
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish");
-    }
-    String output = Files.readString(stdout != null ? err : out);
-    if (p.exitValue() != 0) {
-      fail(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + output);
-    }
-    return output;
   }
 }

@@ -3,7 +3,6 @@ package dev.baton.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,8 +78,8 @@ class ObservabilityRulesTest {
   void theProdOverlaysPrometheusRuleCarriesTheSameGroups() throws Exception {
     Path rendered = WORK.resolve("prod.yaml");
     Files.createDirectories(WORK);
-    Files.writeString(rendered, run(List.of("kubectl", "kustomize",
-        ExportedMetrics.ROOT.resolve("deploy/k8s/overlays/prod").toString()), false));
+    Files.writeString(rendered, Commands.stdout(List.of("kubectl", "kustomize",
+        ExportedMetrics.ROOT.resolve("deploy/k8s/overlays/prod").toString()), DIR, WORK));
     List<JsonNode> rules = new ArrayList<>();
     try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(rendered.toFile())) {
       it.forEachRemaining(o -> {
@@ -219,35 +217,8 @@ class ObservabilityRulesTest {
     return Files.isExecutable(debian) ? debian.toString() : "promtool";
   }
 
+  /** Runs {@code command} in deploy/observability; its output, errors included. */
   private static String run(List<String> command) throws Exception {
-    return run(command, true);
-  }
-
-  /** Runs {@code command} in deploy/observability; fails the test, with its output, unless it exits 0. */
-  private static String run(List<String> command, boolean mergeErrors) throws Exception {
-    Files.createDirectories(WORK);
-    Path out = Files.createTempFile(WORK, "out-", ".txt");
-    Path err = Files.createTempFile(WORK, "err-", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(DIR.toFile()).redirectOutput(out.toFile());
-    if (mergeErrors) {
-      pb.redirectErrorStream(true);
-    } else {
-      pb.redirectError(err.toFile());
-    }
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      return fail(command.get(0) + " is not installed (the repository's test.sh installs it): " + e.getMessage());
-    }
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish");
-    }
-    String output = Files.readString(out);
-    if (p.exitValue() != 0) {
-      fail(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + output + Files.readString(err));
-    }
-    return output;
+    return Commands.output(command, DIR, WORK);
   }
 }
