@@ -119,9 +119,12 @@ final class ConversationProcessor implements Processor<String, byte[], String, b
   @Override
   public void process(Record<String, byte[]> record) {
     // The input's traceparent goes on every output it makes (forward), and its id into the logs.
-    trace = record.headers().lastHeader(TraceParent.HEADER);
+    Header in = record.headers().lastHeader(TraceParent.HEADER);
+    String traceId = in == null ? null : TraceParent.traceId(in.value());
+    // Only a well-formed one is passed on: a malformed header is not copied onto every output.
+    trace = traceId == null ? null : in;
     try {
-      LogContext.trace(trace == null ? null : TraceParent.traceId(trace.value()));
+      LogContext.trace(traceId);
       handle(record);
     } finally {
       // The stream thread handles another tenant's record next.
